@@ -1,0 +1,537 @@
+/*
+ * labcore: the embedded engine's native helper.
+ *
+ * Unicorn calls lc_block_hook at the start of every translated block. Doing that
+ * work in Python would cost ~100x (see DESIGN.md), so everything that runs per
+ * block lives here:
+ *   - exact instruction and cycle counting (a block's counts are added when it
+ *     starts; a per-block cache holds them, computed once from the Thumb code),
+ *   - virtual time and the deadline of the next scheduled event: the CPU stops at
+ *     the first block boundary at or after the deadline,
+ *   - spotting `b .` self-loops (provably idle: the lab fast-forwards them),
+ *   - watching PRIMASK/BASEPRI/FAULTMASK while a pending exception is masked,
+ *   - an optional per-block execution histogram for profiling.
+ * Python reads and writes the lc_state fields directly (layout mirrored in
+ * native.py), and asks here where inside the current block an MMIO access came
+ * from, so peripherals see the exact virtual time of the accessing instruction.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicorn/unicorn.h>
+
+#define LC_MAX_REGIONS 8
+#define LC_CACHE_SIZE (1u << 16)
+#define LC_MAX_BLOCK_INSNS 1024
+
+enum {
+    LC_STOP_NONE = 0,
+    LC_STOP_DEADLINE = 1,  /* now >= deadline at a block boundary */
+    LC_STOP_IDLE_LOOP = 2, /* the next block is a branch to itself */
+    LC_STOP_UNMASKED = 3,  /* a pending exception just became unmasked */
+};
+
+typedef struct {
+    uint64_t base, size;
+    const uint8_t *host;
+} lc_region;
+
+typedef struct {
+    uint64_t pc;
+    uint32_t size;
+    uint32_t insns;
+    uint32_t cycles;
+    uint32_t idle_loop;
+} lc_block;
+
+typedef struct {
+    uint64_t pc;
+    uint64_t count;
+} lc_profile_entry;
+
+typedef struct {
+    /* --- shared with Python (native.py mirrors this prefix) --- */
+    uint64_t now;           /* virtual time in core clock cycles, sleep included */
+    uint64_t active_cycles; /* cycles the core executed (DWT CYCCNT source) */
+    uint64_t instructions;  /* instructions executed */
+    uint64_t deadline;      /* stop at the first block boundary with now >= deadline */
+    uint64_t blocks;        /* blocks started (a sequence number) */
+    uint64_t block_pc;      /* the block now running, and the counters at its start */
+    uint64_t block_now;
+    uint64_t block_active;
+    uint64_t block_instructions;
+    uint32_t block_size;
+    uint32_t block_insns;
+    int32_t stop_reason;
+    int32_t watch_unmask;     /* 1 while a pending exception is masked */
+    int32_t pending_priority; /* its group priority */
+    int32_t active_priority;  /* execution priority from active exceptions alone */
+    uint32_t basepri_mask;    /* keeps the group-priority bits of BASEPRI */
+    int32_t profiling;        /* 1: count executions per block */
+    /* --- private --- */
+    lc_region regions[LC_MAX_REGIONS];
+    int nregions;
+    lc_block *cache;
+    lc_profile_entry *profile;
+    uint32_t profile_size;
+    /* which instruction of the current block made the last MMIO access */
+    uint64_t access_block;
+    int32_t access_index;
+    uint64_t access_addr;
+} lc_state;
+
+/* ------------------------------------------------------------------ code */
+
+static const uint8_t *host_ptr(lc_state *s, uint64_t addr, uint64_t len)
+{
+    for (int i = 0; i < s->nregions; i++) {
+        lc_region *r = &s->regions[i];
+        if (addr >= r->base && addr + len <= r->base + r->size)
+            return r->host + (addr - r->base);
+    }
+    return NULL;
+}
+
+static int read_halfword(lc_state *s, uc_engine *uc, uint64_t addr, uint16_t *out)
+{
+    const uint8_t *p = host_ptr(s, addr, 2);
+    if (p) {
+        *out = (uint16_t)(p[0] | (p[1] << 8));
+        return 1;
+    }
+    return uc && uc_mem_read(uc, addr, out, 2) == UC_ERR_OK;
+}
+
+/* A halfword whose bits [15:11] are 0b11101, 0b11110 or 0b11111 starts a 32-bit
+ * Thumb-2 instruction; anything else is 16-bit. */
+static int is_32bit(uint16_t hw)
+{
+    uint16_t top = hw >> 11;
+    return top == 0x1D || top == 0x1E || top == 0x1F;
+}
+
+/* Cycles of one instruction. Cycles equal instructions for now (Renode's
+ * convention); a per-core timing model replaces this function. */
+static uint32_t insn_cycles(uint16_t hw1, uint16_t hw2)
+{
+    (void)hw1;
+    (void)hw2;
+    return 1;
+}
+
+static void measure_block(lc_state *s, uc_engine *uc, lc_block *b)
+{
+    uint64_t a = b->pc, end = b->pc + b->size;
+    uint32_t n = 0, cycles = 0;
+    while (a < end) {
+        uint16_t hw1 = 0, hw2 = 0;
+        read_halfword(s, uc, a, &hw1);
+        if (is_32bit(hw1)) {
+            read_halfword(s, uc, a + 2, &hw2);
+            a += 4;
+        } else {
+            a += 2;
+        }
+        n++;
+        cycles += insn_cycles(hw1, hw2);
+    }
+    b->insns = n;
+    b->cycles = cycles;
+    uint16_t hw1 = 0, hw2 = 0;
+    read_halfword(s, uc, b->pc, &hw1);
+    read_halfword(s, uc, b->pc + 2, &hw2);
+    /* `b .` (0xE7FE) or `b.w .` (0xF7FF 0xBFFE): spins until an interrupt */
+    b->idle_loop = (b->size == 2 && hw1 == 0xE7FE) ||
+                   (b->size == 4 && hw1 == 0xF7FF && hw2 == 0xBFFE);
+}
+
+static lc_block *lookup_block(lc_state *s, uc_engine *uc, uint64_t pc, uint32_t size)
+{
+    lc_block *b = &s->cache[(pc >> 1) & (LC_CACHE_SIZE - 1)];
+    if (b->pc != pc || b->size != size) {
+        b->pc = pc;
+        b->size = size;
+        measure_block(s, uc, b);
+    }
+    return b;
+}
+
+/* --------------------------------------------------------------- masking */
+
+static int32_t min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
+
+static int pending_exception_unmasked(lc_state *s, uc_engine *uc)
+{
+    uint32_t primask = 0, faultmask = 0, basepri = 0;
+    uc_reg_read(uc, UC_ARM_REG_PRIMASK, &primask);
+    uc_reg_read(uc, UC_ARM_REG_FAULTMASK, &faultmask);
+    uc_reg_read(uc, UC_ARM_REG_BASEPRI, &basepri);
+    int32_t priority = s->active_priority;
+    if (basepri & 0xFF)
+        priority = min_i32(priority, (int32_t)(basepri & s->basepri_mask));
+    if (primask & 1)
+        priority = min_i32(priority, 0);
+    if (faultmask & 1)
+        priority = min_i32(priority, -1);
+    return s->pending_priority < priority;
+}
+
+/* ------------------------------------------------------------ profiling */
+
+static void profile_block(lc_state *s, uint64_t pc)
+{
+    if (!s->profile)
+        return;
+    uint32_t mask = s->profile_size - 1;
+    uint32_t i = (uint32_t)(pc >> 1) & mask;
+    for (uint32_t probe = 0; probe < s->profile_size; probe++, i = (i + 1) & mask) {
+        lc_profile_entry *e = &s->profile[i];
+        if (e->count == 0 || e->pc == pc) {
+            e->pc = pc;
+            e->count++;
+            return;
+        }
+    }
+}
+
+/* ------------------------------------------------------------- the hook */
+
+static void stop(lc_state *s, uc_engine *uc, int reason)
+{
+    s->stop_reason = reason;
+    uc_emu_stop(uc);
+}
+
+void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
+{
+    lc_state *s = (lc_state *)user;
+    if (s->stop_reason != LC_STOP_NONE)
+        return; /* already stopping: this block will not run */
+    if (s->now >= s->deadline) {
+        stop(s, uc, LC_STOP_DEADLINE);
+        return;
+    }
+    if (s->watch_unmask && pending_exception_unmasked(s, uc)) {
+        stop(s, uc, LC_STOP_UNMASKED);
+        return;
+    }
+    lc_block *b = lookup_block(s, uc, pc, size);
+    if (b->idle_loop) {
+        stop(s, uc, LC_STOP_IDLE_LOOP);
+        return;
+    }
+    s->block_pc = pc;
+    s->block_size = size;
+    s->block_insns = b->insns;
+    s->block_now = s->now;
+    s->block_active = s->active_cycles;
+    s->block_instructions = s->instructions;
+    s->blocks++;
+    s->now += b->cycles;
+    s->active_cycles += b->cycles;
+    s->instructions += b->insns;
+    if (s->profiling)
+        profile_block(s, pc);
+}
+
+/* ----------------------------------------------------- counts mid-block */
+
+/* Counters as they were just before the instruction at `pc` of the current
+ * block ran. */
+void lc_counts_at(lc_state *s, uc_engine *uc, uint64_t pc, uint64_t *now,
+                  uint64_t *active, uint64_t *instructions)
+{
+    uint64_t a = s->block_pc;
+    uint64_t cycles = 0, n = 0;
+    if (pc >= s->block_pc && pc < s->block_pc + s->block_size) {
+        while (a < pc) {
+            uint16_t hw1 = 0, hw2 = 0;
+            read_halfword(s, uc, a, &hw1);
+            if (is_32bit(hw1)) {
+                read_halfword(s, uc, a + 2, &hw2);
+                a += 4;
+            } else {
+                a += 2;
+            }
+            cycles += insn_cycles(hw1, hw2);
+            n++;
+        }
+    }
+    *now = s->block_now + cycles;
+    *active = s->block_active + cycles;
+    *instructions = s->block_instructions + n;
+}
+
+/* After a fault mid-block: the instructions from `pc` on did not run. */
+void lc_rewind_to(lc_state *s, uc_engine *uc, uint64_t pc)
+{
+    uint64_t now, active, n;
+    lc_counts_at(s, uc, pc, &now, &active, &n);
+    s->now = now;
+    s->active_cycles = active;
+    s->instructions = n;
+}
+
+/* ------------------------------------------- which instruction accessed */
+
+typedef struct {
+    uint64_t ea;    /* first byte accessed */
+    uint32_t bytes; /* bytes accessed in all */
+    int multi;      /* several bus accesses (LDM, LDRD, PUSH ...) */
+} lc_access;
+
+static uint32_t popcount16(uint32_t x)
+{
+    uint32_t n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
+static uint32_t reg(const uint32_t *r, unsigned i) { return r[i & 15]; }
+
+static uint32_t literal_base(uint64_t pc) { return (uint32_t)((pc + 4) & ~3ull); }
+
+/* The memory range a load/store would touch given the registers now (they are
+ * the state just before the accessing instruction). Returns 0 if the
+ * instruction does not access memory (or is not decoded here). */
+static int decode_access_16(uint64_t pc, uint16_t hw, const uint32_t *r, lc_access *x)
+{
+    unsigned rn = (hw >> 3) & 7, rm = (hw >> 6) & 7, imm5 = (hw >> 6) & 31;
+    x->multi = 0;
+    if ((hw & 0xF800) == 0x4800) { /* LDR literal */
+        x->ea = literal_base(pc) + (hw & 0xFF) * 4u;
+        x->bytes = 4;
+    } else if ((hw & 0xF000) == 0x5000) { /* register offset */
+        static const uint8_t sizes[8] = {4, 2, 1, 1, 4, 2, 1, 2};
+        x->ea = reg(r, rn) + reg(r, rm);
+        x->bytes = sizes[(hw >> 9) & 7];
+    } else if ((hw & 0xF000) == 0x6000) { /* STR/LDR imm5 */
+        x->ea = reg(r, rn) + imm5 * 4u;
+        x->bytes = 4;
+    } else if ((hw & 0xF000) == 0x7000) { /* STRB/LDRB imm5 */
+        x->ea = reg(r, rn) + imm5;
+        x->bytes = 1;
+    } else if ((hw & 0xF000) == 0x8000) { /* STRH/LDRH imm5 */
+        x->ea = reg(r, rn) + imm5 * 2u;
+        x->bytes = 2;
+    } else if ((hw & 0xF000) == 0x9000) { /* SP-relative */
+        x->ea = reg(r, 13) + (hw & 0xFF) * 4u;
+        x->bytes = 4;
+    } else if ((hw & 0xF000) == 0xC000) { /* STM/LDM */
+        x->ea = reg(r, (hw >> 8) & 7);
+        x->bytes = 4 * popcount16(hw & 0xFF);
+        x->multi = 1;
+    } else if ((hw & 0xFE00) == 0xB400) { /* PUSH */
+        uint32_t n = popcount16(hw & 0xFF) + ((hw >> 8) & 1);
+        x->ea = reg(r, 13) - 4 * n;
+        x->bytes = 4 * n;
+        x->multi = 1;
+    } else if ((hw & 0xFE00) == 0xBC00) { /* POP */
+        x->ea = reg(r, 13);
+        x->bytes = 4 * (popcount16(hw & 0xFF) + ((hw >> 8) & 1));
+        x->multi = 1;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static int decode_access_32(uint64_t pc, uint16_t hw1, uint16_t hw2, const uint32_t *r,
+                            lc_access *x)
+{
+    unsigned rn = hw1 & 15;
+    uint32_t base = rn == 15 ? literal_base(pc) : reg(r, rn);
+    x->multi = 0;
+    if ((hw1 & 0xFE00) == 0xF800) { /* LDR/STR{B,H,SB,SH} single */
+        unsigned size = (hw1 >> 5) & 3;
+        if (size == 3)
+            return 0;
+        x->bytes = 1u << size;
+        if (rn == 15) {
+            uint32_t imm12 = hw2 & 0xFFF;
+            x->ea = (hw1 & 0x80) ? base + imm12 : base - imm12;
+        } else if (hw1 & 0x80) {
+            x->ea = base + (hw2 & 0xFFF);
+        } else if (hw2 & 0x800) { /* imm8 with P/U/W */
+            uint32_t imm8 = hw2 & 0xFF;
+            uint32_t offset_addr = (hw2 & 0x200) ? base + imm8 : base - imm8;
+            x->ea = (hw2 & 0x400) ? offset_addr : base;
+        } else if ((hw2 & 0xFC0) == 0) { /* register, LSL #imm2 */
+            x->ea = base + (reg(r, hw2 & 15) << ((hw2 >> 4) & 3));
+        } else {
+            return 0;
+        }
+    } else if ((hw1 & 0xFFE0) == 0xE840) { /* STREX/LDREX */
+        x->ea = base + (hw2 & 0xFF) * 4u;
+        x->bytes = 4;
+    } else if ((hw1 & 0xFFE0) == 0xE8C0) { /* TBB/TBH, LDREXB/H, STREXB/H */
+        unsigned op = (hw2 >> 4) & 15;
+        if (op == 0 || op == 1) {
+            x->ea = base + (reg(r, hw2 & 15) << op);
+            x->bytes = op ? 2 : 1;
+        } else if (op == 4 || op == 5) {
+            x->ea = base;
+            x->bytes = op == 4 ? 1 : 2;
+        } else {
+            return 0;
+        }
+    } else if ((hw1 & 0xFE40) == 0xE840) { /* LDRD/STRD: 1110 100P U1WL */
+        uint32_t imm = (hw2 & 0xFF) * 4u;
+        uint32_t offset_addr = (hw1 & 0x80) ? base + imm : base - imm;
+        x->ea = (hw1 & 0x100) ? offset_addr : base;
+        x->bytes = 8;
+        x->multi = 1;
+    } else if ((hw1 & 0xFF80) == 0xE880) { /* LDM/STM increment after */
+        x->ea = base;
+        x->bytes = 4 * popcount16(hw2);
+        x->multi = 1;
+    } else if ((hw1 & 0xFF80) == 0xE900) { /* LDMDB/STMDB (PUSH.W) */
+        x->bytes = 4 * popcount16(hw2);
+        x->ea = base - x->bytes;
+        x->multi = 1;
+    } else if ((hw1 & 0xFF20) == 0xED00 && (hw2 & 0x0E00) == 0x0A00) { /* VLDR/VSTR */
+        uint32_t imm = (hw2 & 0xFF) * 4u;
+        x->ea = (hw1 & 0x80) ? base + imm : base - imm;
+        x->bytes = (hw2 & 0x100) ? 8 : 4;
+        x->multi = x->bytes > 4;
+    } else if ((hw1 & 0xFE00) == 0xEC00 && (hw2 & 0x0E00) == 0x0A00 &&
+               (hw1 & 0x180) != 0) { /* VLDM/VSTM/VPUSH/VPOP */
+        x->bytes = (hw2 & 0xFF) * 4u;
+        x->ea = (hw1 & 0x100) ? base - x->bytes : base;
+        x->multi = 1;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* Find the instruction of the current block that made the access to `addr`
+ * (accesses arrive in program order) and return its address, or the block's
+ * start if no decoded instruction matches. */
+uint64_t lc_locate_access(lc_state *s, uc_engine *uc, uint64_t addr)
+{
+    static const int ids[16] = {
+        UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,
+        UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6,  UC_ARM_REG_R7,
+        UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+        UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
+    uint32_t r[16] = {0};
+    void *ptrs[16];
+    for (int i = 0; i < 16; i++)
+        ptrs[i] = &r[i];
+    uc_reg_read_batch(uc, (int *)ids, ptrs, 16);
+
+    if (s->access_block != s->blocks) {
+        s->access_block = s->blocks;
+        s->access_index = -1;
+        s->access_addr = 0;
+    }
+    uint64_t a = s->block_pc, end = s->block_pc + s->block_size;
+    for (int index = 0; a < end && index < LC_MAX_BLOCK_INSNS; index++) {
+        uint16_t hw1 = 0, hw2 = 0;
+        read_halfword(s, uc, a, &hw1);
+        int wide = is_32bit(hw1);
+        if (wide)
+            read_halfword(s, uc, a + 2, &hw2);
+        lc_access x;
+        int decoded = wide ? decode_access_32(a, hw1, hw2, r, &x)
+                           : decode_access_16(a, hw1, r, &x);
+        int in_range = decoded && addr >= x.ea && addr < x.ea + x.bytes;
+        /* the previous match may continue (next word of an LDM/LDRD) */
+        int same_insn_continues = index == s->access_index && x.multi && addr > s->access_addr;
+        if (in_range && (index > s->access_index || same_insn_continues)) {
+            s->access_index = index;
+            s->access_addr = addr;
+            return a;
+        }
+        a += wide ? 4 : 2;
+    }
+    return s->block_pc;
+}
+
+/* ------------------------------------------------------------- set-up */
+
+lc_state *lc_new(void)
+{
+    lc_state *s = (lc_state *)calloc(1, sizeof(lc_state));
+    if (!s)
+        return NULL;
+    s->cache = (lc_block *)calloc(LC_CACHE_SIZE, sizeof(lc_block));
+    if (!s->cache) {
+        free(s);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < LC_CACHE_SIZE; i++)
+        s->cache[i].pc = UINT64_MAX;
+    s->deadline = UINT64_MAX;
+    s->basepri_mask = 0xFF;
+    s->access_block = UINT64_MAX;
+    return s;
+}
+
+void lc_free(lc_state *s)
+{
+    if (!s)
+        return;
+    free(s->cache);
+    free(s->profile);
+    free(s);
+}
+
+int lc_add_region(lc_state *s, uint64_t base, uint64_t size, const uint8_t *host)
+{
+    if (s->nregions >= LC_MAX_REGIONS)
+        return -1;
+    s->regions[s->nregions++] = (lc_region){base, size, host};
+    return 0;
+}
+
+/* Forget cached block counts in [begin, end) (code was rewritten). */
+void lc_invalidate(lc_state *s, uint64_t begin, uint64_t end)
+{
+    for (uint32_t i = 0; i < LC_CACHE_SIZE; i++)
+        if (s->cache[i].pc >= begin && s->cache[i].pc < end)
+            s->cache[i].pc = UINT64_MAX;
+}
+
+int lc_install(lc_state *s, uc_engine *uc, uc_hook *handle)
+{
+    return uc_hook_add(uc, handle, UC_HOOK_BLOCK, (void *)lc_block_hook, s, 1, 0);
+}
+
+/* Profiling: a histogram of block executions (open addressing, power of two). */
+int lc_profile_enable(lc_state *s, uint32_t size)
+{
+    free(s->profile);
+    s->profile = (lc_profile_entry *)calloc(size, sizeof(lc_profile_entry));
+    if (!s->profile)
+        return -1;
+    s->profile_size = size;
+    s->profiling = 1;
+    return 0;
+}
+
+/* Copies up to `max` non-empty entries out; returns how many. */
+uint32_t lc_profile_read(lc_state *s, uint64_t *pcs, uint64_t *counts, uint32_t max)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; s->profile && i < s->profile_size && n < max; i++) {
+        if (s->profile[i].count) {
+            pcs[n] = s->profile[i].pc;
+            counts[n] = s->profile[i].count;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Instructions and cycles of the Thumb code in [begin, end), for reports. */
+void lc_measure(lc_state *s, uc_engine *uc, uint64_t begin, uint64_t end,
+                uint32_t *insns, uint32_t *cycles)
+{
+    lc_block b = {begin, (uint32_t)(end - begin), 0, 0, 0};
+    measure_block(s, uc, &b);
+    *insns = b.insns;
+    *cycles = b.cycles;
+}
