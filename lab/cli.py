@@ -10,6 +10,7 @@ from .errors import LabError
 
 # Each module registers its own subcommands (see lab/commands/__init__.py).
 COMMAND_MODULES = [
+    "data", "train",
 ]
 
 

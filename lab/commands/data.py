@@ -1,0 +1,74 @@
+"""`lab data`: make data sets offline (speech commands, wand gestures)."""
+from __future__ import annotations
+
+import time
+
+from lab.errors import LabError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("data", help="make data sets offline",
+                                   description="Make the example data sets offline.")
+    kinds = parser.add_subparsers(dest="data_command", metavar="KIND")
+    parser.set_defaults(handler=lambda args: _usage(parser))
+
+    speech = kinds.add_parser(
+        "speech", help="keyword-spotting clips (Speech Commands layout) from speech synthesizers",
+        description="Synthesize yes/no/unknown/silence clips with espeak-ng, flite and festival, "
+                    "processed with sox, in the Speech Commands layout.")
+    _common_options(speech, default_size=4000)
+    speech.add_argument("--noise-seconds", type=float, default=None,
+                        help="length of each _background_noise_ recording (default: from --size)")
+    speech.add_argument("--workers", type=int, default=None, help="processes (default: up to 2)")
+    speech.set_defaults(handler=run_speech)
+
+    gestures = kinds.add_parser(
+        "gestures", help="magic-wand accelerometer recordings (CSV + RESD + labels)",
+        description="Simulate LSM9DS1 accelerometer recordings (119 Hz, +-4 g) of the magic "
+                    "wand gestures wing, ring, slope and negative.")
+    _common_options(gestures, default_size=2000)
+    gestures.set_defaults(handler=run_gestures)
+
+
+def _common_options(parser, default_size: int) -> None:
+    parser.add_argument("--out", required=True, help="output directory")
+    parser.add_argument("--size", type=int, default=default_size,
+                        help=f"number of clips or recordings (default {default_size})")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--splits", default=None,
+                        help="only these splits, comma-separated: training,validation,testing")
+
+
+def _usage(parser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _check(args) -> tuple[str, ...]:
+    from lab.data.common import parse_splits
+    if args.size < 1:
+        raise LabError("--size must be at least 1")
+    return parse_splits(args.splits)
+
+
+def run_speech(args) -> int:
+    from lab.data import speech
+    from lab.data.common import dataset_hash
+    splits = _check(args)
+    started = time.monotonic()
+    plans = speech.generate(args.out, args.size, args.seed, splits, args.noise_seconds,
+                            args.workers)
+    print(f"wrote {len(plans)} clips to {args.out} in {time.monotonic() - started:.1f} s; "
+          f"sha256 {dataset_hash(args.out)}")
+    return 0
+
+
+def run_gestures(args) -> int:
+    from lab.data import gestures
+    from lab.data.common import dataset_hash
+    splits = _check(args)
+    started = time.monotonic()
+    recordings = gestures.generate(args.out, args.size, args.seed, splits)
+    print(f"wrote {len(recordings)} recordings to {args.out} in {time.monotonic() - started:.1f} s; "
+          f"sha256 {dataset_hash(args.out)}")
+    return 0

@@ -1,0 +1,1 @@
+"""Data sets the lab makes offline: synthetic speech commands and wand gestures."""

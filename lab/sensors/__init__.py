@@ -1,0 +1,1 @@
+"""Sensor data sets turned into timed sample streams (WAV, CSV, RESD)."""
