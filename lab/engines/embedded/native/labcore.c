@@ -241,9 +241,16 @@ void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
 void lc_counts_at(lc_state *s, uc_engine *uc, uint64_t pc, uint64_t *now,
                   uint64_t *active, uint64_t *instructions)
 {
+    if (pc < s->block_pc || pc >= s->block_pc + s->block_size) {
+        /* not inside the current block: that block has fully run */
+        *now = s->now;
+        *active = s->active_cycles;
+        *instructions = s->instructions;
+        return;
+    }
     uint64_t a = s->block_pc;
     uint64_t cycles = 0, n = 0;
-    if (pc >= s->block_pc && pc < s->block_pc + s->block_size) {
+    {
         while (a < pc) {
             uint16_t hw1 = 0, hw2 = 0;
             read_halfword(s, uc, a, &hw1);

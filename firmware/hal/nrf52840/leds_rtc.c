@@ -1,0 +1,69 @@
+/* LEDs on GPIO P0 (active low) and a periodic RTC1 interrupt. */
+#include "board.h"
+
+static void (*rtc_handler)(void);
+static uint32_t rtc_period;
+
+void leds_init(void)
+{
+    const unsigned pins[] = {LED1_PIN, LED2_PIN, LED3_PIN};
+    for (unsigned i = 0; i < 3; i++) {
+        GPIO_OUTSET(GPIO_P0_BASE) = 1u << pins[i]; /* off: the LEDs are active low */
+        GPIO_PIN_CNF(GPIO_P0_BASE, pins[i]) = 1u;  /* output, input buffer connected */
+    }
+}
+
+void led_set(unsigned pin, int on)
+{
+    if (on)
+        GPIO_OUTCLR(GPIO_P0_BASE) = 1u << pin;
+    else
+        GPIO_OUTSET(GPIO_P0_BASE) = 1u << pin;
+}
+
+void led_toggle(unsigned pin)
+{
+    uint32_t mask = 1u << pin;
+    if (GPIO_OUT(GPIO_P0_BASE) & mask)
+        GPIO_OUTCLR(GPIO_P0_BASE) = mask;
+    else
+        GPIO_OUTSET(GPIO_P0_BASE) = mask;
+}
+
+void RTC1_IRQHandler(void)
+{
+    if (RTC_EVENTS_COMPARE(RTC1_BASE, 0)) {
+        RTC_EVENTS_COMPARE(RTC1_BASE, 0) = 0;
+        RTC_CC(RTC1_BASE, 0) = (RTC_CC(RTC1_BASE, 0) + rtc_period) & 0xFFFFFFu;
+        if (rtc_handler)
+            rtc_handler();
+    }
+}
+
+void rtc_periodic_start(uint32_t ticks, void (*handler)(void))
+{
+    rtc_handler = handler;
+    rtc_period = ticks;
+    RTC_PRESCALER(RTC1_BASE) = 0;
+    RTC_TASKS_CLEAR(RTC1_BASE) = 1;
+    RTC_CC(RTC1_BASE, 0) = ticks;
+    RTC_INTENSET(RTC1_BASE) = RTC_INT_COMPARE(0);
+    irq_priority(IRQ_RTC1, 5);
+    irq_enable(IRQ_RTC1);
+    RTC_TASKS_START(RTC1_BASE) = 1;
+}
+
+void rtc_periodic_stop(void)
+{
+    RTC_TASKS_STOP(RTC1_BASE) = 1;
+    irq_disable(IRQ_RTC1);
+}
+
+uint32_t rtc_counter(void) { return RTC_COUNTER(RTC1_BASE); }
+
+void board_init(void)
+{
+    clocks_start();
+    console_init();
+    leds_init();
+}

@@ -1,0 +1,155 @@
+"""Firmware builds: make + arm-none-eabi-gcc into a content-addressed cache.
+
+The cache key hashes everything that goes into the image: the app's files, the
+board HAL, the shared firmware code, extra sources and defines, and the compiler's
+version. The same inputs give a cache hit; a build happens in a temporary folder
+renamed into place, so the cache never holds a half-written image.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .elf import Firmware
+from .errors import LabError
+from .platforms import ROOT, Platform
+
+FIRMWARE_DIR = ROOT / "firmware"
+APPS_DIR = FIRMWARE_DIR / "apps"
+TOOLCHAIN_HINT = ("install the Arm toolchain: run `make setup` (or, as root: apt-get install "
+                  "gcc-arm-none-eabi libnewlib-arm-none-eabi)")
+
+
+@dataclass
+class BuildResult:
+    elf: Path
+    app: str
+    platform: str
+    cached: bool
+    seconds: float
+    flash: int
+    ram: int
+
+    def summary(self) -> str:
+        how = "cache hit" if self.cached else f"built in {self.seconds:.1f} s"
+        return (f"{self.app} for {self.platform}: flash {self.flash} B, RAM {self.ram} B "
+                f"({how}) -> {self.elf}")
+
+
+def cache_root() -> Path:
+    configured = os.environ.get("LAB_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "virtual-mcu-lab"
+
+
+def available_apps() -> list[str]:
+    return sorted(p.name for p in APPS_DIR.iterdir() if p.is_dir() and any(p.glob("*.c")))
+
+
+def app_directory(app: str) -> Path:
+    candidate = Path(app)
+    if candidate.is_dir():
+        return candidate.resolve()
+    directory = APPS_DIR / app
+    if directory.is_dir():
+        return directory
+    raise LabError(f"unknown app {app!r}; available: {', '.join(available_apps())} "
+                   "(or give a directory of C sources)")
+
+
+@lru_cache(maxsize=1)
+def toolchain_version() -> str:
+    gcc = shutil.which("arm-none-eabi-gcc")
+    if not gcc or not shutil.which("make"):
+        raise LabError(f"arm-none-eabi-gcc or make not found: {TOOLCHAIN_HINT}")
+    out = subprocess.run([gcc, "--version"], capture_output=True, text=True)
+    return out.stdout.splitlines()[0] if out.stdout else "unknown"
+
+
+def _hash_tree(digest, directory: Path, label: str) -> None:
+    if not directory.exists():
+        return
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts or path.suffix in (".pyc", ".o"):
+            continue
+        digest.update(f"{label}/{path.relative_to(directory)}\0".encode())
+        digest.update(path.read_bytes())
+
+
+def cache_key(app_dir: Path, platform: Platform, extra_sources, defines) -> str:
+    digest = hashlib.sha256()
+    digest.update(toolchain_version().encode())
+    digest.update(platform.name.encode())
+    for item in (FIRMWARE_DIR / "Makefile",):
+        digest.update(item.read_bytes())
+    _hash_tree(digest, FIRMWARE_DIR / "common", "common")
+    _hash_tree(digest, FIRMWARE_DIR / "hal" / _hal(platform), "hal")
+    _hash_tree(digest, FIRMWARE_DIR / "runtime", "runtime")
+    _hash_tree(digest, app_dir, "app")
+    for source in extra_sources:
+        digest.update(f"extra:{Path(source).name}\0".encode())
+        digest.update(Path(source).read_bytes())
+    for define in defines:
+        digest.update(f"define:{define}\0".encode())
+    return digest.hexdigest()[:24]
+
+
+def _hal(platform: Platform) -> str:
+    hal = platform.build.get("hal")
+    if not hal:
+        raise LabError(f"platform {platform.name} has no firmware HAL (build.hal in "
+                       f"{platform.path}): run existing ELFs with `lab run --elf FILE`")
+    return hal
+
+
+def build(app: str, platform: Platform, extra_sources=(), defines=(),
+          verbose: bool = False) -> BuildResult:
+    """Build `app` (a name under firmware/apps or a directory) for `platform`."""
+    app_dir = app_directory(app)
+    extra_sources = [Path(s).resolve() for s in extra_sources]
+    key = cache_key(app_dir, platform, extra_sources, defines)
+    target = cache_root() / "builds" / f"{app_dir.name}-{platform.name}-{key}"
+    elf = target / "app.elf"
+    started = time.monotonic()
+    cached = elf.exists()
+    if not cached:
+        _compile(app_dir, platform, extra_sources, defines, target, verbose)
+    firmware = Firmware(elf)
+    sizes = firmware.sizes(_region(platform, "flash"), _region(platform, "ram"))
+    return BuildResult(elf, app_dir.name, platform.name, cached, time.monotonic() - started,
+                       sizes["flash"], sizes["ram"])
+
+
+def _region(platform: Platform, name: str) -> tuple[int, int]:
+    region = platform.region(name)
+    return region.base, region.size
+
+
+def _compile(app_dir, platform, extra_sources, defines, target: Path, verbose: bool) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
+        command = ["make", "-f", str(FIRMWARE_DIR / "Makefile"), f"APP_DIR={app_dir}",
+                   f"BOARD={_hal(platform)}", f"OUT={tmp}",
+                   f"EXTRA_SRCS={' '.join(str(s) for s in extra_sources)}",
+                   f"EXTRA_CFLAGS={' '.join('-D' + d for d in defines)}"]
+        proc = subprocess.run(command, capture_output=True, text=True)
+        if verbose or proc.returncode:
+            print(proc.stdout + proc.stderr)
+        if proc.returncode != 0:
+            errors = [line for line in proc.stderr.splitlines() if "error" in line]
+            first = errors[0] if errors else (proc.stderr.strip().splitlines() or ["?"])[-1]
+            raise LabError(f"building {app_dir.name} for {platform.name} failed: {first}")
+        try:
+            Path(tmp).rename(target)
+        except OSError:
+            if not (target / "app.elf").exists():   # another build won the race: fine
+                raise
+        # TemporaryDirectory tolerates the renamed folder being gone

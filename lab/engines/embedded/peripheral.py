@@ -1,0 +1,61 @@
+"""Base class of every memory-mapped model (system blocks and board peripherals)."""
+from __future__ import annotations
+
+from .registers import RegisterMap
+
+
+class Peripheral:
+    """A model at `base` that owns `size` bytes of address space (or the windows it
+    returns from windows()). Subclasses declare registers in __init__ and put their
+    behaviour in a few named callbacks.
+    """
+
+    size = 0x1000
+    # Offsets whose narrow (8/16-bit) writes are commands (write-1-to-set/clear,
+    # tasks): the other bytes of the word count as 0, not as their current value.
+    strobe_offsets: frozenset[int] = frozenset()
+
+    def __init__(self, machine, name: str, base: int, irq: int | None = None, **options):
+        self.machine = machine
+        self.name = name
+        self.base = base
+        self.irq = irq
+        self.options = options
+        self.regs = RegisterMap(name)
+
+    def windows(self) -> list[tuple[int, int]]:
+        """Absolute [start, end) address ranges this model answers."""
+        return [(self.base, self.base + self.size)]
+
+    # ----------------------------------------------------------------- bus
+    def read(self, offset: int, size: int) -> int:
+        shift = (offset & 3) * 8
+        return (self.regs.read(offset & ~3) >> shift) & ((1 << (8 * size)) - 1)
+
+    def write(self, offset: int, size: int, value: int) -> None:
+        if size == 4:
+            self.regs.write(offset, value)
+            return
+        shift = (offset & 3) * 8
+        mask = ((1 << (8 * size)) - 1) << shift
+        word = offset & ~3
+        if word in self.strobe_offsets:
+            merged = (value << shift) & mask
+        else:
+            merged = (self.regs.read(word) & ~mask) | ((value << shift) & mask)
+        self.regs.write(word, merged)
+
+    def reset(self) -> None:
+        self.regs.reset()
+
+    # --------------------------------------------------------- machine
+    def now(self) -> int:
+        """Virtual time in core clock cycles, exact at the accessing instruction."""
+        return self.machine.now()
+
+    def schedule(self, time: int, callback):
+        return self.machine.scheduler.at(time, callback)
+
+    def set_irq(self, level: bool) -> None:
+        if self.irq is not None:
+            self.machine.exceptions.set_irq_line(self.irq, level)

@@ -1,0 +1,26 @@
+"""Board peripheral models, one file each. Platform files name them by model id."""
+from __future__ import annotations
+
+import importlib
+
+from ....errors import LabError
+
+MODELS = {
+    "nrf52.clock_power": "nrf_clock_power:ClockPower",
+    "nrf52.uarte": "nrf_uarte:Uarte",
+    "nrf52.rtc": "nrf_rtc:Rtc",
+    "nrf52.timer": "nrf_timer:Timer",
+    "nrf52.gpio": "nrf_gpio:Gpio",
+    "nrf52.ficr": "nrf_ficr:Ficr",
+}
+
+
+def model_class(model_id: str, platform_path=None):
+    try:
+        module_name, class_name = MODELS[model_id].split(":")
+    except KeyError:
+        where = f"{platform_path}: " if platform_path else ""
+        raise LabError(f"{where}unknown peripheral model {model_id!r}; "
+                       f"known: {', '.join(sorted(MODELS))}")
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    return getattr(module, class_name)

@@ -1,0 +1,129 @@
+"""A firmware running on the embedded engine: the UART watched, events parsed.
+
+`lab run` runs a session to its end; the Robot library drives one step by step
+(run until a line appears, with timeouts in virtual seconds).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from typing import Callable
+
+from ...elf import Firmware
+from ...protocol import LineReader, parse_line
+from ...results import END_DONE, END_EXIT, END_FAULT, END_TIMEOUT, FaultReport, RunResult
+from .machine import Halt, Machine
+
+CONDITION_MET = "condition"
+
+
+class Session:
+    def __init__(self, platform, elf_path, app: str | None = None,
+                 echo: Callable[[str], None] | None = None, stop_on_done: bool = True):
+        self.platform = platform
+        self.firmware = Firmware(elf_path)
+        self.app = app or self.firmware.path.parent.name
+        self.machine = Machine(platform)
+        self.machine.load(self.firmware)
+        self.echo = echo
+        self.stop_on_done = stop_on_done
+        self.uart = []
+        self.lines: list[tuple[float, str]] = []
+        self.events = []
+        self.done = False
+        self._condition: Callable[[str, float], bool] | None = None
+        self._reader = LineReader(self._on_line)
+        self._attach_console()
+        self.wall_s = 0.0
+
+    def _attach_console(self) -> None:
+        console = self.machine.peripherals.get(self.platform.console)
+        if console is not None:
+            console.listeners.append(self._on_bytes)
+        self.machine.semihosting.listeners.append(self._on_bytes)
+
+    # ----------------------------------------------------------- UART
+    def _on_bytes(self, data: bytes, cycles: int) -> None:
+        self.uart.append(data.decode("utf-8", errors="replace"))
+        self._reader.feed(data, self.machine.seconds(cycles))
+
+    def _on_line(self, text: str, seconds: float) -> None:
+        self.lines.append((seconds, text))
+        if self.echo:
+            self.echo(text)
+        event = parse_line(text, seconds)
+        if event is not None:
+            self.events.append(event)
+            if event.name == "done":
+                self.done = True
+                if self.stop_on_done:
+                    self.machine.halt(Halt.DONE)
+        if self._condition and self._condition(text, seconds):
+            self.machine.halt(CONDITION_MET)
+
+    def write_uart(self, text: str) -> None:
+        console = self.machine.peripherals[self.platform.console]
+        console.write_from_host(text.encode())
+
+    # ------------------------------------------------------------ run
+    def run(self, seconds: float) -> str | None:
+        """Run for `seconds` of virtual time; returns why it stopped early, or None."""
+        limit = self.machine.now() + self.machine.cycles(seconds)
+        started = time.monotonic()
+        try:
+            reason = self.machine.run(limit)
+        finally:
+            self.wall_s += time.monotonic() - started
+        return reason
+
+    def run_until(self, condition: Callable[[str, float], bool], timeout_s: float) -> bool:
+        """Run until a UART line satisfies `condition(text, time)`; False on timeout
+        (or if the firmware ended first)."""
+        self._condition = condition
+        try:
+            reason = self.run(timeout_s)
+        finally:
+            self._condition = None
+        return reason == CONDITION_MET
+
+    # ---------------------------------------------------------- result
+    def result(self, end: str | None = None) -> RunResult:
+        machine = self.machine
+        if end is None:
+            end = self._end_reason()
+        fault = None
+        if machine.fault is not None:
+            f = machine.fault
+            fault = FaultReport(
+                kind=f.kind, reasons=f.reasons, pc=f.pc, lr=f.lr,
+                pc_function=f.functions.get("pc"), lr_function=f.functions.get("lr"),
+                cfsr=f.cfsr, hfsr=f.hfsr, mmfar=f.mmfar, bfar=f.bfar, detail=f.detail,
+                virtual_s=machine.seconds(f.time))
+        flash, ram = self.platform.region("flash"), self.platform.region("ram")
+        sizes = self.firmware.sizes((flash.base, flash.size), (ram.base, ram.size))
+        return RunResult(
+            platform=self.platform.name, app=self.app, engine="embedded", end=end,
+            virtual_s=round(machine.seconds(), 9), instructions=machine.instructions(),
+            cycles=machine.active_cycles(), uart="".join(self.uart) + self._reader.pending(),
+            events=[e.to_dict() for e in self.events], fault=fault,
+            exit_code=machine.semihosting.exit_code,
+            firmware={"elf": str(self.firmware.path), **sizes}, wall_s=round(self.wall_s, 3),
+            extras={"resets": machine.resets})
+
+    def _end_reason(self) -> str:
+        machine = self.machine
+        if machine.halt_reason in (Halt.FAULT, Halt.LOCKUP):
+            return END_FAULT
+        if machine.halt_reason == Halt.EXIT:
+            return END_DONE if machine.semihosting.exit_code == 0 else END_EXIT
+        if self.done or machine.halt_reason == Halt.DONE:
+            return END_DONE
+        return END_TIMEOUT
+
+    def close(self) -> None:
+        self.machine.close()
+
+
+def print_line(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
