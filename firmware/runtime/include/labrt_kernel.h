@@ -1,0 +1,162 @@
+/* What a kernel sees: tensors, nodes, and the helpers shared by the reference
+ * kernels (kernels/reference/<op>.c, one op per file).
+ *
+ * A kernel has two functions. prepare() runs once in labrt_init(): it checks
+ * every type, shape and option the op depends on and precomputes its
+ * parameters into per-op data taken from the arena. eval() runs on each
+ * invoke and cannot fail: everything it relies on was checked in prepare(),
+ * so it never reads or writes outside its tensors. */
+#ifndef LABRT_KERNEL_H
+#define LABRT_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "labrt.h"
+#include "labrt_quant.h"
+
+#define LABRT_MAX_RANK 8
+
+enum { LABRT_TENSOR_CONSTANT = 1, LABRT_TENSOR_PLANNED = 2, LABRT_TENSOR_PLACED = 4 };
+
+typedef struct labrt_tensor {
+    void *data;             /* arena, model (constant), or NULL (empty/unused) */
+    const int32_t *dims;    /* in the model; NULL for scalars */
+    const float *scales;    /* in the model; NULL when not quantized */
+    uint32_t bytes;
+    int32_t zero_point;     /* zero_point[0] */
+    uint32_t plan_offset;   /* planner: offset in the arena */
+    int16_t first_use, last_use; /* planner: op scopes, -1 = none */
+    uint16_t plan_next;     /* planner: next placed tensor by offset */
+    uint16_t scale_count;
+    uint8_t type, rank;
+    uint8_t quantized_dimension;
+    uint8_t flags;
+} labrt_tensor;
+
+typedef struct labrt_prepare_ctx labrt_prepare_ctx;
+typedef struct labrt_node labrt_node;
+
+typedef struct labrt_kernel {
+    int32_t builtin;
+    uint8_t options_type;   /* BuiltinOptions union id read by prepare, 0 = none */
+    labrt_status (*prepare)(labrt_prepare_ctx *ctx);
+    void (*eval)(const labrt_runtime *rt, const labrt_node *node);
+} labrt_kernel;
+
+struct labrt_node {
+    const labrt_kernel *kernel;   /* NULL: unsupported op */
+    const int32_t *inputs;        /* in the model; -1 = omitted optional input */
+    const int32_t *outputs;
+    uint16_t input_count, output_count;
+    int32_t builtin;
+    const char *custom_name;      /* CUSTOM ops only */
+    void *data;                   /* per-op data from prepare */
+};
+
+struct labrt_prepare_ctx {
+    labrt_runtime *rt;
+    labrt_node *node;
+    uint32_t op_index;
+    uint32_t options;             /* options table position, 0 = none */
+};
+
+/* Tensors of a node; NULL for an omitted optional input or a missing index. */
+static inline const labrt_tensor *labrt_op_input(const labrt_runtime *rt, const labrt_node *node,
+                                                 uint32_t i)
+{
+    return (i < node->input_count && node->inputs[i] >= 0) ? &rt->tensors[node->inputs[i]] : 0;
+}
+
+static inline const labrt_tensor *labrt_op_output(const labrt_runtime *rt, const labrt_node *node,
+                                                  uint32_t i)
+{
+    return i < node->output_count ? &rt->tensors[node->outputs[i]] : 0;
+}
+
+static inline const labrt_tensor *labrt_in(const labrt_prepare_ctx *ctx, uint32_t i)
+{
+    return labrt_op_input(ctx->rt, ctx->node, i);
+}
+
+static inline const labrt_tensor *labrt_out(const labrt_prepare_ctx *ctx, uint32_t i)
+{
+    return labrt_op_output(ctx->rt, ctx->node, i);
+}
+
+/* Builtin options: a field absent from a present table reads as the schema
+ * default; when the whole table is absent every field reads as 0, as in
+ * TFLite Micro's parsers (tflite.md sec. 2, end). */
+int32_t labrt_option_i8(const labrt_prepare_ctx *ctx, unsigned field, int32_t schema_default);
+int32_t labrt_option_i32(const labrt_prepare_ctx *ctx, unsigned field, int32_t schema_default);
+float labrt_option_f32(const labrt_prepare_ctx *ctx, unsigned field, float schema_default);
+
+/* Per-op data from the arena's persistent part. Call at most once per
+ * prepare; NULL means the arena is too small (return LABRT_ERR_ARENA_TOO_SMALL;
+ * init still learns the size needed). */
+void *labrt_alloc_op_data(labrt_prepare_ctx *ctx, size_t bytes);
+
+/* Failure helpers: record "op <i> <NAME>: <message>" and return the status. */
+labrt_status labrt_invalid(labrt_prepare_ctx *ctx, const char *message);
+labrt_status labrt_unsupported(labrt_prepare_ctx *ctx, const char *message);
+labrt_status labrt_unsupported_type(labrt_prepare_ctx *ctx, const labrt_tensor *t);
+
+/* Shape helpers. */
+int32_t labrt_dim(const labrt_tensor *t, int i);     /* negative i counts from the end */
+uint32_t labrt_elements(const labrt_tensor *t);
+int labrt_same_shape(const labrt_tensor *a, const labrt_tensor *b);
+uint32_t labrt_type_size(int32_t type);              /* 0 for unsupported types */
+int labrt_is_quantized(const labrt_tensor *t);       /* has per-tensor scale/zero point */
+
+/* Checks shared by many kernels; each returns LABRT_OK or a recorded failure. */
+labrt_status labrt_expect_io(labrt_prepare_ctx *ctx, uint32_t min_inputs, uint32_t max_inputs,
+                             uint32_t outputs);
+labrt_status labrt_expect_rank(labrt_prepare_ctx *ctx, const labrt_tensor *t, int rank,
+                               const char *what);
+labrt_status labrt_expect_quantized(labrt_prepare_ctx *ctx, const labrt_tensor *t);
+
+/* Fused activations (ActivationFunctionType values). */
+enum { LABRT_ACT_NONE = 0, LABRT_ACT_RELU = 1, LABRT_ACT_RELU_N1_TO_1 = 2, LABRT_ACT_RELU6 = 3 };
+
+typedef struct {
+    int32_t min, max;   /* int8 outputs */
+    float fmin, fmax;   /* float outputs */
+} labrt_activation;
+
+/* Activation range for the output tensor (int8: tflite.md 3.5, float: sec. 4). */
+labrt_activation labrt_activation_range(int32_t activation, const labrt_tensor *output);
+float labrt_activate(float value, const labrt_activation *act);
+
+/* Padding and output size per spatial axis (tflite.md 3.8). */
+enum { LABRT_PADDING_SAME = 0, LABRT_PADDING_VALID = 1 };
+
+/* Computes the output size and leading padding for one axis; returns 0 if the
+ * parameters are invalid (stride/dilation < 1, empty output). */
+int labrt_conv_axis(int32_t padding, int32_t in, int32_t filter, int32_t stride,
+                    int32_t dilation, int32_t *out, int32_t *pad);
+
+/* Per-channel (or broadcast per-tensor) multipliers of conv-like ops:
+ * (double)s_in * s_filter[c] / s_out (tflite.md 3.6). */
+labrt_status labrt_channel_multipliers(labrt_prepare_ctx *ctx, const labrt_tensor *input,
+                                       const labrt_tensor *filter, const labrt_tensor *output,
+                                       uint32_t channels, int32_t *multipliers, int32_t *shifts);
+
+/* Numpy-style broadcasting of two inputs to an output of rank <= 6: element
+ * strides of each input aligned to the output's dims (0 along broadcast axes). */
+#define LABRT_BROADCAST_RANK 6
+typedef struct {
+    int rank;
+    int32_t dims[LABRT_BROADCAST_RANK];
+    uint32_t stride1[LABRT_BROADCAST_RANK];
+    uint32_t stride2[LABRT_BROADCAST_RANK];
+} labrt_broadcast;
+
+labrt_status labrt_prepare_broadcast(labrt_prepare_ctx *ctx, const labrt_tensor *in1,
+                                     const labrt_tensor *in2, const labrt_tensor *out,
+                                     labrt_broadcast *b);
+/* Calls fn(user, out_index, in1_index, in2_index) for every output element in order. */
+void labrt_broadcast_each(const labrt_broadcast *b,
+                          void (*fn)(void *user, uint32_t o, uint32_t i1, uint32_t i2),
+                          void *user);
+
+#endif

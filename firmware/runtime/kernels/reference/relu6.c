@@ -1,0 +1,54 @@
+/* RELU6 as a standalone op, int8 (clamp in the input's quantization,
+ * tflite.md 3.17) and float32. */
+#include "labrt_kernel.h"
+
+typedef struct {
+    int32_t zero, six; /* int8: 0 and 6 quantized with the input's parameters */
+} relu6_data;
+
+static labrt_status prepare(labrt_prepare_ctx *ctx)
+{
+    const labrt_tensor *input, *output;
+    relu6_data *d;
+    labrt_status status = labrt_expect_io(ctx, 1, 1, 1);
+    if (status != LABRT_OK)
+        return status;
+    input = labrt_in(ctx, 0);
+    output = labrt_out(ctx, 0);
+    if (input->type != LABRT_INT8 && input->type != LABRT_FLOAT32)
+        return labrt_unsupported_type(ctx, input);
+    if (output->type != input->type)
+        return labrt_unsupported_type(ctx, output);
+    if (!labrt_same_shape(input, output))
+        return labrt_invalid(ctx, "input and output shapes must be equal");
+    if (input->type == LABRT_INT8 && (status = labrt_expect_quantized(ctx, input)) != LABRT_OK)
+        return status;
+    d = labrt_alloc_op_data(ctx, sizeof *d);
+    if (!d)
+        return LABRT_ERR_ARENA_TOO_SMALL;
+    if (input->type == LABRT_INT8) {
+        int64_t six = (int64_t)labrt_round_to_int32(6.0f / input->scales[0]) + input->zero_point;
+        d->six = six > 127 ? 127 : (int32_t)six;
+        d->zero = input->zero_point;
+    }
+    return LABRT_OK;
+}
+
+static void eval(const labrt_runtime *rt, const labrt_node *node)
+{
+    const relu6_data *d = node->data;
+    const labrt_tensor *in = labrt_op_input(rt, node, 0), *out = labrt_op_output(rt, node, 0);
+    const uint32_t n = labrt_elements(in);
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        if (in->type == LABRT_INT8) {
+            int32_t x = ((const int8_t *)in->data)[i];
+            ((int8_t *)out->data)[i] = (int8_t)(x > d->six ? d->six : (x < d->zero ? d->zero : x));
+        } else {
+            float x = ((const float *)in->data)[i];
+            ((float *)out->data)[i] = x > 6.0f ? 6.0f : (x < 0.0f ? 0.0f : x);
+        }
+    }
+}
+
+const labrt_kernel labrt_kernel_relu6 = {21, 0, prepare, eval};

@@ -1,0 +1,516 @@
+/* labrt_init / labrt_invoke and the public API (labrt.h).
+ *
+ * Arena layout, as in TFLite Micro: activations planned from the 16-aligned
+ * start ("head"), persistent tables and per-op data from the end ("tail"). */
+#include <string.h>
+
+#include "labrt_kernel.h"
+#include "message.h"
+#include "model.h"
+#include "planner.h"
+#include "resolver.h"
+
+#define TAIL_ALIGNMENT 8u
+#define MAX_ACTIVATION_BYTES 0x7FFFFFFFu
+
+static size_t round_up(size_t n, size_t alignment)
+{
+    return (n + alignment - 1) / alignment * alignment;
+}
+
+static labrt_msg error_message(labrt_runtime *rt)
+{
+    return labrt_msg_start(rt->error, sizeof rt->error);
+}
+
+static labrt_status fail(labrt_runtime *rt, labrt_status status, const char *text)
+{
+    labrt_msg m = error_message(rt);
+    labrt_msg_text(&m, text);
+    return status;
+}
+
+/* Persistent memory from the arena's end. A request that does not fit returns
+ * NULL but is still counted, so init can report the size needed. */
+static void *alloc_tail(labrt_runtime *rt, size_t bytes)
+{
+    size_t rounded = round_up(bytes, TAIL_ALIGNMENT);
+    if (rounded < bytes || rounded > MAX_ACTIVATION_BYTES) {
+        rt->persistent_bytes = MAX_ACTIVATION_BYTES;
+        return NULL;
+    }
+    rt->persistent_bytes += rounded;
+    if (rt->persistent_bytes > rt->arena_size)
+        return NULL;
+    return rt->arena + rt->arena_size - rt->persistent_bytes;
+}
+
+static labrt_status arena_too_small(labrt_runtime *rt, int exact)
+{
+    labrt_msg m = error_message(rt);
+    rt->arena_needed = rt->arena_padding + rt->planned_bytes +
+                       round_up(rt->persistent_bytes, LABRT_ARENA_ALIGNMENT);
+    rt->arena_needed_exact = exact;
+    labrt_msg_text(&m, exact ? "arena too small: needs " : "arena too small: needs at least ");
+    labrt_msg_int(&m, (int64_t)rt->arena_needed);
+    labrt_msg_text(&m, " bytes, has ");
+    labrt_msg_int(&m, (int64_t)(rt->arena_size + rt->arena_padding));
+    return LABRT_ERR_ARENA_TOO_SMALL;
+}
+
+static labrt_status check_arguments(labrt_runtime *rt, const void *model, size_t model_size,
+                                    const void *arena, size_t arena_size)
+{
+    if (model == NULL || (arena == NULL && arena_size > 0))
+        return fail(rt, LABRT_ERR_ARGUMENT, "model or arena is NULL");
+    if (((uintptr_t)model & 3u) != 0)
+        return fail(rt, LABRT_ERR_ARGUMENT, "the model must start at a 4-byte aligned address");
+    if (model_size >= 0x7FFFFFFFu)
+        return fail(rt, LABRT_ERR_MALFORMED, "malformed model: larger than 2 GB");
+    return LABRT_OK;
+}
+
+static void setup_arena(labrt_runtime *rt, void *arena, size_t arena_size)
+{
+    size_t padding = (size_t)(-(uintptr_t)arena) & (LABRT_ARENA_ALIGNMENT - 1);
+    if (arena_size <= padding) {
+        padding = arena_size;
+        arena_size = 0;
+    } else {
+        arena_size = (arena_size - padding) & ~(size_t)(LABRT_ARENA_ALIGNMENT - 1);
+    }
+    rt->arena = (uint8_t *)arena + padding;
+    rt->arena_padding = padding;
+    rt->arena_size = arena_size;
+}
+
+static labrt_status copy_message(labrt_runtime *rt, labrt_status status, const char *text)
+{
+    if (status != LABRT_OK)
+        fail(rt, status, text);
+    return status;
+}
+
+static void init_node(labrt_model *m, const labrt_model_op *op, labrt_node *node)
+{
+    node->kernel = labrt_find_kernel(op->builtin);
+    node->inputs = (const int32_t *)(const void *)(m->r.base + op->inputs.pos);
+    node->outputs = (const int32_t *)(const void *)(m->r.base + op->outputs.pos);
+    node->input_count = (uint16_t)op->inputs.count;
+    node->output_count = (uint16_t)op->outputs.count;
+    node->builtin = op->builtin;
+    node->custom_name = op->custom_name ? op->custom_name : "";
+    if (op->builtin == 32) /* CUSTOM: only builtin ops have kernels */
+        node->kernel = NULL;
+}
+
+/* Reads tensors and ops into tables at the arena's end. Features that make the
+ * model unrunnable (but readable) are reported after the op check, so an
+ * unsupported op is always named first; *deferred holds that first problem. */
+static labrt_status read_tables(labrt_runtime *rt, labrt_model *m, labrt_status *deferred,
+                                char *deferred_text, size_t deferred_cap)
+{
+    char text[sizeof rt->error];
+    uint32_t i;
+
+    rt->tensor_count = m->tensors.count;
+    rt->node_count = m->operators.count;
+    rt->inputs = (const int32_t *)(const void *)(m->r.base + m->inputs.pos);
+    rt->outputs = (const int32_t *)(const void *)(m->r.base + m->outputs.pos);
+    rt->input_count = m->inputs.count;
+    rt->output_count = m->outputs.count;
+    rt->tensors = alloc_tail(rt, rt->tensor_count * sizeof(labrt_tensor));
+    rt->nodes = alloc_tail(rt, rt->node_count * sizeof(labrt_node));
+    if ((rt->tensor_count && !rt->tensors) || (rt->node_count && !rt->nodes))
+        return arena_too_small(rt, 0);
+
+    for (i = 0; i < rt->tensor_count; i++) {
+        labrt_msg err = labrt_msg_start(text, sizeof text);
+        labrt_status status = labrt_model_read_tensor(m, i, &rt->tensors[i], &err);
+        if (status == LABRT_OK && labrt_model_tensor_is_variable(m, i)) {
+            labrt_msg_text(&err, "tensor ");
+            labrt_msg_int(&err, i);
+            labrt_msg_text(&err, ": variable tensors are not supported");
+            status = LABRT_ERR_UNSUPPORTED;
+        }
+        if (status == LABRT_ERR_MALFORMED)
+            return copy_message(rt, status, text);
+        if (status != LABRT_OK && *deferred == LABRT_OK) {
+            *deferred = status;
+            memcpy(deferred_text, text, deferred_cap < sizeof text ? deferred_cap : sizeof text);
+        }
+    }
+    for (i = 0; i < rt->node_count; i++) {
+        labrt_msg err = labrt_msg_start(text, sizeof text);
+        labrt_model_op op;
+        labrt_status status = labrt_model_read_op(m, i, &op, &err);
+        if (status == LABRT_ERR_MALFORMED)
+            return copy_message(rt, status, text);
+        init_node(m, &op, &rt->nodes[i]);
+        if (status != LABRT_OK && *deferred == LABRT_OK) {
+            *deferred = status;
+            memcpy(deferred_text, text, deferred_cap < sizeof text ? deferred_cap : sizeof text);
+        }
+    }
+    rt->tables_ready = 1;
+    return LABRT_OK;
+}
+
+static labrt_status check_ops_supported(labrt_runtime *rt)
+{
+    uint32_t i;
+    for (i = 0; i < rt->node_count; i++) {
+        const labrt_node *node = &rt->nodes[i];
+        labrt_msg m;
+        if (node->kernel)
+            continue;
+        m = error_message(rt);
+        if (node->builtin == 32) {
+            labrt_msg_text(&m, "unsupported custom op ");
+            labrt_msg_text(&m, node->custom_name[0] ? node->custom_name : "(unnamed)");
+        } else {
+            labrt_msg_text(&m, "unsupported op ");
+            labrt_msg_text(&m, labrt_builtin_name(node->builtin));
+            labrt_msg_text(&m, " (builtin ");
+            labrt_msg_int(&m, node->builtin);
+            labrt_msg_text(&m, ")");
+        }
+        return LABRT_ERR_UNSUPPORTED_OP;
+    }
+    return LABRT_OK;
+}
+
+static labrt_status tensor_problem(labrt_runtime *rt, const char *what, uint32_t index,
+                                   const char *problem)
+{
+    labrt_msg m = error_message(rt);
+    labrt_msg_text(&m, what);
+    labrt_msg_int(&m, index);
+    labrt_msg_text(&m, problem);
+    return LABRT_ERR_INVALID_MODEL;
+}
+
+/* Graph inputs and op outputs are written at run time: never into the model. */
+static labrt_status check_writable(labrt_runtime *rt)
+{
+    uint32_t i, k;
+    for (i = 0; i < rt->input_count; i++)
+        if (rt->tensors[rt->inputs[i]].flags & LABRT_TENSOR_CONSTANT)
+            return tensor_problem(rt, "graph input ", i, " is a constant tensor");
+    for (i = 0; i < rt->node_count; i++)
+        for (k = 0; k < rt->nodes[i].output_count; k++)
+            if (rt->tensors[rt->nodes[i].outputs[k]].flags & LABRT_TENSOR_CONSTANT)
+                return tensor_problem(rt, "op ", i, " writes to a constant tensor");
+    return LABRT_OK;
+}
+
+static labrt_status prepare_ops(labrt_runtime *rt, labrt_model *m, int *out_of_arena)
+{
+    uint32_t i;
+    for (i = 0; i < rt->node_count; i++) {
+        labrt_prepare_ctx ctx;
+        labrt_model_op op;
+        labrt_msg ignored = labrt_msg_start(rt->error, sizeof rt->error);
+        labrt_status status = labrt_model_read_op(m, i, &op, &ignored);
+        if (status != LABRT_OK)
+            return status;  /* read fine before: cannot happen */
+        ctx.rt = rt;
+        ctx.node = &rt->nodes[i];
+        ctx.op_index = i;
+        ctx.options = op.options_type == ctx.node->kernel->options_type ? op.options : 0;
+        status = ctx.node->kernel->prepare(&ctx);
+        if (status == LABRT_ERR_ARENA_TOO_SMALL)
+            *out_of_arena = 1;  /* keep going: the other ops' needs count too */
+        else if (status != LABRT_OK)
+            return status;
+    }
+    return LABRT_OK;
+}
+
+static labrt_status plan_arena(labrt_runtime *rt)
+{
+    uint64_t total = 0;
+    uint32_t i;
+    labrt_mark_lifetimes(rt);
+    for (i = 0; i < rt->tensor_count; i++)
+        if (rt->tensors[i].flags & LABRT_TENSOR_PLANNED)
+            total += round_up(rt->tensors[i].bytes, LABRT_ARENA_ALIGNMENT);
+    if (total > MAX_ACTIVATION_BYTES)
+        return fail(rt, LABRT_ERR_UNSUPPORTED, "activations larger than 2 GB");
+    rt->planned_bytes = labrt_plan_greedy(rt->tensors, rt->tensor_count);
+    return LABRT_OK;
+}
+
+static void place_tensors(labrt_runtime *rt)
+{
+    uint32_t i;
+    for (i = 0; i < rt->tensor_count; i++)
+        if (rt->tensors[i].flags & LABRT_TENSOR_PLANNED)
+            rt->tensors[i].data = rt->arena + rt->tensors[i].plan_offset;
+}
+
+static labrt_status init_stages(labrt_runtime *rt)
+{
+    char deferred_text[sizeof rt->error];
+    labrt_status deferred = LABRT_OK, status;
+    labrt_model m;
+    labrt_msg err = error_message(rt);
+    int out_of_arena = 0;
+
+    status = labrt_model_open(&m, rt->model, rt->model_size, &err);
+    if (status == LABRT_OK)
+        status = read_tables(rt, &m, &deferred, deferred_text, sizeof deferred_text);
+    if (status == LABRT_OK)
+        status = check_ops_supported(rt);
+    if (status == LABRT_OK && deferred != LABRT_OK)
+        status = copy_message(rt, deferred, deferred_text);
+    if (status == LABRT_OK)
+        status = check_writable(rt);
+    if (status == LABRT_OK)
+        status = prepare_ops(rt, &m, &out_of_arena);
+    if (status == LABRT_OK)
+        status = plan_arena(rt);
+    if (status != LABRT_OK)
+        return status;
+    rt->arena_needed = rt->arena_padding + rt->planned_bytes +
+                       round_up(rt->persistent_bytes, LABRT_ARENA_ALIGNMENT);
+    rt->arena_needed_exact = 1;
+    if (out_of_arena || rt->planned_bytes + rt->persistent_bytes > rt->arena_size)
+        return arena_too_small(rt, 1);
+    place_tensors(rt);
+    return LABRT_OK;
+}
+
+labrt_status labrt_init(labrt_runtime *rt, const void *model, size_t model_size, void *arena,
+                        size_t arena_size)
+{
+    labrt_status status;
+    if (rt == NULL)
+        return LABRT_ERR_ARGUMENT;
+    memset(rt, 0, sizeof *rt);
+    status = check_arguments(rt, model, model_size, arena, arena_size);
+    if (status != LABRT_OK)
+        return status;
+    rt->model = (const uint8_t *)model;
+    rt->model_size = (uint32_t)model_size;
+    setup_arena(rt, arena, arena_size);
+    status = init_stages(rt);
+    rt->ready = status == LABRT_OK;
+    if (rt->ready)
+        rt->error[0] = '\0';
+    return status;
+}
+
+labrt_status labrt_invoke(labrt_runtime *rt)
+{
+    uint32_t i;
+    if (rt == NULL || !rt->ready)
+        return LABRT_ERR_NOT_READY;
+    for (i = 0; i < rt->node_count; i++) {
+        const labrt_node *node = &rt->nodes[i];
+        const char *name = labrt_builtin_name(node->builtin);
+        if (rt->hook)
+            rt->hook(rt->hook_user, i, name, LABRT_HOOK_BEFORE);
+        node->kernel->eval(rt, node);
+        if (rt->hook)
+            rt->hook(rt->hook_user, i, name, LABRT_HOOK_AFTER);
+    }
+    return LABRT_OK;
+}
+
+void labrt_set_op_hook(labrt_runtime *rt, labrt_op_hook hook, void *user)
+{
+    if (rt) {
+        rt->hook = hook;
+        rt->hook_user = user;
+    }
+}
+
+/* ---- prepare-time services for kernels (labrt_kernel.h) ---- */
+
+static int option_table(const labrt_prepare_ctx *ctx, fb_reader *r, fb_table *t)
+{
+    if (ctx->options == 0 || !fb_open(r, ctx->rt->model, ctx->rt->model_size))
+        return 0;
+    *t = fb_table_at(r, ctx->options);
+    return t->pos != 0;
+}
+
+int32_t labrt_option_i8(const labrt_prepare_ctx *ctx, unsigned field, int32_t schema_default)
+{
+    fb_reader r;
+    fb_table t;
+    if (!option_table(ctx, &r, &t))
+        return 0;
+    return (int8_t)fb_u8(&r, t, field, (uint8_t)schema_default);
+}
+
+int32_t labrt_option_i32(const labrt_prepare_ctx *ctx, unsigned field, int32_t schema_default)
+{
+    fb_reader r;
+    fb_table t;
+    if (!option_table(ctx, &r, &t))
+        return 0;
+    return fb_i32(&r, t, field, schema_default);
+}
+
+float labrt_option_f32(const labrt_prepare_ctx *ctx, unsigned field, float schema_default)
+{
+    fb_reader r;
+    fb_table t;
+    if (!option_table(ctx, &r, &t))
+        return 0.0f;
+    return fb_f32(&r, t, field, schema_default);
+}
+
+void *labrt_alloc_op_data(labrt_prepare_ctx *ctx, size_t bytes)
+{
+    ctx->node->data = alloc_tail(ctx->rt, bytes);
+    return ctx->node->data;
+}
+
+static labrt_status op_failure(labrt_prepare_ctx *ctx, labrt_status status, const char *text,
+                               const char *detail)
+{
+    labrt_msg m = error_message(ctx->rt);
+    labrt_msg_text(&m, "op ");
+    labrt_msg_int(&m, ctx->op_index);
+    labrt_msg_text(&m, " ");
+    labrt_msg_text(&m, labrt_builtin_name(ctx->node->builtin));
+    labrt_msg_text(&m, ": ");
+    labrt_msg_text(&m, text);
+    labrt_msg_text(&m, detail);
+    return status;
+}
+
+labrt_status labrt_invalid(labrt_prepare_ctx *ctx, const char *message)
+{
+    return op_failure(ctx, LABRT_ERR_INVALID_MODEL, message, "");
+}
+
+labrt_status labrt_unsupported(labrt_prepare_ctx *ctx, const char *message)
+{
+    return op_failure(ctx, LABRT_ERR_UNSUPPORTED, message, "");
+}
+
+labrt_status labrt_unsupported_type(labrt_prepare_ctx *ctx, const labrt_tensor *t)
+{
+    return op_failure(ctx, LABRT_ERR_UNSUPPORTED, "unsupported type ", labrt_type_name(t->type));
+}
+
+/* ---- inspection ---- */
+
+size_t labrt_arena_needed(const labrt_runtime *rt) { return rt ? rt->arena_needed : 0; }
+size_t labrt_arena_planned(const labrt_runtime *rt) { return rt ? rt->planned_bytes : 0; }
+size_t labrt_arena_persistent(const labrt_runtime *rt)
+{
+    return rt ? round_up(rt->persistent_bytes, LABRT_ARENA_ALIGNMENT) : 0;
+}
+
+uint32_t labrt_tensor_count(const labrt_runtime *rt)
+{
+    return (rt && rt->tables_ready) ? rt->tensor_count : 0;
+}
+
+uint32_t labrt_op_count(const labrt_runtime *rt)
+{
+    return (rt && rt->tables_ready) ? rt->node_count : 0;
+}
+
+uint32_t labrt_input_count(const labrt_runtime *rt)
+{
+    return (rt && rt->tables_ready) ? rt->input_count : 0;
+}
+
+uint32_t labrt_output_count(const labrt_runtime *rt)
+{
+    return (rt && rt->tables_ready) ? rt->output_count : 0;
+}
+
+labrt_status labrt_get_tensor(const labrt_runtime *rt, uint32_t index, labrt_tensor_info *info)
+{
+    const labrt_tensor *t;
+    labrt_model m;
+    char ignored[8];
+    labrt_msg err = labrt_msg_start(ignored, sizeof ignored);
+    if (rt == NULL || info == NULL || !rt->tables_ready)
+        return LABRT_ERR_NOT_READY;
+    if (index >= rt->tensor_count)
+        return LABRT_ERR_ARGUMENT;
+    t = &rt->tensors[index];
+    memset(info, 0, sizeof *info);
+    info->index = index;
+    info->type = t->type;
+    info->rank = t->rank;
+    info->dims = t->dims;
+    info->scale = t->scales ? t->scales[0] : 0.0f;
+    info->zero_point = t->zero_point;
+    info->scale_count = t->scale_count;
+    info->data = (rt->ready || (t->flags & LABRT_TENSOR_CONSTANT)) ? t->data : NULL;
+    info->bytes = t->bytes;
+    info->is_constant = (t->flags & LABRT_TENSOR_CONSTANT) != 0;
+    info->name = "";
+    if (labrt_model_open(&m, rt->model, rt->model_size, &err) == LABRT_OK)
+        info->name = labrt_model_tensor_name(&m, index);
+    return LABRT_OK;
+}
+
+labrt_status labrt_input(const labrt_runtime *rt, uint32_t index, labrt_tensor_info *info)
+{
+    if (rt == NULL || !rt->tables_ready)
+        return LABRT_ERR_NOT_READY;
+    if (index >= rt->input_count)
+        return LABRT_ERR_ARGUMENT;
+    return labrt_get_tensor(rt, (uint32_t)rt->inputs[index], info);
+}
+
+labrt_status labrt_output(const labrt_runtime *rt, uint32_t index, labrt_tensor_info *info)
+{
+    if (rt == NULL || !rt->tables_ready)
+        return LABRT_ERR_NOT_READY;
+    if (index >= rt->output_count)
+        return LABRT_ERR_ARGUMENT;
+    return labrt_get_tensor(rt, (uint32_t)rt->outputs[index], info);
+}
+
+labrt_status labrt_get_op(const labrt_runtime *rt, uint32_t index, labrt_op_info *info)
+{
+    const labrt_node *node;
+    if (rt == NULL || info == NULL || !rt->tables_ready)
+        return LABRT_ERR_NOT_READY;
+    if (index >= rt->node_count)
+        return LABRT_ERR_ARGUMENT;
+    node = &rt->nodes[index];
+    info->builtin = node->builtin;
+    info->name = node->builtin == 32 ? node->custom_name : labrt_builtin_name(node->builtin);
+    info->supported = node->kernel != NULL;
+    info->input_count = node->input_count;
+    info->output_count = node->output_count;
+    info->inputs = node->inputs;
+    info->outputs = node->outputs;
+    return LABRT_OK;
+}
+
+size_t labrt_runtime_size(void) { return sizeof(labrt_runtime); }
+
+const char *labrt_status_message(labrt_status status)
+{
+    switch (status) {
+    case LABRT_OK: return "ok";
+    case LABRT_ERR_ARGUMENT: return "invalid argument";
+    case LABRT_ERR_MALFORMED: return "malformed model";
+    case LABRT_ERR_UNSUPPORTED_OP: return "unsupported op";
+    case LABRT_ERR_UNSUPPORTED: return "unsupported model feature";
+    case LABRT_ERR_INVALID_MODEL: return "invalid model";
+    case LABRT_ERR_ARENA_TOO_SMALL: return "arena too small";
+    case LABRT_ERR_NOT_READY: return "runtime not initialised";
+    }
+    return "unknown status";
+}
+
+const char *labrt_error(const labrt_runtime *rt)
+{
+    if (rt == NULL)
+        return "runtime is NULL";
+    return rt->error[0] ? rt->error : "no error";
+}

@@ -1,0 +1,220 @@
+/* Helpers shared by the reference kernels; see labrt_kernel.h. */
+#include "labrt_kernel.h"
+
+#include <float.h>
+
+int32_t labrt_dim(const labrt_tensor *t, int i)
+{
+    if (i < 0)
+        i += t->rank;
+    return (i >= 0 && i < t->rank) ? t->dims[i] : 1;
+}
+
+uint32_t labrt_elements(const labrt_tensor *t)
+{
+    uint32_t n = 1;
+    int i;
+    for (i = 0; i < t->rank; i++)
+        n *= (uint32_t)t->dims[i];  /* < 2^31: checked when the model was read */
+    return n;
+}
+
+int labrt_same_shape(const labrt_tensor *a, const labrt_tensor *b)
+{
+    int i;
+    if (a->rank != b->rank)
+        return 0;
+    for (i = 0; i < a->rank; i++)
+        if (a->dims[i] != b->dims[i])
+            return 0;
+    return 1;
+}
+
+uint32_t labrt_type_size(int32_t type)
+{
+    /* Indexed by TensorType; 0 = no fixed-size representation here. */
+    static const uint8_t sizes[] = {4, 2, 4, 1, 8, 0, 1, 2, 8, 1, 8, 16, 8, 0, 0, 4, 2, 0, 2};
+    return (type >= 0 && type < (int32_t)sizeof sizes) ? sizes[type] : 0;
+}
+
+const char *labrt_type_name(int32_t type)
+{
+    static const char *const names[] = {
+        "FLOAT32", "FLOAT16", "INT32", "UINT8", "INT64", "STRING", "BOOL", "INT16",
+        "COMPLEX64", "INT8", "FLOAT64", "COMPLEX128", "UINT64", "RESOURCE", "VARIANT",
+        "UINT32", "UINT16", "INT4", "BFLOAT16", "INT2", "UINT4", "FLOAT8_E4M3FN", "FLOAT8_E5M2"};
+    return (type >= 0 && type < (int32_t)(sizeof names / sizeof names[0])) ? names[type]
+                                                                          : "UNKNOWN";
+}
+
+int labrt_is_quantized(const labrt_tensor *t)
+{
+    return t->scales != NULL;
+}
+
+labrt_status labrt_expect_io(labrt_prepare_ctx *ctx, uint32_t min_inputs, uint32_t max_inputs,
+                             uint32_t outputs)
+{
+    const labrt_node *node = ctx->node;
+    uint32_t i;
+    if (node->input_count < min_inputs || node->input_count > max_inputs)
+        return labrt_invalid(ctx, "wrong number of inputs");
+    if (node->output_count != outputs)
+        return labrt_invalid(ctx, "wrong number of outputs");
+    for (i = 0; i < min_inputs; i++)
+        if (node->inputs[i] < 0)
+            return labrt_invalid(ctx, "a required input is missing");
+    for (i = 0; i < outputs; i++)
+        if (labrt_out(ctx, i)->bytes == 0)
+            return labrt_unsupported(ctx, "empty output tensors are not supported");
+    return LABRT_OK;
+}
+
+labrt_status labrt_expect_rank(labrt_prepare_ctx *ctx, const labrt_tensor *t, int rank,
+                               const char *what)
+{
+    if (t->rank != rank)
+        return labrt_invalid(ctx, what);
+    return LABRT_OK;
+}
+
+labrt_status labrt_expect_quantized(labrt_prepare_ctx *ctx, const labrt_tensor *t)
+{
+    if (t->scales == NULL || t->scale_count != 1)
+        return labrt_invalid(ctx, "int8 tensors need per-tensor scale and zero point");
+    return LABRT_OK;
+}
+
+/* zero_point + round(f / scale), as kernel_util.cc Quantize (float arithmetic). */
+static int32_t quantize_bound(float f, const labrt_tensor *output)
+{
+    int64_t q = (int64_t)output->zero_point + labrt_round_to_int32(f / output->scales[0]);
+    return (int32_t)(q < INT32_MIN ? INT32_MIN : (q > INT32_MAX ? INT32_MAX : q));
+}
+
+static int32_t max_i32(int32_t a, int32_t b) { return a > b ? a : b; }
+static int32_t min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
+
+labrt_activation labrt_activation_range(int32_t activation, const labrt_tensor *output)
+{
+    labrt_activation act;
+    int quantized = output->type == LABRT_INT8 && output->scales != NULL;
+    act.min = -128;
+    act.max = 127;
+    act.fmin = -FLT_MAX;
+    act.fmax = FLT_MAX;
+    if (activation == LABRT_ACT_RELU) {
+        act.fmin = 0.0f;
+    } else if (activation == LABRT_ACT_RELU6) {
+        act.fmin = 0.0f;
+        act.fmax = 6.0f;
+    } else if (activation == LABRT_ACT_RELU_N1_TO_1) {
+        act.fmin = -1.0f;
+        act.fmax = 1.0f;
+    } else {
+        return act;  /* NONE; TANH and SIGN_BIT are not applied by TFLM either */
+    }
+    if (quantized) {
+        act.min = max_i32(-128, quantize_bound(act.fmin, output));
+        if (act.fmax != FLT_MAX)
+            act.max = min_i32(127, quantize_bound(act.fmax, output));
+    }
+    return act;
+}
+
+float labrt_activate(float value, const labrt_activation *act)
+{
+    /* std::min(std::max(x, lo), hi): NaN passes through, as in TFLM */
+    float low_clamped = value < act->fmin ? act->fmin : value;
+    return act->fmax < low_clamped ? act->fmax : low_clamped;
+}
+
+int labrt_conv_axis(int32_t padding, int32_t in, int32_t filter, int32_t stride,
+                    int32_t dilation, int32_t *out, int32_t *pad)
+{
+    int64_t effective, size, total;
+    if (stride < 1 || dilation < 1 || filter < 1 || in < 1)
+        return 0;
+    effective = (int64_t)(filter - 1) * dilation + 1;
+    if (effective > (1 << 30))
+        return 0;  /* keeps every index computation inside int32 */
+    if (padding == LABRT_PADDING_SAME)
+        size = ((int64_t)in + stride - 1) / stride;
+    else if (padding == LABRT_PADDING_VALID)
+        size = ((int64_t)in + stride - effective) / stride;
+    else
+        return 0;
+    if (size < 1)
+        return 0;
+    total = (size - 1) * stride + effective - in;
+    *out = (int32_t)size;
+    *pad = total > 0 ? (int32_t)(total / 2) : 0;
+    return 1;
+}
+
+labrt_status labrt_channel_multipliers(labrt_prepare_ctx *ctx, const labrt_tensor *input,
+                                       const labrt_tensor *filter, const labrt_tensor *output,
+                                       uint32_t channels, int32_t *multipliers, int32_t *shifts)
+{
+    uint32_t c;
+    if (filter->scales == NULL || (filter->scale_count != 1 && filter->scale_count != channels))
+        return labrt_invalid(ctx, "filter scales must be per-tensor or one per output channel");
+    for (c = 0; c < channels; c++) {
+        float filter_scale = filter->scales[filter->scale_count == 1 ? 0 : c];
+        double effective = (double)input->scales[0] * (double)filter_scale /
+                           (double)output->scales[0];
+        int shift;
+        if (!labrt_quantize_multiplier(effective, &multipliers[c], &shift))
+            return labrt_unsupported(ctx, "requantization multiplier out of range");
+        shifts[c] = shift;
+    }
+    return LABRT_OK;
+}
+
+labrt_status labrt_prepare_broadcast(labrt_prepare_ctx *ctx, const labrt_tensor *in1,
+                                     const labrt_tensor *in2, const labrt_tensor *out,
+                                     labrt_broadcast *b)
+{
+    uint32_t stride1 = 1, stride2 = 1;
+    int axis;
+    if (out->rank > LABRT_BROADCAST_RANK || in1->rank > out->rank || in2->rank > out->rank)
+        return labrt_unsupported(ctx, "broadcasting supports ranks up to 6");
+    b->rank = out->rank;
+    for (axis = out->rank - 1; axis >= 0; axis--) {
+        int from_end = axis - out->rank;
+        int32_t d1 = from_end < -in1->rank ? 1 : labrt_dim(in1, from_end);
+        int32_t d2 = from_end < -in2->rank ? 1 : labrt_dim(in2, from_end);
+        int32_t d = out->dims[axis];
+        if ((d1 != d && d1 != 1) || (d2 != d && d2 != 1) || (d1 != d && d2 != d))
+            return labrt_invalid(ctx, "input shapes do not broadcast to the output shape");
+        b->dims[axis] = d;
+        b->stride1[axis] = d1 == 1 ? 0 : stride1;
+        b->stride2[axis] = d2 == 1 ? 0 : stride2;
+        stride1 *= (uint32_t)d1;
+        stride2 *= (uint32_t)d2;
+    }
+    return LABRT_OK;
+}
+
+void labrt_broadcast_each(const labrt_broadcast *b,
+                          void (*fn)(void *user, uint32_t o, uint32_t i1, uint32_t i2),
+                          void *user)
+{
+    uint32_t index[LABRT_BROADCAST_RANK] = {0};
+    uint32_t total = 1, o, i1 = 0, i2 = 0;
+    int axis;
+    for (axis = 0; axis < b->rank; axis++)
+        total *= (uint32_t)b->dims[axis];
+    for (o = 0; o < total; o++) {
+        fn(user, o, i1, i2);
+        for (axis = b->rank - 1; axis >= 0; axis--) {  /* odometer step */
+            i1 += b->stride1[axis];
+            i2 += b->stride2[axis];
+            if (++index[axis] < (uint32_t)b->dims[axis])
+                break;
+            i1 -= b->stride1[axis] * (uint32_t)b->dims[axis];
+            i2 -= b->stride2[axis] * (uint32_t)b->dims[axis];
+            index[axis] = 0;
+        }
+    }
+}
