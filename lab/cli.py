@@ -10,7 +10,10 @@ from .errors import LabError
 
 # Each module registers its own subcommands (see lab/commands/__init__.py).
 COMMAND_MODULES = [
-    "data", "train",
+    "run",
+    "info",
+    "data",
+    "train",
 ]
 
 

@@ -63,12 +63,13 @@ class Halt:
 
 class Machine:
     def __init__(self, platform):
+        self._in_emulation = False
         self.platform = platform
         self.clock_hz = platform.cpu.clock_hz
         self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
         self.uc.ctl_set_cpu_model(CPU_MODELS[platform.cpu.core])
         self.core = native.Core(self.uc)
-        self.scheduler = Scheduler()
+        self.scheduler = Scheduler(on_new_event=self._on_new_event)
         self.exceptions = ExceptionModel(self, platform.cpu.irqs, platform.cpu.priority_bits,
                                          platform.cpu.has_fpu)
         self.bus = Bus(self)
@@ -222,6 +223,12 @@ class Machine:
         self._stop_requested = True
         if self._in_emulation:
             self.core.state.deadline = 0
+
+    def _on_new_event(self, time: int) -> None:
+        """An event scheduled while the CPU runs (a register write started a timer):
+        the CPU must stop for it, not at the deadline it was started with."""
+        if self._in_emulation and time < self.core.state.deadline:
+            self.core.state.deadline = time
 
     def on_exception_state_changed(self) -> None:
         if self._in_emulation:

@@ -1,0 +1,100 @@
+"""`lab list` (platforms and apps) and `lab doctor` (tools and engines)."""
+from __future__ import annotations
+
+import importlib.metadata
+import shutil
+import subprocess
+
+from .. import platforms
+from ..build import APPS_DIR, available_apps
+from ..errors import LabError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("list", help="show platforms and apps")
+    parser.set_defaults(handler=list_command)
+    parser = subparsers.add_parser("doctor", help="check tools and engines")
+    parser.set_defaults(handler=doctor_command)
+
+
+def list_command(args) -> int:
+    print("platforms:")
+    for name in platforms.available():
+        try:
+            p = platforms.load(name)
+            print(f"  {name:<14} {p.cpu.core} @ {p.cpu.clock_hz / 1e6:g} MHz, "
+                  f"engines: {', '.join(p.engines)} - {p.description}")
+        except LabError as error:
+            print(f"  {name:<14} (invalid: {error})")
+    print("apps:")
+    for app in available_apps():
+        print(f"  {app:<14} {_app_summary(app)}")
+    return 0
+
+
+def _app_summary(app: str) -> str:
+    main = APPS_DIR / app / "main.c"
+    if main.exists():
+        text = main.read_text().lstrip()
+        if text.startswith("/*"):
+            comment = text[2:text.find("*/")].strip().replace("\n *", " ")
+            return " ".join(comment.split())[:100]
+    return ""
+
+
+def _tool_version(command: list[str]) -> str | None:
+    if not shutil.which(command[0]):
+        return None
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = (out.stdout or out.stderr).strip().splitlines()
+    return lines[0] if lines else "present"
+
+
+def _package_version(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def doctor_command(args) -> int:
+    rows = []   # (what, status line, essential)
+    for tool, command, essential in (
+            ("arm-none-eabi-gcc", ["arm-none-eabi-gcc", "--version"], True),
+            ("make", ["make", "--version"], True),
+            ("gcc (host)", ["gcc", "--version"], True),
+            ("qemu-system-arm", ["qemu-system-arm", "--version"], False),
+            ("renode", ["renode", "--version"], False)):
+        version = _tool_version(command)
+        rows.append((tool, version or "missing", essential and version is None))
+    for package, essential in (("unicorn", True), ("pyelftools", True), ("numpy", True),
+                               ("tensorflow", False), ("tflite-micro", False),
+                               ("robotframework", False)):
+        version = _package_version(package)
+        rows.append((f"python: {package}", version or "missing", essential and not version))
+    rows.append(_native_helper_row())
+    rows.append(("engine: embedded", "ready" if not any(r[2] for r in rows) else "not ready",
+                 False))
+    rows.append(("engine: qemu", "ready" if shutil.which("qemu-system-arm") else
+                 "unavailable (apt-get install qemu-system-arm)", False))
+    rows.append(("engine: renode", "ready" if shutil.which("renode") else
+                 "unavailable (no package registry carries Renode)", False))
+    width = max(len(r[0]) for r in rows)
+    for what, status, broken in rows:
+        print(f"{what:<{width}}  {'MISSING ' if broken else ''}{status}")
+    if any(broken for _, _, broken in rows):
+        print("\nrun `make setup` to install what is missing")
+        return 1
+    return 0
+
+
+def _native_helper_row():
+    try:
+        from ..engines.embedded import native
+        path = native.build()
+        return ("native helper", f"built ({path.name})", False)
+    except Exception as error:   # reported, not raised: doctor lists everything
+        return ("native helper", f"cannot build: {error}", True)

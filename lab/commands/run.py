@@ -1,0 +1,83 @@
+"""`lab build` and `lab run`: firmware builds and runs on the embedded engine."""
+from __future__ import annotations
+
+import sys
+
+from .. import platforms
+from ..build import build
+from ..errors import LabError
+from ..results import END_DONE, RunResult
+
+DEFAULT_TIMEOUT_S = 30.0
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("build", help="build an app's firmware for a platform")
+    parser.add_argument("app", help="app name (see `lab list`) or a directory of C sources")
+    parser.add_argument("--platform", "-p", required=True, help="board, e.g. nrf52840")
+    parser.add_argument("--verbose", "-v", action="store_true", help="show compiler output")
+    parser.set_defaults(handler=build_command)
+
+    parser = subparsers.add_parser("run", help="build, boot and run firmware on a virtual board")
+    parser.add_argument("app", nargs="?", help="app name (see `lab list`) or a source directory")
+    parser.add_argument("--platform", "-p", required=True, help="board, e.g. nrf52840")
+    parser.add_argument("--elf", help="run this ELF instead of building an app")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+                        help=f"virtual seconds before giving up (default {DEFAULT_TIMEOUT_S:g})")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object with the results instead of the UART")
+    parser.set_defaults(handler=run_command)
+
+
+def build_command(args) -> int:
+    platform = platforms.load(args.platform)
+    result = build(args.app, platform, verbose=args.verbose)
+    print(f"built {result.summary()}")
+    return 0
+
+
+def run_command(args) -> int:
+    if args.timeout <= 0:
+        raise LabError("--timeout must be a positive number of virtual seconds")
+    platform = platforms.load(args.platform)
+    if args.elf and args.app:
+        raise LabError("give either an app or --elf FILE, not both")
+    if not args.elf and not args.app:
+        raise LabError("give an app to build and run (see `lab list`) or --elf FILE")
+    if args.elf:
+        elf, app = args.elf, None
+    else:
+        built = build(args.app, platform)
+        elf, app = built.elf, built.app
+    result = run_firmware(platform, elf, app, args.timeout, echo=not args.json)
+    if args.json:
+        print(result.to_json())
+    else:
+        print_summary(result)
+    return 0 if result.end == END_DONE else 1
+
+
+def run_firmware(platform, elf, app, timeout_s: float, echo: bool) -> RunResult:
+    from ..engines.embedded.session import Session, print_line
+
+    if "embedded" not in platform.engines:
+        raise LabError(f"platform {platform.name} runs on {', '.join(platform.engines)}, "
+                       "not on the embedded engine")
+    session = Session(platform, elf, app=app, echo=print_line if echo else None)
+    try:
+        session.run(timeout_s)
+        return session.result()
+    finally:
+        session.close()
+
+
+def print_summary(result: RunResult) -> None:
+    mips = result.instructions / result.wall_s / 1e6 if result.wall_s else 0.0
+    line = (f"[lab] {result.app} on {result.platform}: {result.end} after "
+            f"{result.virtual_s:.6f} virtual s, {result.instructions} instructions, "
+            f"{result.cycles} cycles; wall {result.wall_s:.2f} s ({mips:.0f} MIPS)")
+    print(line, file=sys.stderr)
+    if result.fault:
+        print(f"[lab] fault: {result.fault.summary()}", file=sys.stderr)
+    elif result.end != END_DONE:
+        print(f"[lab] no `@lab done` within the time limit ({result.end})", file=sys.stderr)

@@ -1,0 +1,21 @@
+"""Board models: unmodelled registers, LEDs, the hello app, determinism."""
+from .conftest import event
+
+
+def test_unmodelled_register_reads_zero_and_the_run_goes_on(run_firmware):
+    result, session = run_firmware("unmodelled")
+    assert result.end == "done", result.uart
+    values = event(result, "unmodelled")
+    assert values["radio"] == 0 and values["temp"] == 0
+    assert {0x40001400, 0x40001504, 0x4000C508} <= set(session.machine.bus.unmodelled)
+
+
+def test_hello_blinks_led1_at_4_hz_and_measures_its_loop(run_firmware_app):
+    result, session = run_firmware_app("hello")
+    assert result.end == "done"
+    assert event(result, "cycles")["cycles"] == 6003     # 6 instructions x 1000 + 3
+    gpio = session.machine.peripherals["gpio0"]
+    toggles = [t for t, level in gpio.history[24]][1:]   # first entry: LED switched off
+    periods = {round((b - a) / 64e6, 6) for a, b in zip(toggles, toggles[1:])}
+    assert len(toggles) == 8
+    assert periods == {0.25}

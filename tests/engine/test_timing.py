@@ -1,0 +1,57 @@
+"""Virtual time: SysTick rate, WFI sleep, exact CYCCNT, UART byte timing."""
+from unicorn import UC_HOOK_CODE
+
+from .conftest import event
+
+CORE_HZ = 64_000_000
+
+
+def test_systick_fires_at_its_configured_rate_in_virtual_time(run_firmware):
+    result, session = run_firmware("systick_rate")
+    assert result.end == "done", result.uart
+    assert event(result, "systick")["ticks"] == 1000
+    # the first entry is the pin becoming an output; then one toggle per tick
+    toggles = [t for t, _ in session.machine.peripherals["gpio0"].history[13]][1:]
+    intervals = {b - a for a, b in zip(toggles, toggles[1:])}
+    assert len(toggles) == 1000
+    assert intervals == {CORE_HZ // 1000}     # exactly 64000 cycles, every tick
+
+
+def test_wfi_sleeps_through_ten_virtual_seconds_executing_few_instructions(run_firmware):
+    result, session = run_firmware("wfi_rtc", seconds=15)
+    assert result.end == "done", result.uart
+    woke = event(result, "woke")
+    assert woke["counter"] >= 10 * 32768
+    assert woke["cycles_while_waiting"] < 200
+    assert result.virtual_s > 10.0
+    assert result.instructions < 60_000       # the whole run, start-up and printing included
+
+
+def test_cyccnt_around_a_loop_equals_the_engines_instruction_count(session_for):
+    session = session_for("cyccnt_exact")
+    firmware, machine = session.firmware, session.machine
+    marks = {firmware.address_of("cyccnt_read_before"): None,
+             firmware.address_of("cyccnt_read_after"): None}
+
+    def record(uc, address, size, user_data):
+        if address in marks:
+            marks[address] = machine.core.counts_at(address)[2]
+
+    for address in marks:
+        machine.uc.hook_add(UC_HOOK_CODE, record, begin=address, end=address)
+    session.run(5)
+    result = session.result()
+    assert result.end == "done", result.uart
+    cyccnt = event(result, "cyccnt")
+    before, after = marks.values()
+    assert cyccnt["cycles"] == after - before == cyccnt["expected"] == 2002
+
+
+def test_uart_bytes_take_ten_bit_times_each_at_the_configured_baud(run_firmware):
+    result, _ = run_firmware("uart_timing")
+    assert result.end == "done", result.uart
+    uart = event(result, "uart")
+    byte_cycles = -(-10 * CORE_HZ // 115108)        # UARTE 115200 code runs at 115108 baud
+    expected_us = 200 * byte_cycles / 64
+    assert abs(uart["us"] - expected_us) <= 3       # plus a few cycles of driver code
+    assert "x" * 199 in result.uart

@@ -1,0 +1,88 @@
+"""The `lab` command as users run it: exit codes, JSON, determinism, build cache."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LAB = [sys.executable, "-m", "lab.cli"]
+
+
+def lab(*args, env=None):
+    return subprocess.run(LAB + list(args), capture_output=True, text=True, cwd=ROOT,
+                          env=env, timeout=300)
+
+
+def test_hello_run_prints_banner_and_cycles_and_exits_zero():
+    proc = lab("run", "hello", "--platform", "nrf52840")
+    assert proc.returncode == 0, proc.stderr
+    assert "Virtual MCU Lab: hello from nrf52840" in proc.stdout
+    assert "@lab cycles name=loop cycles=6003" in proc.stdout
+
+
+def test_three_json_runs_are_identical():
+    runs = []
+    for _ in range(3):
+        proc = lab("run", "hello", "--platform", "nrf52840", "--json")
+        assert proc.returncode == 0, proc.stderr
+        runs.append(json.loads(proc.stdout))
+    first = runs[0]
+    assert first["end"] == "done" and first["fault"] is None
+    assert {"platform", "app", "end", "virtual_s", "instructions", "uart", "events",
+            "fault"} <= set(first)
+    for other in runs[1:]:
+        for key in ("uart", "events", "instructions", "cycles", "virtual_s"):
+            assert other[key] == first[key], key
+
+
+def test_fault_exits_one_with_a_report(tmp_path):
+    proc = lab("run", str(ROOT / "tests" / "firmware" / "null_call"), "--platform", "nrf52840")
+    assert proc.returncode == 1
+    assert "HardFault" in proc.stderr and "caller_function" in proc.stderr
+
+
+def test_timeout_exits_one():
+    proc = lab("run", "hello", "--platform", "nrf52840", "--timeout", "0.5", "--json")
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["end"] == "timeout"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "hello", "--platform", "nosuchboard"], "unknown platform 'nosuchboard'"),
+    (["run", "nosuchapp", "--platform", "nrf52840"], "unknown app 'nosuchapp'"),
+    (["run", "--elf", "/nonexistent.elf", "--platform", "nrf52840"], "no such ELF file"),
+    (["run", "hello", "--platform", "nrf52840", "--timeout", "-1"], "--timeout"),
+])
+def test_bad_usage_is_one_line_and_exit_two(args, message):
+    proc = lab(*args)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_missing_toolchain_says_what_to_do(tmp_path):
+    env = dict(os.environ, PATH=str(tmp_path), LAB_CACHE_DIR=str(tmp_path / "cache"))
+    proc = lab("build", "hello", "--platform", "nrf52840", env=env)
+    assert proc.returncode == 2
+    assert "arm-none-eabi-gcc" in proc.stderr and "make setup" in proc.stderr
+
+
+def test_second_build_of_same_inputs_is_a_cache_hit(tmp_path):
+    env = dict(os.environ, LAB_CACHE_DIR=str(tmp_path))
+    first = lab("build", "hello", "--platform", "nrf52840", env=env)
+    second = lab("build", "hello", "--platform", "nrf52840", env=env)
+    assert first.returncode == 0 and "built in" in first.stdout
+    assert second.returncode == 0 and "cache hit" in second.stdout
+    assert "flash" in second.stdout and "RAM" in second.stdout
+
+
+def test_list_and_doctor():
+    listing = lab("list")
+    assert listing.returncode == 0
+    assert "nrf52840" in listing.stdout and "hello" in listing.stdout
+    doctor = lab("doctor")
+    assert "arm-none-eabi-gcc" in doctor.stdout and "engine: embedded" in doctor.stdout
+    assert doctor.returncode == 0, doctor.stdout
