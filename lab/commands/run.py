@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from .. import platforms
 from ..build import build
@@ -45,7 +46,7 @@ def run_command(args) -> int:
     if not args.elf and not args.app:
         raise LabError("give an app to build and run (see `lab list`) or --elf FILE")
     if args.elf:
-        elf, app = args.elf, None
+        elf, app = args.elf, Path(args.elf).name
     else:
         built = build(args.app, platform)
         elf, app = built.elf, built.app
