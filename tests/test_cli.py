@@ -86,3 +86,13 @@ def test_list_and_doctor():
     doctor = lab("doctor")
     assert "arm-none-eabi-gcc" in doctor.stdout and "engine: embedded" in doctor.stdout
     assert doctor.returncode == 0, doctor.stdout
+
+
+def test_strict_alignment_traps_an_unaligned_ldrd():
+    app = str(ROOT / "tests" / "firmware" / "unaligned_ldrd")
+    strict = lab("run", app, "--platform", "nrf52840", "--strict-alignment", "--json")
+    assert strict.returncode == 1
+    fault = json.loads(strict.stdout)["fault"]
+    assert "UNALIGNED" in fault["reasons"] and fault["pc_function"] == "load_pair"
+    # Without strict mode the lab does not check every access (documented gap):
+    assert lab("run", app, "--platform", "nrf52840").returncode == 0

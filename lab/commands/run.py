@@ -27,6 +27,9 @@ def register(subparsers) -> None:
                         help=f"virtual seconds before giving up (default {DEFAULT_TIMEOUT_S:g})")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object with the results instead of the UART")
+    parser.add_argument("--strict-alignment", action="store_true",
+                        help="trap LDRD/LDM/PUSH... at unaligned addresses as the core does "
+                             "(checks every access: about half the speed)")
     parser.set_defaults(handler=run_command)
 
 
@@ -50,7 +53,8 @@ def run_command(args) -> int:
     else:
         built = build(args.app, platform)
         elf, app = built.elf, built.app
-    result = run_firmware(platform, elf, app, args.timeout, echo=not args.json)
+    result = run_firmware(platform, elf, app, args.timeout, echo=not args.json,
+                          strict_alignment=args.strict_alignment)
     if args.json:
         print(result.to_json())
     else:
@@ -58,13 +62,15 @@ def run_command(args) -> int:
     return 0 if result.end == END_DONE else 1
 
 
-def run_firmware(platform, elf, app, timeout_s: float, echo: bool) -> RunResult:
+def run_firmware(platform, elf, app, timeout_s: float, echo: bool,
+                 strict_alignment: bool = False) -> RunResult:
     from ..engines.embedded.session import Session, print_line
 
     if "embedded" not in platform.engines:
         raise LabError(f"platform {platform.name} runs on {', '.join(platform.engines)}, "
                        "not on the embedded engine")
-    session = Session(platform, elf, app=app, echo=print_line if echo else None)
+    session = Session(platform, elf, app=app, echo=print_line if echo else None,
+                      strict_alignment=strict_alignment)
     try:
         session.run(timeout_s)
         return session.result()

@@ -69,3 +69,13 @@ def test_sysresetreq_resets_the_core_and_keeps_retained_registers(run_firmware):
     assert [b["count"] for b in boots] == [1, 2]
     assert boots[1]["resetreas"] & 0x4       # SREQ
     assert session.machine.resets == 1
+
+
+def test_unaligned_access_traps_only_with_unalign_trp(run_firmware):
+    result, _ = run_firmware("unaligned_trap")
+    assert result.end == "done", result.uart
+    unaligned = event(result, "unaligned")
+    assert unaligned["allowed"] == 0x05040302
+    assert unaligned["faults"] == 1
+    assert unaligned["cfsr"] == 1 << 24          # UFSR.UNALIGNED
+    assert unaligned["again"] == 0x06050403

@@ -53,6 +53,7 @@ INTR_FAULTS = {EXCP_UDEF: "UNDEFINSTR", EXCP_NOCP: "NOCP", EXCP_INVSTATE: "INVST
 WFI, WFE, SEV, YIELD = 0xBF30, 0xBF20, 0xBF40, 0xBF10
 WFI_W, WFE_W = (0xF3AF, 0x8003), (0xF3AF, 0x8002)
 SEMIHOSTING_BKPT = 0xBEAB
+CCR_UNALIGN_TRP = 1 << 3
 
 
 class Halt:
@@ -62,9 +63,12 @@ class Halt:
 
 
 class Machine:
-    def __init__(self, platform):
+    def __init__(self, platform, strict_alignment: bool = False):
         self._in_emulation = False
         self.platform = platform
+        # Unicorn never traps unaligned accesses; checking them costs every access, so
+        # only while CCR.UNALIGN_TRP is set, or always in strict mode (LDRD/LDM too).
+        self.strict_alignment = strict_alignment
         self.clock_hz = platform.cpu.clock_hz
         self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
         self.uc.ctl_set_cpu_model(CPU_MODELS[platform.cpu.core])
@@ -84,7 +88,7 @@ class Machine:
         self.uc.hook_add(UC_HOOK_INTR, self._on_intr)
         self.uc.hook_add(UC_HOOK_MEM_INVALID, self._on_invalid_access)
         self.core.install()
-        self._in_emulation = False
+        self.core.check_alignment(strict_alignment)
         self._access = None
         self._access_counts = None
         self.halt_reason: str | None = None
@@ -161,6 +165,8 @@ class Machine:
         self.resets += 1
         self.scheduler.clear()
         self.exceptions.reset()
+        self.core.state.unalign_trp = 0
+        self.core.check_alignment(self.strict_alignment)
         self.bus.reset()
         for peripheral in self.peripherals.values():
             after = getattr(peripheral, "after_reset", None)
@@ -249,6 +255,9 @@ class Machine:
 
     def set_ccr(self, value: int) -> None:
         self.exceptions.ccr = value | (1 << 9)   # STKALIGN is fixed to 1 here
+        trap = bool(value & CCR_UNALIGN_TRP)
+        self.core.state.unalign_trp = int(trap)
+        self.core.check_alignment(trap or self.strict_alignment)
 
     # ------------------------------------------------------------ run loop
     def _clear_run_state(self) -> None:
@@ -353,6 +362,10 @@ class Machine:
             self._on_cpu_exception(*self._intr)
         elif state.stop_reason == native.STOP_IDLE_LOOP:
             self._on_idle_loop(deadline)
+        elif state.stop_reason == native.STOP_UNALIGNED:
+            self.core.rewind_to(state.fault_pc)
+            self.exceptions.raise_fault("UNALIGNED", pc=state.fault_pc,
+                                        detail=f"unaligned access to 0x{state.fault_address:08X}")
         elif state.stop_reason == native.STOP_NONE and not self._stop_requested:
             self._on_hint_stop()
 

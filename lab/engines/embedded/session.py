@@ -19,11 +19,12 @@ CONDITION_MET = "condition"
 
 class Session:
     def __init__(self, platform, elf_path, app: str | None = None,
-                 echo: Callable[[str], None] | None = None, stop_on_done: bool = True):
+                 echo: Callable[[str], None] | None = None, stop_on_done: bool = True,
+                 strict_alignment: bool = False):
         self.platform = platform
         self.firmware = Firmware(elf_path)
         self.app = app or self.firmware.path.parent.name
-        self.machine = Machine(platform)
+        self.machine = Machine(platform, strict_alignment=strict_alignment)
         self.machine.load(self.firmware)
         self.echo = echo
         self.stop_on_done = stop_on_done

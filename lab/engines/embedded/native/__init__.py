@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "labcore.c"
 BUILD_DIR = HERE / "_build"
 
-STOP_NONE, STOP_DEADLINE, STOP_IDLE_LOOP, STOP_UNMASKED = 0, 1, 2, 3
+STOP_NONE, STOP_DEADLINE, STOP_IDLE_LOOP, STOP_UNMASKED, STOP_UNALIGNED = 0, 1, 2, 3, 4
 
 
 def _unicorn_dir() -> Path:
@@ -87,6 +87,10 @@ class State(ctypes.Structure):
         ("active_priority", ctypes.c_int32),
         ("basepri_mask", ctypes.c_uint32),
         ("profiling", ctypes.c_int32),
+        ("unalign_trp", ctypes.c_int32),
+        ("reserved", ctypes.c_int32),
+        ("fault_pc", ctypes.c_uint64),
+        ("fault_address", ctypes.c_uint64),
     ]
 
 
@@ -106,6 +110,10 @@ def _load():
         lib.lc_free.argtypes = [vp]
         lib.lc_add_region.argtypes = [vp, u64, u64, vp]
         lib.lc_install.argtypes = [vp, vp, ctypes.POINTER(ctypes.c_size_t)]
+        lib.lc_install_alignment_check.argtypes = [vp, vp, ctypes.POINTER(ctypes.c_size_t)]
+        libuc = ctypes.CDLL(str(_libunicorn()))
+        libuc.uc_hook_del.argtypes = [vp, ctypes.c_size_t]
+        lib.uc_hook_del = libuc.uc_hook_del
         lib.lc_counts_at.argtypes = [vp, vp, u64, p64, p64, p64]
         lib.lc_rewind_to.argtypes = [vp, vp, u64]
         lib.lc_locate_access.argtypes = [vp, vp, u64]
@@ -132,12 +140,23 @@ class Core:
         self._uc = uc
         self._uch = ctypes.c_void_p(uc._uch.value)
         self._hook = ctypes.c_size_t()
+        self._alignment_hook = ctypes.c_size_t()
         self._keep = []  # host buffers registered as code regions
 
     def install(self):
         err = self._lib.lc_install(self._ptr, self._uch, ctypes.byref(self._hook))
         if err:
             raise RuntimeError(f"labcore: uc_hook_add failed ({err})")
+
+    def check_alignment(self, enabled: bool) -> None:
+        """Trap unaligned accesses the way the core does (costs about half the speed)."""
+        if enabled and not self._alignment_hook.value:
+            handle = self._alignment_hook
+            if self._lib.lc_install_alignment_check(self._ptr, self._uch, ctypes.byref(handle)):
+                raise RuntimeError("labcore: cannot add the alignment hook")
+        elif not enabled and self._alignment_hook.value:
+            self._lib.uc_hook_del(self._uch, self._alignment_hook.value)
+            self._alignment_hook = ctypes.c_size_t()
 
     def add_region(self, base: int, size: int, host_buffer) -> None:
         self._keep.append(host_buffer)
@@ -179,6 +198,9 @@ class Core:
 
     def close(self) -> None:
         if self._ptr:
+            for handle in (self._hook, self._alignment_hook):
+                if handle.value:
+                    self._lib.uc_hook_del(self._uch, handle.value)
             self._lib.lc_free(self._ptr)
             self._ptr = None
 

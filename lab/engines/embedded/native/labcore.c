@@ -29,6 +29,7 @@ enum {
     LC_STOP_DEADLINE = 1,  /* now >= deadline at a block boundary */
     LC_STOP_IDLE_LOOP = 2, /* the next block is a branch to itself */
     LC_STOP_UNMASKED = 3,  /* a pending exception just became unmasked */
+    LC_STOP_UNALIGNED = 4, /* an access the core traps as UNALIGNED (fault_pc, fault_address) */
 };
 
 typedef struct {
@@ -68,6 +69,10 @@ typedef struct {
     int32_t active_priority;  /* execution priority from active exceptions alone */
     uint32_t basepri_mask;    /* keeps the group-priority bits of BASEPRI */
     int32_t profiling;        /* 1: count executions per block */
+    int32_t unalign_trp;      /* CCR.UNALIGN_TRP: every unaligned access traps */
+    int32_t reserved;
+    uint64_t fault_pc;        /* LC_STOP_UNALIGNED: the instruction and its address */
+    uint64_t fault_address;
     /* --- private --- */
     lc_region regions[LC_MAX_REGIONS];
     int nregions;
@@ -455,6 +460,45 @@ uint64_t lc_locate_access(lc_state *s, uc_engine *uc, uint64_t addr)
         a += wide ? 4 : 2;
     }
     return s->block_pc;
+}
+
+/* ----------------------------------------------------------- alignment */
+
+/* Instructions that need word alignment whatever CCR.UNALIGN_TRP says: LDM/STM,
+ * PUSH/POP, LDRD/STRD, exclusives, and the FP loads and stores (ARMv7-M A3.2.1). */
+static int always_aligned(uint16_t hw1)
+{
+    if (!is_32bit(hw1))
+        return (hw1 & 0xF000) == 0xC000 || (hw1 & 0xF600) == 0xB400;
+    if ((hw1 & 0xFFE0) == 0xE8C0) /* TBB/TBH, LDREXB/H: byte and halfword forms */
+        return 0;
+    return (hw1 & 0xFE00) == 0xE800 || (hw1 & 0xFE00) == 0xEC00 || (hw1 & 0xFF00) == 0xED00;
+}
+
+/* A memory hook, installed only while alignment is checked (it costs every access). */
+void lc_alignment_hook(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
+                       int64_t value, void *user)
+{
+    lc_state *s = (lc_state *)user;
+    (void)type;
+    (void)value;
+    if (size <= 1 || !(address & (uint64_t)(size - 1)) || s->stop_reason != LC_STOP_NONE)
+        return;
+    uint64_t pc = 0;
+    uint16_t hw1 = 0;
+    uc_reg_read(uc, UC_ARM_REG_PC, &pc);
+    read_halfword(s, uc, pc, &hw1);
+    if (!s->unalign_trp && !always_aligned(hw1))
+        return;
+    s->fault_pc = pc;
+    s->fault_address = address;
+    stop(s, uc, LC_STOP_UNALIGNED); /* in a memory hook: the access does not happen */
+}
+
+int lc_install_alignment_check(lc_state *s, uc_engine *uc, uc_hook *handle)
+{
+    return uc_hook_add(uc, handle, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                       (void *)lc_alignment_hook, s, 1, 0);
 }
 
 /* ------------------------------------------------------------- set-up */
