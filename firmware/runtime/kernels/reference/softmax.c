@@ -97,7 +97,8 @@ static void softmax_row_int8(const softmax_data *d, const int8_t *x, int8_t *y)
             max = x[c];
     for (c = 0; c < d->depth; c++)
         if (x[c] - max >= d->diff_min)  /* Q12.19 accumulation, wrapping like int32 */
-            sum = labrt_wrap_add(sum, labrt_rdbpot(exp_of_difference(d, x[c] - max), ACCUMULATION_INTEGER_BITS));
+            sum = labrt_wrap_add(
+                sum, labrt_rdbpot(exp_of_difference(d, x[c] - max), ACCUMULATION_INTEGER_BITS));
     /* 1 / sum as a Q0.31 reciprocal of the normalised sum and a shift. */
     headroom = count_leading_zeros((uint32_t)sum);
     shifted_sum = headroom < 32 ? (uint32_t)sum << headroom : 0;
@@ -107,6 +108,9 @@ static void softmax_row_int8(const softmax_data *d, const int8_t *x, int8_t *y)
         int32_t out = -128;
         if (x[c] - max >= d->diff_min) {
             int32_t scaled = labrt_srdhm(reciprocal, exp_of_difference(d, x[c] - max));
+            /* exponent > 31 needs a sum >= 2^28 (over 512 logits at the row's max):
+             * every output is then below 1/256. TFLM aborts there (gemmlowp
+             * asserts exponent <= 31); the true result is -128. */
             out = (exponent <= 31 ? labrt_rdbpot(scaled, exponent) : 0) - 128;
         }
         y[c] = (int8_t)labrt_clamp(out, -128, 127);

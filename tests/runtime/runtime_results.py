@@ -1,0 +1,24 @@
+"""What the runtime tests measured, printed at the end of the run."""
+from __future__ import annotations
+
+comparisons: dict[str, int] = {}           # model -> outputs compared with TFLM
+bit_exact_float: dict[str, bool] = {}      # float model -> every output bit-identical
+arenas: dict[str, tuple[int, int, int, int]] = {}  # model -> (ours, planned, tflm, tflm head)
+
+
+def summary_lines() -> list[str]:
+    lines = []
+    if comparisons:
+        lines.append(f"runtime oracle: {sum(comparisons.values())} inference comparisons with "
+                     f"TFLite Micro over {len(comparisons)} models")
+        exact = [name for name, same in bit_exact_float.items() if same]
+        if bit_exact_float:
+            lines.append(f"runtime oracle: float models bit-identical to TFLM: "
+                         f"{len(exact)}/{len(bit_exact_float)}")
+    if arenas:
+        lines.append("runtime arena (bytes): model, ours (planned + persistent), "
+                     "TFLM total (head)")
+        for name, (ours, planned, tflm, head) in sorted(arenas.items()):
+            lines.append(f"  {name:36s} {ours:7d} ({planned} + {ours - planned})"
+                         f"  {tflm:7d} ({head})")
+    return lines
