@@ -4,6 +4,7 @@ from __future__ import annotations
 comparisons: dict[str, int] = {}           # model -> outputs compared with TFLM
 bit_exact_float: dict[str, bool] = {}      # float model -> every output bit-identical
 arenas: dict[str, tuple[int, int, int, int]] = {}  # model -> (ours, planned, tflm, tflm head)
+fuzz_runs: tuple[int, int] | None = None  # (executions, seconds)
 
 
 def summary_lines() -> list[str]:
@@ -15,6 +16,8 @@ def summary_lines() -> list[str]:
         if bit_exact_float:
             lines.append(f"runtime oracle: float models bit-identical to TFLM: "
                          f"{len(exact)}/{len(bit_exact_float)}")
+    if fuzz_runs:
+        lines.append(f"runtime fuzz: {fuzz_runs[0]} executions in {fuzz_runs[1]} s, no crash")
     if arenas:
         lines.append("runtime arena (bytes): model, ours (planned + persistent), "
                      "TFLM total (head)")

@@ -6,7 +6,7 @@
 #define FB_MIN_SIZE 12u           /* root offset + soffset + 2 vtable fields */
 #define FB_MAX_SIZE 0x7FFFFFFFu   /* 2^31 - 1: offsets are signed 32-bit */
 
-uint32_t fb_load_u32(const uint8_t *p)
+uint32_t labrt_fb_load_u32(const uint8_t *p)
 {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
            ((uint32_t)p[3] << 24);
@@ -19,7 +19,7 @@ static uint16_t load_u16(const uint8_t *p)
 
 static uint64_t load_u64(const uint8_t *p)
 {
-    return (uint64_t)fb_load_u32(p) | ((uint64_t)fb_load_u32(p + 4) << 32);
+    return (uint64_t)labrt_fb_load_u32(p) | ((uint64_t)labrt_fb_load_u32(p + 4) << 32);
 }
 
 static int fail(fb_reader *r)
@@ -36,7 +36,7 @@ static int in_range(fb_reader *r, uint64_t pos, uint64_t bytes, uint32_t align)
     return 1;
 }
 
-int fb_open(fb_reader *r, const uint8_t *base, uint32_t size)
+int labrt_fb_open(fb_reader *r, const uint8_t *base, uint32_t size)
 {
     r->base = base;
     r->size = size;
@@ -52,20 +52,20 @@ static uint32_t follow(fb_reader *r, uint32_t pos)
     uint32_t value;
     if (!in_range(r, pos, 4, 4))
         return 0;
-    value = fb_load_u32(r->base + pos);
+    value = labrt_fb_load_u32(r->base + pos);
     if (value == 0 || value >= 0x80000000u || (uint64_t)pos + value >= r->size)
         return (uint32_t)fail(r);
     return pos + value;
 }
 
-fb_table fb_table_at(fb_reader *r, uint32_t pos)
+fb_table labrt_fb_table_at(fb_reader *r, uint32_t pos)
 {
     fb_table absent = {0, 0, 0};
     fb_table t;
     int64_t vtable;
     if (pos == 0 || !in_range(r, pos, 4, 4))
         return absent;
-    vtable = (int64_t)pos - (int32_t)fb_load_u32(r->base + pos);
+    vtable = (int64_t)pos - (int32_t)labrt_fb_load_u32(r->base + pos);
     if (vtable < 0 || !in_range(r, (uint64_t)vtable, 2, 2))
         return absent;
     t.pos = pos;
@@ -78,11 +78,11 @@ fb_table fb_table_at(fb_reader *r, uint32_t pos)
     return t;
 }
 
-fb_table fb_root(fb_reader *r)
+fb_table labrt_fb_root(fb_reader *r)
 {
     fb_table absent = {0, 0, 0};
     uint32_t pos = follow(r, 0);
-    return pos ? fb_table_at(r, pos) : absent;
+    return pos ? labrt_fb_table_at(r, pos) : absent;
 }
 
 /* Position of a present field holding `size` bytes, 0 if absent or bad. */
@@ -100,53 +100,53 @@ static uint32_t field_pos(fb_reader *r, fb_table t, unsigned field, uint32_t siz
     return t.pos + offset;
 }
 
-int fb_has_field(fb_reader *r, fb_table t, unsigned field)
+int labrt_fb_has_field(fb_reader *r, fb_table t, unsigned field)
 {
     uint32_t slot = 4u + 2u * field;
     return t.pos != 0 && slot + 2u <= t.vtable_size &&
            load_u16(r->base + t.vtable + slot) != 0;
 }
 
-uint8_t fb_u8(fb_reader *r, fb_table t, unsigned field, uint8_t fallback)
+uint8_t labrt_fb_u8(fb_reader *r, fb_table t, unsigned field, uint8_t fallback)
 {
     uint32_t pos = field_pos(r, t, field, 1);
     return pos ? r->base[pos] : fallback;
 }
 
-uint32_t fb_u32(fb_reader *r, fb_table t, unsigned field, uint32_t fallback)
+uint32_t labrt_fb_u32(fb_reader *r, fb_table t, unsigned field, uint32_t fallback)
 {
     uint32_t pos = field_pos(r, t, field, 4);
-    return pos ? fb_load_u32(r->base + pos) : fallback;
+    return pos ? labrt_fb_load_u32(r->base + pos) : fallback;
 }
 
-int32_t fb_i32(fb_reader *r, fb_table t, unsigned field, int32_t fallback)
+int32_t labrt_fb_i32(fb_reader *r, fb_table t, unsigned field, int32_t fallback)
 {
-    return (int32_t)fb_u32(r, t, field, (uint32_t)fallback);
+    return (int32_t)labrt_fb_u32(r, t, field, (uint32_t)fallback);
 }
 
-float fb_f32(fb_reader *r, fb_table t, unsigned field, float fallback)
+float labrt_fb_f32(fb_reader *r, fb_table t, unsigned field, float fallback)
 {
     uint32_t pos = field_pos(r, t, field, 4);
     uint32_t bits;
     float value;
     if (!pos)
         return fallback;
-    bits = fb_load_u32(r->base + pos);
+    bits = labrt_fb_load_u32(r->base + pos);
     memcpy(&value, &bits, sizeof value);
     return value;
 }
 
-uint64_t fb_u64(fb_reader *r, fb_table t, unsigned field, uint64_t fallback)
+uint64_t labrt_fb_u64(fb_reader *r, fb_table t, unsigned field, uint64_t fallback)
 {
     uint32_t pos = field_pos(r, t, field, 8);
     return pos ? load_u64(r->base + pos) : fallback;
 }
 
-fb_table fb_table_field(fb_reader *r, fb_table t, unsigned field)
+fb_table labrt_fb_table_field(fb_reader *r, fb_table t, unsigned field)
 {
     fb_table absent = {0, 0, 0};
     uint32_t pos = field_pos(r, t, field, 4);
-    return pos ? fb_table_at(r, follow(r, pos)) : absent;
+    return pos ? labrt_fb_table_at(r, follow(r, pos)) : absent;
 }
 
 /* The vector whose length prefix is at `pos`. */
@@ -157,7 +157,7 @@ static fb_vector vector_at(fb_reader *r, uint32_t pos, uint32_t elem_size)
     uint32_t count;
     if (pos == 0 || !in_range(r, pos, 4, 4))
         return absent;
-    count = fb_load_u32(r->base + pos);
+    count = labrt_fb_load_u32(r->base + pos);
     if (count >= FB_MAX_SIZE / elem_size || !in_range(r, pos, 4u + (uint64_t)count * elem_size, 1))
         return absent;
     v.pos = pos + 4u;
@@ -165,14 +165,14 @@ static fb_vector vector_at(fb_reader *r, uint32_t pos, uint32_t elem_size)
     return v;
 }
 
-fb_vector fb_vector_field(fb_reader *r, fb_table t, unsigned field, uint32_t elem_size)
+fb_vector labrt_fb_vector_field(fb_reader *r, fb_table t, unsigned field, uint32_t elem_size)
 {
     fb_vector absent = {0, 0};
     uint32_t pos = field_pos(r, t, field, 4);
     return pos ? vector_at(r, follow(r, pos), elem_size) : absent;
 }
 
-const char *fb_string_field(fb_reader *r, fb_table t, unsigned field)
+const char *labrt_fb_string_field(fb_reader *r, fb_table t, unsigned field)
 {
     uint32_t pos = field_pos(r, t, field, 4);
     fb_vector bytes;
@@ -199,29 +199,29 @@ static uint32_t element_pos(fb_reader *r, fb_vector v, uint32_t index, uint32_t 
     return v.pos + index * elem_size;
 }
 
-fb_table fb_vector_table(fb_reader *r, fb_vector v, uint32_t index)
+fb_table labrt_fb_vector_table(fb_reader *r, fb_vector v, uint32_t index)
 {
     fb_table absent = {0, 0, 0};
     uint32_t pos = element_pos(r, v, index, 4);
-    return pos ? fb_table_at(r, follow(r, pos)) : absent;
+    return pos ? labrt_fb_table_at(r, follow(r, pos)) : absent;
 }
 
-int32_t fb_vector_i32(fb_reader *r, fb_vector v, uint32_t index)
+int32_t labrt_fb_vector_i32(fb_reader *r, fb_vector v, uint32_t index)
 {
     uint32_t pos = element_pos(r, v, index, 4);
-    return pos ? (int32_t)fb_load_u32(r->base + pos) : 0;
+    return pos ? (int32_t)labrt_fb_load_u32(r->base + pos) : 0;
 }
 
-float fb_vector_f32(fb_reader *r, fb_vector v, uint32_t index)
+float labrt_fb_vector_f32(fb_reader *r, fb_vector v, uint32_t index)
 {
     uint32_t pos = element_pos(r, v, index, 4);
-    uint32_t bits = pos ? fb_load_u32(r->base + pos) : 0;
+    uint32_t bits = pos ? labrt_fb_load_u32(r->base + pos) : 0;
     float value;
     memcpy(&value, &bits, sizeof value);
     return value;
 }
 
-int64_t fb_vector_i64(fb_reader *r, fb_vector v, uint32_t index)
+int64_t labrt_fb_vector_i64(fb_reader *r, fb_vector v, uint32_t index)
 {
     uint32_t pos = element_pos(r, v, index, 8);
     return pos ? (int64_t)load_u64(r->base + pos) : 0;

@@ -31,29 +31,29 @@ typedef struct {
 } fb_vector;
 
 /* Checks the size limits; returns 0 if the buffer cannot be a flatbuffer. */
-int fb_open(fb_reader *r, const uint8_t *base, uint32_t size);
-fb_table fb_root(fb_reader *r);
+int labrt_fb_open(fb_reader *r, const uint8_t *base, uint32_t size);
+fb_table labrt_fb_root(fb_reader *r);
 /* Verifies the table starting at pos (pos as stored in a fb_table). */
-fb_table fb_table_at(fb_reader *r, uint32_t pos);
+fb_table labrt_fb_table_at(fb_reader *r, uint32_t pos);
 
-int fb_has_field(fb_reader *r, fb_table t, unsigned field);
-uint8_t fb_u8(fb_reader *r, fb_table t, unsigned field, uint8_t fallback);
-int32_t fb_i32(fb_reader *r, fb_table t, unsigned field, int32_t fallback);
-uint32_t fb_u32(fb_reader *r, fb_table t, unsigned field, uint32_t fallback);
-float fb_f32(fb_reader *r, fb_table t, unsigned field, float fallback);
-uint64_t fb_u64(fb_reader *r, fb_table t, unsigned field, uint64_t fallback);
+int labrt_fb_has_field(fb_reader *r, fb_table t, unsigned field);
+uint8_t labrt_fb_u8(fb_reader *r, fb_table t, unsigned field, uint8_t fallback);
+int32_t labrt_fb_i32(fb_reader *r, fb_table t, unsigned field, int32_t fallback);
+uint32_t labrt_fb_u32(fb_reader *r, fb_table t, unsigned field, uint32_t fallback);
+float labrt_fb_f32(fb_reader *r, fb_table t, unsigned field, float fallback);
+uint64_t labrt_fb_u64(fb_reader *r, fb_table t, unsigned field, uint64_t fallback);
 
-fb_table fb_table_field(fb_reader *r, fb_table t, unsigned field);
-fb_vector fb_vector_field(fb_reader *r, fb_table t, unsigned field, uint32_t elem_size);
+fb_table labrt_fb_table_field(fb_reader *r, fb_table t, unsigned field);
+fb_vector labrt_fb_vector_field(fb_reader *r, fb_table t, unsigned field, uint32_t elem_size);
 /* A NUL-terminated string in the buffer, or NULL if absent or malformed. */
-const char *fb_string_field(fb_reader *r, fb_table t, unsigned field);
+const char *labrt_fb_string_field(fb_reader *r, fb_table t, unsigned field);
 
-fb_table fb_vector_table(fb_reader *r, fb_vector v, uint32_t index);
-int32_t fb_vector_i32(fb_reader *r, fb_vector v, uint32_t index);
-float fb_vector_f32(fb_reader *r, fb_vector v, uint32_t index);
-int64_t fb_vector_i64(fb_reader *r, fb_vector v, uint32_t index);
+fb_table labrt_fb_vector_table(fb_reader *r, fb_vector v, uint32_t index);
+int32_t labrt_fb_vector_i32(fb_reader *r, fb_vector v, uint32_t index);
+float labrt_fb_vector_f32(fb_reader *r, fb_vector v, uint32_t index);
+int64_t labrt_fb_vector_i64(fb_reader *r, fb_vector v, uint32_t index);
 
 /* Little-endian loads that work at any address. */
-uint32_t fb_load_u32(const uint8_t *p);
+uint32_t labrt_fb_load_u32(const uint8_t *p);
 
 #endif

@@ -330,9 +330,9 @@ void labrt_set_op_hook(labrt_runtime *rt, labrt_op_hook hook, void *user)
 
 static int option_table(const labrt_prepare_ctx *ctx, fb_reader *r, fb_table *t)
 {
-    if (ctx->options == 0 || !fb_open(r, ctx->rt->model, ctx->rt->model_size))
+    if (ctx->options == 0 || !labrt_fb_open(r, ctx->rt->model, ctx->rt->model_size))
         return 0;
-    *t = fb_table_at(r, ctx->options);
+    *t = labrt_fb_table_at(r, ctx->options);
     return t->pos != 0;
 }
 
@@ -342,7 +342,7 @@ int32_t labrt_option_i8(const labrt_prepare_ctx *ctx, unsigned field, int32_t sc
     fb_table t;
     if (!option_table(ctx, &r, &t))
         return 0;
-    return (int8_t)fb_u8(&r, t, field, (uint8_t)schema_default);
+    return (int8_t)labrt_fb_u8(&r, t, field, (uint8_t)schema_default);
 }
 
 int32_t labrt_option_i32(const labrt_prepare_ctx *ctx, unsigned field, int32_t schema_default)
@@ -351,7 +351,7 @@ int32_t labrt_option_i32(const labrt_prepare_ctx *ctx, unsigned field, int32_t s
     fb_table t;
     if (!option_table(ctx, &r, &t))
         return 0;
-    return fb_i32(&r, t, field, schema_default);
+    return labrt_fb_i32(&r, t, field, schema_default);
 }
 
 float labrt_option_f32(const labrt_prepare_ctx *ctx, unsigned field, float schema_default)
@@ -360,7 +360,7 @@ float labrt_option_f32(const labrt_prepare_ctx *ctx, unsigned field, float schem
     fb_table t;
     if (!option_table(ctx, &r, &t))
         return 0.0f;
-    return fb_f32(&r, t, field, schema_default);
+    return labrt_fb_f32(&r, t, field, schema_default);
 }
 
 void *labrt_alloc_op_data(labrt_prepare_ctx *ctx, size_t bytes)

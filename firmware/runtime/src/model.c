@@ -37,7 +37,7 @@ static labrt_status check_indices(labrt_model *m, fb_vector v, int allow_omitted
 {
     uint32_t i;
     for (i = 0; i < v.count; i++) {
-        int32_t tensor = fb_vector_i32(&m->r, v, i);
+        int32_t tensor = labrt_fb_vector_i32(&m->r, v, i);
         if (tensor >= (int32_t)m->tensors.count || tensor < (allow_omitted ? -1 : 0))
             return malformed(err, what, index, ": tensor index out of range");
     }
@@ -51,14 +51,14 @@ labrt_status labrt_model_open(labrt_model *m, const uint8_t *data, uint32_t size
     uint32_t version;
 
     memset(m, 0, sizeof *m);
-    if (!fb_open(&m->r, data, size))
+    if (!labrt_fb_open(&m->r, data, size))
         return malformed(err, "file too small or too large", -1, "");
     if (memcmp(data + 4, "TFL3", 4) != 0) {
         labrt_msg_text(err, "not a .tflite model: no \"TFL3\" identifier at byte 4");
         return LABRT_ERR_MALFORMED;
     }
-    root = fb_root(&m->r);
-    version = fb_u32(&m->r, root, MODEL_VERSION, 0);
+    root = labrt_fb_root(&m->r);
+    version = labrt_fb_u32(&m->r, root, MODEL_VERSION, 0);
     if (m->r.failed || root.pos == 0)
         return malformed(err, "bad root table", -1, "");
     if (version != 3) {
@@ -67,16 +67,16 @@ labrt_status labrt_model_open(labrt_model *m, const uint8_t *data, uint32_t size
         labrt_msg_text(err, " (expected 3)");
         return LABRT_ERR_UNSUPPORTED;
     }
-    subgraphs = fb_vector_field(&m->r, root, MODEL_SUBGRAPHS, 4);
-    m->opcodes = fb_vector_field(&m->r, root, MODEL_OPERATOR_CODES, 4);
-    m->buffers = fb_vector_field(&m->r, root, MODEL_BUFFERS, 4);
+    subgraphs = labrt_fb_vector_field(&m->r, root, MODEL_SUBGRAPHS, 4);
+    m->opcodes = labrt_fb_vector_field(&m->r, root, MODEL_OPERATOR_CODES, 4);
+    m->buffers = labrt_fb_vector_field(&m->r, root, MODEL_BUFFERS, 4);
     if (subgraphs.count == 0)
         return malformed(err, "no subgraph", -1, "");
-    m->subgraph = fb_vector_table(&m->r, subgraphs, 0);
-    m->tensors = fb_vector_field(&m->r, m->subgraph, SUBGRAPH_TENSORS, 4);
-    m->inputs = fb_vector_field(&m->r, m->subgraph, SUBGRAPH_INPUTS, 4);
-    m->outputs = fb_vector_field(&m->r, m->subgraph, SUBGRAPH_OUTPUTS, 4);
-    m->operators = fb_vector_field(&m->r, m->subgraph, SUBGRAPH_OPERATORS, 4);
+    m->subgraph = labrt_fb_vector_table(&m->r, subgraphs, 0);
+    m->tensors = labrt_fb_vector_field(&m->r, m->subgraph, SUBGRAPH_TENSORS, 4);
+    m->inputs = labrt_fb_vector_field(&m->r, m->subgraph, SUBGRAPH_INPUTS, 4);
+    m->outputs = labrt_fb_vector_field(&m->r, m->subgraph, SUBGRAPH_OUTPUTS, 4);
+    m->operators = labrt_fb_vector_field(&m->r, m->subgraph, SUBGRAPH_OPERATORS, 4);
     if (m->r.failed)
         return malformed(err, "subgraph 0 or a top-level vector out of range", -1, "");
     if (m->tensors.count > LABRT_MAX_TENSORS || m->operators.count > LABRT_MAX_OPS) {
@@ -93,7 +93,7 @@ labrt_status labrt_model_open(labrt_model *m, const uint8_t *data, uint32_t size
 static labrt_status read_shape(labrt_model *m, fb_table table, uint32_t index, labrt_tensor *t,
                                labrt_msg *err)
 {
-    fb_vector shape = fb_vector_field(&m->r, table, TENSOR_SHAPE, 4);
+    fb_vector shape = labrt_fb_vector_field(&m->r, table, TENSOR_SHAPE, 4);
     uint64_t bytes = labrt_type_size(t->type);
     uint32_t i;
 
@@ -108,7 +108,7 @@ static labrt_status read_shape(labrt_model *m, fb_table table, uint32_t index, l
     t->rank = (uint8_t)shape.count;
     t->dims = shape.count ? (const int32_t *)(const void *)(m->r.base + shape.pos) : NULL;
     for (i = 0; i < shape.count; i++) {
-        int32_t dim = fb_vector_i32(&m->r, shape, i);
+        int32_t dim = labrt_fb_vector_i32(&m->r, shape, i);
         if (dim < 0)
             return malformed(err, "tensor", index, ": negative dimension");
         bytes *= (uint32_t)dim;
@@ -123,7 +123,7 @@ static labrt_status read_shape(labrt_model *m, fb_table table, uint32_t index, l
 static labrt_status read_buffer(labrt_model *m, fb_table table, uint32_t index, labrt_tensor *t,
                                 labrt_msg *err)
 {
-    uint32_t buffer_index = fb_u32(&m->r, table, TENSOR_BUFFER, 0);
+    uint32_t buffer_index = labrt_fb_u32(&m->r, table, TENSOR_BUFFER, 0);
     uint32_t type_size = labrt_type_size(t->type);
     uint32_t align = type_size < 4 ? type_size : 4;
     fb_table buffer;
@@ -134,12 +134,12 @@ static labrt_status read_buffer(labrt_model *m, fb_table table, uint32_t index, 
             return LABRT_OK;  /* no buffers at all: every tensor is an activation */
         return malformed(err, "tensor", index, ": buffer index out of range");
     }
-    buffer = fb_vector_table(&m->r, m->buffers, buffer_index);
-    data = fb_vector_field(&m->r, buffer, BUFFER_DATA, 1);
+    buffer = labrt_fb_vector_table(&m->r, m->buffers, buffer_index);
+    data = labrt_fb_vector_field(&m->r, buffer, BUFFER_DATA, 1);
     if (m->r.failed)
         return malformed(err, "tensor", index, ": its buffer is out of range");
     if (data.count == 0) {
-        if (fb_u64(&m->r, buffer, BUFFER_OFFSET, 0) > 1) {
+        if (labrt_fb_u64(&m->r, buffer, BUFFER_OFFSET, 0) > 1) {
             labrt_msg_text(err, "tensor ");
             labrt_msg_int(err, index);
             labrt_msg_text(err, ": data stored outside the flatbuffer is not supported");
@@ -176,10 +176,10 @@ static int zero_point_fits(int32_t type, int64_t zero_point)
 static labrt_status read_quantization(labrt_model *m, fb_table table, uint32_t index,
                                       labrt_tensor *t, labrt_msg *err)
 {
-    fb_table quant = fb_table_field(&m->r, table, TENSOR_QUANTIZATION);
-    fb_vector scales = fb_vector_field(&m->r, quant, QUANT_SCALE, 4);
-    fb_vector zero_points = fb_vector_field(&m->r, quant, QUANT_ZERO_POINT, 8);
-    int32_t dimension = fb_i32(&m->r, quant, QUANT_DIMENSION, 0);
+    fb_table quant = labrt_fb_table_field(&m->r, table, TENSOR_QUANTIZATION);
+    fb_vector scales = labrt_fb_vector_field(&m->r, quant, QUANT_SCALE, 4);
+    fb_vector zero_points = labrt_fb_vector_field(&m->r, quant, QUANT_ZERO_POINT, 8);
+    int32_t dimension = labrt_fb_i32(&m->r, quant, QUANT_DIMENSION, 0);
     int64_t zero_point;
     uint32_t i;
 
@@ -190,11 +190,11 @@ static labrt_status read_quantization(labrt_model *m, fb_table table, uint32_t i
     if (scales.count > 65535u)
         return malformed(err, "tensor", index, ": too many quantization scales");
     for (i = 0; i < scales.count; i++) {
-        float scale = fb_vector_f32(&m->r, scales, i);
+        float scale = labrt_fb_vector_f32(&m->r, scales, i);
         if (!(scale > 0.0f) || !isfinite(scale))
             return malformed(err, "tensor", index, ": quantization scale not positive");
     }
-    zero_point = fb_vector_i64(&m->r, zero_points, 0);
+    zero_point = labrt_fb_vector_i64(&m->r, zero_points, 0);
     if (!zero_point_fits(t->type, zero_point))
         return malformed(err, "tensor", index, ": zero point out of range for its type");
     if (scales.count > 1 &&
@@ -209,12 +209,12 @@ static labrt_status read_quantization(labrt_model *m, fb_table table, uint32_t i
 
 labrt_status labrt_model_read_tensor(labrt_model *m, uint32_t index, labrt_tensor *t, labrt_msg *err)
 {
-    fb_table table = fb_vector_table(&m->r, m->tensors, index);
+    fb_table table = labrt_fb_vector_table(&m->r, m->tensors, index);
     labrt_status status;
 
     memset(t, 0, sizeof *t);
     t->first_use = t->last_use = -1;
-    t->type = fb_u8(&m->r, table, TENSOR_TYPE, 0);
+    t->type = labrt_fb_u8(&m->r, table, TENSOR_TYPE, 0);
     if (m->r.failed || table.pos == 0)
         return malformed(err, "tensor", index, ": table out of range");
     if (labrt_type_size(t->type) == 0) {
@@ -229,7 +229,7 @@ labrt_status labrt_model_read_tensor(labrt_model *m, uint32_t index, labrt_tenso
         status = read_buffer(m, table, index, t, err);
     if (status == LABRT_OK)
         status = read_quantization(m, table, index, t, err);
-    if (status == LABRT_OK && fb_has_field(&m->r, table, TENSOR_SPARSITY)) {
+    if (status == LABRT_OK && labrt_fb_has_field(&m->r, table, TENSOR_SPARSITY)) {
         labrt_msg_text(err, "tensor ");
         labrt_msg_int(err, index);
         labrt_msg_text(err, ": sparse tensors are not supported");
@@ -245,12 +245,12 @@ static labrt_status read_opcode(labrt_model *m, uint32_t op_index, uint32_t code
     int32_t deprecated, builtin;
     if (code_index >= m->opcodes.count)
         return malformed(err, "op", op_index, ": opcode index out of range");
-    code = fb_vector_table(&m->r, m->opcodes, code_index);
-    deprecated = (int8_t)fb_u8(&m->r, code, CODE_DEPRECATED_BUILTIN, 0);
-    builtin = fb_i32(&m->r, code, CODE_BUILTIN, 0);
+    code = labrt_fb_vector_table(&m->r, m->opcodes, code_index);
+    deprecated = (int8_t)labrt_fb_u8(&m->r, code, CODE_DEPRECATED_BUILTIN, 0);
+    builtin = labrt_fb_i32(&m->r, code, CODE_BUILTIN, 0);
     op->builtin = builtin > deprecated ? builtin : deprecated;  /* schema_utils GetBuiltinCode */
     if (op->builtin == BUILTIN_CUSTOM)
-        op->custom_name = fb_string_field(&m->r, code, CODE_CUSTOM);
+        op->custom_name = labrt_fb_string_field(&m->r, code, CODE_CUSTOM);
     if (m->r.failed || code.pos == 0)
         return malformed(err, "op", op_index, ": operator code out of range");
     return LABRT_OK;
@@ -258,23 +258,23 @@ static labrt_status read_opcode(labrt_model *m, uint32_t op_index, uint32_t code
 
 labrt_status labrt_model_read_op(labrt_model *m, uint32_t index, labrt_model_op *op, labrt_msg *err)
 {
-    fb_table table = fb_vector_table(&m->r, m->operators, index);
+    fb_table table = labrt_fb_vector_table(&m->r, m->operators, index);
     fb_table options;
     fb_vector custom_options;
     labrt_status status;
 
     memset(op, 0, sizeof *op);
-    op->inputs = fb_vector_field(&m->r, table, OP_INPUTS, 4);
-    op->outputs = fb_vector_field(&m->r, table, OP_OUTPUTS, 4);
-    op->options_type = fb_u8(&m->r, table, OP_OPTIONS_TYPE, 0);
-    options = fb_table_field(&m->r, table, OP_OPTIONS);
-    custom_options = fb_vector_field(&m->r, table, OP_CUSTOM_OPTIONS, 1);
+    op->inputs = labrt_fb_vector_field(&m->r, table, OP_INPUTS, 4);
+    op->outputs = labrt_fb_vector_field(&m->r, table, OP_OUTPUTS, 4);
+    op->options_type = labrt_fb_u8(&m->r, table, OP_OPTIONS_TYPE, 0);
+    options = labrt_fb_table_field(&m->r, table, OP_OPTIONS);
+    custom_options = labrt_fb_vector_field(&m->r, table, OP_CUSTOM_OPTIONS, 1);
     if (m->r.failed || table.pos == 0)
         return malformed(err, "op", index, ": table, inputs, outputs or options out of range");
     op->options = options.pos;
     if (op->inputs.count > 0xFFFFu || op->outputs.count > 0xFFFFu)
         return malformed(err, "op", index, ": too many inputs or outputs");
-    status = read_opcode(m, index, fb_u32(&m->r, table, OP_OPCODE_INDEX, 0), op, err);
+    status = read_opcode(m, index, labrt_fb_u32(&m->r, table, OP_OPCODE_INDEX, 0), op, err);
     if (status != LABRT_OK)
         return status;
     if (check_indices(m, op->inputs, 1, err, "op", index) != LABRT_OK ||
@@ -291,13 +291,13 @@ labrt_status labrt_model_read_op(labrt_model *m, uint32_t index, labrt_model_op 
 
 const char *labrt_model_tensor_name(labrt_model *m, uint32_t index)
 {
-    fb_table table = fb_vector_table(&m->r, m->tensors, index);
-    const char *name = fb_string_field(&m->r, table, TENSOR_NAME);
+    fb_table table = labrt_fb_vector_table(&m->r, m->tensors, index);
+    const char *name = labrt_fb_string_field(&m->r, table, TENSOR_NAME);
     return name ? name : "";
 }
 
 int labrt_model_tensor_is_variable(labrt_model *m, uint32_t index)
 {
-    fb_table table = fb_vector_table(&m->r, m->tensors, index);
-    return fb_u8(&m->r, table, TENSOR_IS_VARIABLE, 0) != 0;
+    fb_table table = labrt_fb_vector_table(&m->r, m->tensors, index);
+    return labrt_fb_u8(&m->r, table, TENSOR_IS_VARIABLE, 0) != 0;
 }
