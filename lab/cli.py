@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 
 from . import __version__
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(format="lab: %(message)s", level=logging.WARNING)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

@@ -65,6 +65,8 @@ class Platform:
     mmio: list[tuple[int, int]]
     peripherals: list[PeripheralSpec]
     console: str | None
+    microphone: str | None
+    imu: str | None
     leds: list[Led]
     build: dict
     qemu: dict
@@ -142,5 +144,6 @@ def _parse(data, path: Path) -> Platform:
         description=data.get("description", ""),
         engines=data.get("engines", ["embedded"]),
         cpu=cpu, memory=memory, mmio=mmio, peripherals=peripherals,
-        console=board.get("console"), leds=leds,
+        console=board.get("console"), microphone=board.get("microphone"),
+        imu=board.get("imu"), leds=leds,
         build=data.get("build", {}) or {}, qemu=data.get("qemu", {}) or {}, path=path)

@@ -27,6 +27,15 @@ def register(subparsers) -> None:
                         help=f"virtual seconds before giving up (default {DEFAULT_TIMEOUT_S:g})")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object with the results instead of the UART")
+    parser.add_argument("--audio", metavar="FILE|DIR",
+                        help="what the microphone hears: a WAV, raw s16le PCM, or a folder of WAVs")
+    parser.add_argument("--imu", metavar="FILE",
+                        help="what the accelerometer feels: CSV t,ax,ay,az / Renode sample "
+                             "text / RESD")
+    parser.add_argument("--on-end", choices=("silence", "loop", "end"), default="silence",
+                        help="when the audio runs out: silence (default), loop, or end the run")
+    parser.add_argument("--define", "-D", action="append", default=[], metavar="NAME=VALUE",
+                        help="a C define for the app's build (repeatable)")
     parser.add_argument("--strict-alignment", action="store_true",
                         help="trap LDRD/LDM/PUSH... at unaligned addresses as the core does "
                              "(checks every access: about half the speed)")
@@ -48,13 +57,14 @@ def run_command(args) -> int:
         raise LabError("give either an app or --elf FILE, not both")
     if not args.elf and not args.app:
         raise LabError("give an app to build and run (see `lab list`) or --elf FILE")
+    feeds = load_feeds(args.audio, args.imu, args.on_end)   # bad input stops here
     if args.elf:
         elf, app = args.elf, Path(args.elf).name
     else:
-        built = build(args.app, platform)
+        built = build(args.app, platform, defines=args.define)
         elf, app = built.elf, built.app
     result = run_firmware(platform, elf, app, args.timeout, echo=not args.json,
-                          strict_alignment=args.strict_alignment)
+                          strict_alignment=args.strict_alignment, **feeds)
     if args.json:
         print(result.to_json())
     else:
@@ -62,15 +72,30 @@ def run_command(args) -> int:
     return 0 if result.end == END_DONE else 1
 
 
+def load_feeds(audio_path, imu_path, on_end: str) -> dict:
+    """Sensor feeds for the run (bad files raise LabError naming the file)."""
+    from ..sensors import imu
+    from ..sensors.audio import AudioFeed
+
+    feeds = {}
+    if audio_path:
+        feeds["audio"] = AudioFeed.from_path(audio_path, on_end=on_end)
+    if imu_path:
+        accel_end = {"silence": "hold"}.get(on_end, on_end)
+        feeds["imu"] = (imu.load_acceleration(imu_path, accel_end),
+                        imu.load_angular_rate(imu_path, accel_end))
+    return feeds
+
+
 def run_firmware(platform, elf, app, timeout_s: float, echo: bool,
-                 strict_alignment: bool = False) -> RunResult:
+                 strict_alignment: bool = False, audio=None, imu=None) -> RunResult:
     from ..engines.embedded.session import Session, print_line
 
     if "embedded" not in platform.engines:
         raise LabError(f"platform {platform.name} runs on {', '.join(platform.engines)}, "
                        "not on the embedded engine")
     session = Session(platform, elf, app=app, echo=print_line if echo else None,
-                      strict_alignment=strict_alignment)
+                      strict_alignment=strict_alignment, audio=audio, imu=imu)
     try:
         session.run(timeout_s)
         return session.result()

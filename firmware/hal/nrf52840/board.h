@@ -29,4 +29,26 @@ void rtc_periodic_start(uint32_t ticks, void (*handler)(void));
 void rtc_periodic_stop(void);
 uint32_t rtc_counter(void);
 
+/* PDM microphone (MP34DT05 on P0.26 CLK / P0.25 DIN), 16 kHz mono, EasyDMA into two
+ * buffers of `samples` each; `on_buffer` runs in the PDM interrupt for every full one. */
+typedef void (*mic_handler)(const int16_t *samples, size_t count);
+void mic_start(int16_t *buffers, size_t samples, mic_handler on_buffer);
+void mic_stop(void);
+/* By default the PDM interrupt re-arms the next buffer as soon as STARTED fires. With
+ * rearm_from_caller set, mic_rearm_pending() says a buffer is due and mic_rearm() arms it. */
+extern volatile int mic_rearm_from_caller;
+int mic_rearm_pending(void);
+void mic_rearm(void);
+
+/* TWIM0 on the internal I2C bus (P0.15 SCL, P0.14 SDA), 400 kHz. Return 0, or the
+ * ERRORSRC bits (2 = address NACK, 4 = data NACK). */
+int i2c_write(uint8_t address, const uint8_t *data, size_t length);
+int i2c_write_read(uint8_t address, const uint8_t *data, size_t length, uint8_t *into,
+                   size_t count);
+
+/* LSM9DS1 accelerometer/gyroscope at 0x6B: 119 Hz, +-4 g, FIFO in continuous mode. */
+int imu_init(void);                       /* 0, or -1 when WHO_AM_I is not 0x68 */
+int imu_fifo_status(uint8_t *fifo_src);   /* FIFO_SRC: [5:0] level, [6] overrun */
+int imu_read_accel(int16_t xyz[3]);       /* the oldest FIFO entry's accelerometer part */
+
 #endif

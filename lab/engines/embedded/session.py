@@ -10,6 +10,7 @@ import time
 from typing import Callable
 
 from ...elf import Firmware
+from ...errors import LabError
 from ...protocol import LineReader, parse_line
 from ...results import END_DONE, END_EXIT, END_FAULT, END_TIMEOUT, FaultReport, RunResult
 from .machine import Halt, Machine
@@ -20,7 +21,7 @@ CONDITION_MET = "condition"
 class Session:
     def __init__(self, platform, elf_path, app: str | None = None,
                  echo: Callable[[str], None] | None = None, stop_on_done: bool = True,
-                 strict_alignment: bool = False):
+                 strict_alignment: bool = False, audio=None, imu=None):
         self.platform = platform
         self.firmware = Firmware(elf_path)
         self.app = app or self.firmware.path.parent.name
@@ -35,6 +36,12 @@ class Session:
         self._condition: Callable[[str, float], bool] | None = None
         self._reader = LineReader(self._on_line)
         self._attach_console()
+        self.microphone = self.machine.peripherals.get(platform.microphone or "")
+        self.imu = self._imu_device(required=False)
+        if audio is not None:
+            self.attach_audio(audio)
+        if imu is not None:
+            self.attach_imu(*imu if isinstance(imu, tuple) else (imu,))
         self.wall_s = 0.0
 
     def _attach_console(self) -> None:
@@ -42,6 +49,31 @@ class Session:
         if console is not None:
             console.listeners.append(self._on_bytes)
         self.machine.semihosting.listeners.append(self._on_bytes)
+
+    # ----------------------------------------------------------- sensors
+    def attach_audio(self, feed) -> None:
+        """What the board's microphone hears (a lab.sensors.audio.AudioFeed)."""
+        name = self.platform.microphone
+        if not name or name not in self.machine.peripherals:
+            raise LabError(f"platform {self.platform.name} has no microphone to feed")
+        self.microphone = self.machine.peripherals[name]
+        self.microphone.attach(feed)
+
+    def attach_imu(self, acceleration, angular_rate=None) -> None:
+        """Feeds (lab.sensors.imu) for the board's IMU: acceleration in g, rate in dps."""
+        device = self._imu_device()
+        device.accel_feed = acceleration
+        device.gyro_feed = angular_rate
+        self.imu = device
+
+    def _imu_device(self, required: bool = True):
+        where = self.platform.imu or ""
+        bus, _, name = where.partition(".")
+        peripheral = self.machine.peripherals.get(bus)
+        device = peripheral.device(name) if peripheral is not None else None
+        if device is None and required:
+            raise LabError(f"platform {self.platform.name} has no IMU to feed")
+        return device
 
     # ----------------------------------------------------------- UART
     def _on_bytes(self, data: bytes, cycles: int) -> None:
@@ -109,7 +141,17 @@ class Session:
             events=[e.to_dict() for e in self.events], fault=fault,
             exit_code=machine.semihosting.exit_code,
             firmware={"elf": str(self.firmware.path), **sizes}, wall_s=round(self.wall_s, 3),
-            extras={"resets": machine.resets})
+            extras={"resets": machine.resets, **self._sensor_results()})
+
+    def _sensor_results(self) -> dict:
+        results = {}
+        if self.microphone is not None:
+            results["dropped_audio_samples"] = self.microphone.dropped_samples
+            results["audio_samples"] = self.microphone.captured_samples
+        if self.imu is not None:
+            results["dropped_imu_samples"] = self.imu.dropped_samples
+            results["imu_samples"] = self.imu.produced_samples
+        return results
 
     def _end_reason(self) -> str:
         machine = self.machine

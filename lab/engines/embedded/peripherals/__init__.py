@@ -12,6 +12,8 @@ MODELS = {
     "nrf52.timer": "nrf_timer:Timer",
     "nrf52.gpio": "nrf_gpio:Gpio",
     "nrf52.ficr": "nrf_ficr:Ficr",
+    "nrf52.pdm": "nrf_pdm:Pdm",
+    "nrf52.twim": "nrf_twim:Twim",
 }
 
 

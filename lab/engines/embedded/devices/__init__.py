@@ -1,0 +1,19 @@
+"""Devices on a board's buses (I2C ...), one file each; platforms name them by model id."""
+from __future__ import annotations
+
+import importlib
+
+from ....errors import LabError
+
+MODELS = {
+    "lsm9ds1": "lsm9ds1:Lsm9ds1",
+}
+
+
+def device_class(model_id: str, platform_path=None):
+    try:
+        module_name, class_name = MODELS[model_id].split(":")
+    except KeyError:
+        where = f"{platform_path}: " if platform_path else ""
+        raise LabError(f"{where}unknown device model {model_id!r}; known: {', '.join(MODELS)}")
+    return getattr(importlib.import_module(f"{__name__}.{module_name}"), class_name)

@@ -1,0 +1,196 @@
+"""nRF52840 PDM microphone interface at 0x4001D000 (IRQ 29), fed from recorded audio.
+
+Sample rate = PDM_CLK / RATIO (PDMCLKCTRL, RATIO 64 or 80); sample k after START is
+captured at cycle ceil(k * period), exactly. EasyDMA double buffering as Nordic
+describes it: START latches SAMPLE.PTR/MAXCNT and generates STARTED, so firmware can
+write the next pointer at once; when MAXCNT halfwords are captured the buffer is
+written to RAM, END fires, and the next pointer is latched (STARTED again).
+
+Keep-up accounting: a latch of a SAMPLE.PTR the firmware has not written since the
+previous latch means it did not re-arm in time, and the new buffer overwrites the
+previous one: those MAXCNT samples count as dropped (`dropped_samples`).
+
+Data go to RAM when a buffer completes (not sample by sample): firmware reading a
+buffer before its END sees the old contents.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from .nrf_base import NrfPeripheral
+
+log = logging.getLogger("lab.pdm")
+
+PDM_BASE_CLOCK_HZ = 32_000_000
+# PDMCLKCTRL codes -> divider of 32 MHz (Nordic's table; other codes: FREQ / 2^32 * 32 MHz)
+CLOCK_DIVIDERS = {0x08000000: 32, 0x08400000: 31, 0x08800000: 30, 0x09800000: 26,
+                  0x0A000000: 25, 0x0A800000: 24}
+GAIN_DEFAULT = 0x28   # 0 dB; 0.5 dB per step from 0x00 (-20 dB) to 0x50 (+20 dB)
+MODE_MONO = 1
+
+
+class Pdm(NrfPeripheral):
+    def __init__(self, machine, name, base, irq=None, **options):
+        super().__init__(machine, name, base, irq, **options)
+        self.source = None            # an AudioFeed (lab.sensors.audio)
+        self.dropped_samples = 0
+        self.captured_samples = 0
+        r = self.regs
+        self.task(0x000, "TASKS_START", self._start)
+        self.task(0x004, "TASKS_STOP", self._stop)
+        self.event(0x100, "EVENTS_STARTED")
+        self.event(0x104, "EVENTS_STOPPED")
+        self.event(0x108, "EVENTS_END")
+        self.interrupts()
+        r.define(0x500, "ENABLE", writable=1)
+        r.define(0x504, "PDMCLKCTRL", reset=0x08400000)
+        r.define(0x508, "MODE", writable=3)
+        r.define(0x518, "GAINL", reset=GAIN_DEFAULT, writable=0x7F)
+        r.define(0x51C, "GAINR", reset=GAIN_DEFAULT, writable=0x7F)
+        r.define(0x520, "RATIO", writable=1)
+        r.define(0x540, "PSEL.CLK", reset=0xFFFFFFFF)
+        r.define(0x544, "PSEL.DIN", reset=0xFFFFFFFF)
+        r.define(0x560, "SAMPLE.PTR", write=lambda v: self._pointer_written())
+        r.define(0x564, "SAMPLE.MAXCNT", writable=0x7FFF)
+        self.finish_declaring()
+        self._clear_state()
+
+    def _clear_state(self) -> None:
+        self.running = False
+        self._stopping = False
+        self._buffer = None           # (pointer, halfwords, first sample index)
+        self._rearmed = False
+        self._start_time = 0
+        self._next_sample = 0         # index of the next sample the microphone delivers
+        self._event = None
+
+    def reset(self) -> None:
+        if getattr(self, "_event", None):
+            self._event.cancel()
+        super().reset()
+        self._clear_state()
+
+    # ---------------------------------------------------------- configuration
+    def attach(self, source) -> None:
+        """Connect an audio feed (what the microphone hears)."""
+        self.source = source
+
+    def sample_rate(self) -> float:
+        numerator, denominator = self._period()
+        return self.machine.clock_hz * denominator / numerator
+
+    def _period(self) -> tuple[int, int]:
+        """Cycles per sample as numerator / denominator (exact)."""
+        ratio = 80 if self.regs.value("RATIO") & 1 else 64
+        frequency = self.regs.value("PDMCLKCTRL")
+        hz = self.machine.clock_hz
+        if frequency in CLOCK_DIVIDERS:
+            return hz * CLOCK_DIVIDERS[frequency] * ratio, PDM_BASE_CLOCK_HZ
+        return hz * (1 << 32) * ratio, PDM_BASE_CLOCK_HZ * max(frequency, 1)
+
+    def _time_of_sample(self, index: int) -> int:
+        """Cycle at which sample `index` (0 = first after START) has been captured."""
+        numerator, denominator = self._period()
+        return self._start_time + ((index + 1) * numerator + denominator - 1) // denominator
+
+    def channels(self) -> int:
+        return 1 if self.regs.value("MODE") & MODE_MONO else 2
+
+    # ------------------------------------------------------------------ tasks
+    def _start(self) -> None:
+        if self.running or not self.regs.value("ENABLE"):
+            return
+        self.running, self._stopping = True, False
+        self._start_time = self.now()
+        self._next_sample = 0
+        if self.source is not None:
+            self.source.configure(self.sample_rate(), self.channels())
+        self._latch()
+
+    def _stop(self) -> None:
+        if self.running:
+            self._stopping = True    # finishes the current sample, then END and STOPPED
+            self._finish_buffer(partial=True)
+
+    def _pointer_written(self) -> None:
+        self._rearmed = True
+
+    # ---------------------------------------------------------------- buffers
+    def _latch(self) -> None:
+        """Take SAMPLE.PTR/MAXCNT for the next buffer and generate STARTED."""
+        halfwords = self.regs.value("SAMPLE.MAXCNT")
+        pointer = self.regs.value("SAMPLE.PTR")
+        if self._buffer is not None and not self._rearmed:
+            self.dropped_samples += halfwords // self.channels()
+        self._rearmed = False
+        self._buffer = (pointer, halfwords, self._next_sample)
+        self.generate("EVENTS_STARTED")
+        frames = halfwords // self.channels()
+        if frames == 0:
+            return
+        last = self._next_sample + frames - 1
+        self._event = self.schedule(self._time_of_sample(last), lambda t: self._finish_buffer())
+
+    def _finish_buffer(self, partial: bool = False) -> None:
+        if self._event:
+            self._event.cancel()
+            self._event = None
+        pointer, halfwords, first = self._buffer
+        frames = halfwords // self.channels()
+        if partial:   # STOP: keep the samples captured so far
+            numerator, denominator = self._period()
+            elapsed = (self.now() - self._start_time) * denominator // numerator
+            frames = max(0, min(frames, elapsed - first))
+        samples = self._capture(frames)
+        self._write_samples(pointer, samples)
+        self._next_sample = first + frames
+        self.captured_samples += frames
+        self.generate("EVENTS_END")
+        if self._stopping or partial:
+            self.running = False
+            self._buffer = None
+            self.generate("EVENTS_STOPPED")
+        else:
+            self._latch()
+
+    def _capture(self, frames: int) -> np.ndarray:
+        """`frames` samples as int16 (frames x channels), gain applied."""
+        channels = self.channels()
+        if self.source is None or frames == 0:
+            return np.zeros((frames, channels), dtype=np.int16)
+        raw = self.source.take(frames)
+        if raw is None:      # the feed ended and wants the run to end
+            self.machine.halt("done", f"{self.name}: audio feed ended")
+            raw = np.zeros((frames, channels), dtype=np.int16)
+        edge_swapped = bool(self.regs.value("MODE") & 2) and channels == 2
+        if edge_swapped:
+            raw = raw[:, ::-1]
+        gains = [self.regs.value("GAINL"), self.regs.value("GAINR")][:channels]
+        return apply_gain(raw, gains)
+
+    def _write_samples(self, pointer: int, samples: np.ndarray) -> None:
+        data = samples.astype("<i2").tobytes()
+        if not data:
+            return
+        if not self.in_data_ram(pointer, len(data)):
+            log.warning("%s: SAMPLE.PTR 0x%08X is not in Data RAM: samples lost", self.name,
+                        pointer)
+            return
+        self.dma_write(pointer, data)
+
+
+def gain_factor(register: int) -> float:
+    """GAINL/GAINR code -> linear factor (0x28 = 0 dB, 0.5 dB per step)."""
+    return 10 ** ((min(register, 0x50) - GAIN_DEFAULT) * 0.5 / 20)
+
+
+def apply_gain(samples: np.ndarray, gains: list[int]) -> np.ndarray:
+    """Scale int16 samples per channel, rounding half away from zero, saturating."""
+    out = samples.astype(np.float64)
+    for channel, gain in enumerate(gains):
+        if gain != GAIN_DEFAULT:
+            out[:, channel] *= gain_factor(gain)
+    out = np.sign(out) * np.floor(np.abs(out) + 0.5)
+    return np.clip(out, -32768, 32767).astype(np.int16)
