@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "info",
     "data",
     "train",
+    "model",
 ]
 
 

@@ -70,6 +70,8 @@ labrt_status labrt_model_open(labrt_model *m, const uint8_t *data, uint32_t size
     subgraphs = labrt_fb_vector_field(&m->r, root, MODEL_SUBGRAPHS, 4);
     m->opcodes = labrt_fb_vector_field(&m->r, root, MODEL_OPERATOR_CODES, 4);
     m->buffers = labrt_fb_vector_field(&m->r, root, MODEL_BUFFERS, 4);
+    if (m->r.failed)
+        return malformed(err, "subgraphs, operator codes or buffers out of range", -1, "");
     if (subgraphs.count == 0)
         return malformed(err, "no subgraph", -1, "");
     m->subgraph = labrt_fb_vector_table(&m->r, subgraphs, 0);

@@ -1,0 +1,150 @@
+"""`lab model inspect` and `lab model run`: .tflite models on the lab's own C runtime."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import LabError
+
+PLATFORM_NOT_READY = ("running inside firmware needs the embedded engine (--platform) - "
+                      "not available yet")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("model", help="inspect or run a .tflite model")
+    commands = parser.add_subparsers(dest="model_command", metavar="COMMAND", required=True)
+
+    inspect = commands.add_parser(
+        "inspect", help="ops (supported or not), tensors, quantization, arena and flash size")
+    inspect.add_argument("model", type=Path, help="the .tflite file")
+    inspect.set_defaults(handler=inspect_command)
+
+    run = commands.add_parser("run", help="run a model on input arrays (.npy)")
+    run.add_argument("model", type=Path, help="the .tflite file")
+    run.add_argument("--input", dest="inputs", type=Path, action="append", required=True,
+                     metavar="IN.npy", help="one per model input, in order; floats are "
+                     "quantized for int8/uint8 inputs")
+    run.add_argument("--output", type=Path, metavar="OUT.npy", help="where to save output 0")
+    run.add_argument("--platform", help="run inside firmware on this board (not yet)")
+    run.set_defaults(handler=run_command)
+
+
+def _read_model(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise LabError(f"cannot read {path}: {error.strerror}") from None
+
+
+# ---- inspect ----
+
+def _quantization(t) -> str:
+    if t.scale_count > 1:
+        return f"per-channel ({t.scale_count} scales)"
+    if t.scale_count == 1:
+        return f"scale {t.scale:.6g} zero point {t.zero_point}"
+    return "-"
+
+
+def _print_ops(ops) -> None:
+    print(f"ops ({len(ops)}):")
+    print(f"  {'#':>3}  {'op':<24} {'builtin':>7}  {'supported':<9}  inputs -> outputs")
+    for op in ops:
+        ins = ",".join(map(str, op.inputs))
+        outs = ",".join(map(str, op.outputs))
+        print(f"  {op.index:>3}  {op.name:<24} {op.builtin:>7}  "
+              f"{'yes' if op.supported else 'NO':<9}  {ins} -> {outs}")
+
+
+def _print_tensors(report) -> None:
+    roles = {t.index: "input" for t in report.inputs}
+    roles.update({t.index: "output" for t in report.outputs})
+    print(f"tensors ({len(report.tensors)}):")
+    print(f"  {'#':>3}  {'type':<8} {'shape':<18} {'bytes':>8}  {'where':<6} {'role':<6} "
+          f"quantization / name")
+    for t in report.tensors:
+        shape = "[" + ",".join(map(str, t.shape)) + "]"
+        where = "flash" if t.constant else "arena"
+        print(f"  {t.index:>3}  {t.type_name:<8} {shape:<18} {t.bytes:>8}  {where:<6} "
+              f"{roles.get(t.index, ''):<6} {_quantization(t)}  {t.name}")
+
+
+def _print_sizes(report) -> None:
+    if report.arena_needed is not None:
+        print(f"arena needed: {report.arena_needed} bytes (activations "
+              f"{report.arena_planned} + runtime tables {report.arena_persistent})")
+    else:
+        print("arena needed: unknown (the model does not run)")
+    constant = sum(t.bytes for t in report.tensors if t.constant)
+    print(f"flash: {report.model_bytes} bytes (model file; {constant} bytes of constant tensors)")
+
+
+def inspect_command(args) -> int:
+    from ..runtime import inspect_model
+
+    report = inspect_model(_read_model(args.model))
+    if report.status == "MALFORMED" or not report.ops and report.status != "OK":
+        raise LabError(f"{args.model}: {report.message}")
+    print(f"model: {args.model}")
+    _print_ops(report.ops)
+    _print_tensors(report)
+    _print_sizes(report)
+    if report.status == "OK":
+        return 0
+    unsupported = sorted({f"{op.name} (builtin {op.builtin})" for op in report.ops
+                          if not op.supported})
+    if unsupported:
+        print(f"unsupported ops: {', '.join(unsupported)}")
+    print(f"lab: {args.model}: {report.message}", file=sys.stderr)
+    return 1
+
+
+# ---- run ----
+
+def _input_array(path: Path, info) -> np.ndarray:
+    """The .npy file as the model input wants it: float32 for float inputs,
+    quantized (if floats) or range-checked (if integers) for integer inputs."""
+    from ..runtime import quantize_for
+
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as error:
+        raise LabError(f"cannot read {path} as a .npy array: {error}") from None
+    expected = int(np.prod(info.shape, dtype=np.int64))
+    if info.dtype is None or array.size != expected:
+        raise LabError(f"{path}: {array.size} values, but input {info.index} "
+                       f"({info.name or 'unnamed'}) is {info.type_name} {list(info.shape)}")
+    array = array.reshape(info.shape)
+    if info.dtype == np.float32 and np.issubdtype(array.dtype, np.number):
+        return array.astype(np.float32)
+    if np.issubdtype(array.dtype, np.floating) and info.scale_count == 1:
+        return quantize_for(info, array)
+    if np.issubdtype(array.dtype, np.integer) and np.issubdtype(info.dtype, np.integer):
+        limits = np.iinfo(info.dtype)
+        if array.size == 0 or (array.min() >= limits.min and array.max() <= limits.max):
+            return array.astype(info.dtype)
+    raise LabError(f"{path}: {array.dtype} values do not fit input {info.index} "
+                   f"({info.type_name})")
+
+
+def run_command(args) -> int:
+    from ..runtime import HostModel
+
+    if args.platform:
+        raise LabError(PLATFORM_NOT_READY)
+    model = HostModel(_read_model(args.model))
+    if len(args.inputs) != len(model.inputs):
+        raise LabError(f"{args.model} takes {len(model.inputs)} input(s), "
+                       f"got {len(args.inputs)} --input")
+    inputs = [_input_array(path, info) for path, info in zip(args.inputs, model.inputs)]
+    outputs = model.run(*inputs)
+    for i, (info, value) in enumerate(zip(model.outputs, outputs)):
+        print(f"output {i}: {info.type_name} {list(value.shape)} "
+              f"{np.array2string(value.ravel()[:16], separator=' ')}"
+              f"{' ...' if value.size > 16 else ''}")
+    if args.output:
+        np.save(args.output, outputs[0])
+        print(f"saved output 0 to {args.output}")
+    return 0
