@@ -19,3 +19,13 @@ def test_hello_blinks_led1_at_4_hz_and_measures_its_loop(run_firmware_app):
     periods = {round((b - a) / 64e6, 6) for a, b in zip(toggles, toggles[1:])}
     assert len(toggles) == 8
     assert periods == {0.25}
+
+
+def test_pwm_sequence_drives_led_brightness_over_virtual_time(run_firmware):
+    result, session = run_firmware("pwm_duty")
+    assert result.end == "done", result.uart
+    trace = session.led_trace("led1")            # active low: brightness = 1 - duty
+    pwm = [(t, b) for t, b in trace if 0 < b < 1]
+    assert [round(b, 6) for _, b in pwm] == [0.75, 0.5, 0.75]
+    steps = [round((b - a) * 64e6) for (a, _), (b, _) in zip(pwm, pwm[1:])]
+    assert steps == [40000, 40000]                # 10 periods of 1000 ticks at 16 MHz

@@ -75,6 +75,28 @@ class Session:
             raise LabError(f"platform {self.platform.name} has no IMU to feed")
         return device
 
+    # ------------------------------------------------------------- LEDs
+    def led_trace(self, name: str) -> list[tuple[float, float]]:
+        """(virtual seconds, brightness 0..1) each time LED `name` changes: from the PWM
+        channel driving its pin when there is one, else from the GPIO level."""
+        led = next((l for l in self.platform.leds if l.name == name), None)
+        if led is None:
+            known = ", ".join(l.name for l in self.platform.leds) or "none"
+            raise LabError(f"platform {self.platform.name} has no LED {name!r} (LEDs: {known})")
+        gpio = self.machine.peripherals[led.port]
+        port_index = int(gpio.base == 0x50000300)
+        pin = 32 * port_index + led.pin
+        trace = []
+        for peripheral in self.machine.peripherals.values():
+            history = getattr(peripheral, "duty_history", {}).get(pin)
+            if history:
+                trace += [(t, duty) for t, duty in history if duty is not None]
+        if not trace:
+            trace = [(t, float(level)) for t, level in gpio.history.get(led.pin, [])]
+        trace.sort()
+        return [(self.machine.seconds(t), 1.0 - value if led.active_low else value)
+                for t, value in trace]
+
     # ----------------------------------------------------------- UART
     def _on_bytes(self, data: bytes, cycles: int) -> None:
         self.uart.append(data.decode("utf-8", errors="replace"))
@@ -141,7 +163,9 @@ class Session:
             events=[e.to_dict() for e in self.events], fault=fault,
             exit_code=machine.semihosting.exit_code,
             firmware={"elf": str(self.firmware.path), **sizes}, wall_s=round(self.wall_s, 3),
-            extras={"resets": machine.resets, **self._sensor_results()})
+            extras={"resets": machine.resets, **self._sensor_results(),
+                    "leds": {led.name: len(self.led_trace(led.name))
+                             for led in self.platform.leds}})
 
     def _sensor_results(self) -> dict:
         results = {}

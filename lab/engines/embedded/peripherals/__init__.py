@@ -14,6 +14,7 @@ MODELS = {
     "nrf52.ficr": "nrf_ficr:Ficr",
     "nrf52.pdm": "nrf_pdm:Pdm",
     "nrf52.twim": "nrf_twim:Twim",
+    "nrf52.pwm": "nrf_pwm:Pwm",
 }
 
 
