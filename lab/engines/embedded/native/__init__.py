@@ -120,7 +120,7 @@ def _load():
         lib.lc_locate_access.restype = u64
         lib.lc_invalidate.argtypes = [vp, u64, u64]
         lib.lc_profile_enable.argtypes = [vp, u32]
-        lib.lc_profile_read.argtypes = [vp, p64, p64, u32]
+        lib.lc_profile_read.argtypes = [vp, p64, p64, p64, u32]
         lib.lc_profile_read.restype = u32
         lib.lc_measure.argtypes = [vp, vp, u64, u64, p32, p32]
         _lib = lib
@@ -183,11 +183,13 @@ class Core:
         if self._lib.lc_profile_enable(self._ptr, size):
             raise MemoryError("labcore: profile table")
 
-    def read_profile(self, max_entries: int = 1 << 16) -> list[tuple[int, int]]:
+    def read_profile(self, max_entries: int = 1 << 16) -> list[tuple[int, int, int]]:
+        """[(block address, executions, cycles)] since profiling was enabled."""
         pcs = (ctypes.c_uint64 * max_entries)()
         counts = (ctypes.c_uint64 * max_entries)()
-        n = self._lib.lc_profile_read(self._ptr, pcs, counts, max_entries)
-        return [(pcs[i], counts[i]) for i in range(n)]
+        cycles = (ctypes.c_uint64 * max_entries)()
+        n = self._lib.lc_profile_read(self._ptr, pcs, counts, cycles, max_entries)
+        return [(pcs[i], counts[i], cycles[i]) for i in range(n)]
 
     def measure(self, begin: int, end: int) -> tuple[int, int]:
         """(instructions, cycles) of the straight-line code in [begin, end)."""

@@ -47,7 +47,8 @@ typedef struct {
 
 typedef struct {
     uint64_t pc;
-    uint64_t count;
+    uint64_t count;   /* executions of the block */
+    uint64_t cycles;  /* cycles spent in it */
 } lc_profile_entry;
 
 typedef struct {
@@ -183,7 +184,7 @@ static int pending_exception_unmasked(lc_state *s, uc_engine *uc)
 
 /* ------------------------------------------------------------ profiling */
 
-static void profile_block(lc_state *s, uint64_t pc)
+static void profile_block(lc_state *s, uint64_t pc, uint32_t cycles)
 {
     if (!s->profile)
         return;
@@ -194,6 +195,7 @@ static void profile_block(lc_state *s, uint64_t pc)
         if (e->count == 0 || e->pc == pc) {
             e->pc = pc;
             e->count++;
+            e->cycles += cycles;
             return;
         }
     }
@@ -236,7 +238,7 @@ void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
     s->active_cycles += b->cycles;
     s->instructions += b->insns;
     if (s->profiling)
-        profile_block(s, pc);
+        profile_block(s, pc, b->cycles);
 }
 
 /* ----------------------------------------------------- counts mid-block */
@@ -564,13 +566,15 @@ int lc_profile_enable(lc_state *s, uint32_t size)
 }
 
 /* Copies up to `max` non-empty entries out; returns how many. */
-uint32_t lc_profile_read(lc_state *s, uint64_t *pcs, uint64_t *counts, uint32_t max)
+uint32_t lc_profile_read(lc_state *s, uint64_t *pcs, uint64_t *counts, uint64_t *cycles,
+                         uint32_t max)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; s->profile && i < s->profile_size && n < max; i++) {
         if (s->profile[i].count) {
             pcs[n] = s->profile[i].pc;
             counts[n] = s->profile[i].count;
+            cycles[n] = s->profile[i].cycles;
             n++;
         }
     }
