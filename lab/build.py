@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
 from .elf import Firmware
 from .errors import LabError
 from .platforms import ROOT, Platform
@@ -25,6 +27,35 @@ FIRMWARE_DIR = ROOT / "firmware"
 APPS_DIR = FIRMWARE_DIR / "apps"
 TOOLCHAIN_HINT = ("install the Arm toolchain: run `make setup` (or, as root: apt-get install "
                   "gcc-arm-none-eabi libnewlib-arm-none-eabi)")
+
+
+LIBRARIES = ("runtime", "frontend")
+
+
+@dataclass
+class AppSpec:
+    """firmware/apps/<app>/app.yaml: what an app needs to build and run."""
+    description: str = ""
+    libraries: tuple[str, ...] = ()
+    model: Path | None = None          # default .tflite compiled in
+    run: dict | None = None            # defaults for `lab run`
+
+
+def app_spec(app_dir: Path) -> AppSpec:
+    path = app_dir / "app.yaml"
+    if not path.exists():
+        return AppSpec()
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise LabError(f"{path}: not valid YAML ({error})")
+    libraries = tuple(data.get("libraries", []) or [])
+    unknown = [lib for lib in libraries if lib not in LIBRARIES]
+    if unknown:
+        raise LabError(f"{path}: unknown libraries {unknown}; known: {', '.join(LIBRARIES)}")
+    model = data.get("model")
+    return AppSpec(description=data.get("description", ""), libraries=libraries,
+                   model=(ROOT / model) if model else None, run=data.get("run") or {})
 
 
 @dataclass
@@ -36,6 +67,7 @@ class BuildResult:
     seconds: float
     flash: int
     ram: int
+    model: Path | None = None
 
     def summary(self) -> str:
         how = "cache hit" if self.cached else f"built in {self.seconds:.1f} s"
@@ -84,7 +116,8 @@ def _hash_tree(digest, directory: Path, label: str) -> None:
         digest.update(path.read_bytes())
 
 
-def cache_key(app_dir: Path, platform: Platform, extra_sources, defines) -> str:
+def cache_key(app_dir: Path, platform: Platform, extra_sources, defines,
+              model: Path | None = None) -> str:
     digest = hashlib.sha256()
     digest.update(toolchain_version().encode())
     digest.update(platform.name.encode())
@@ -92,8 +125,11 @@ def cache_key(app_dir: Path, platform: Platform, extra_sources, defines) -> str:
         digest.update(item.read_bytes())
     _hash_tree(digest, FIRMWARE_DIR / "common", "common")
     _hash_tree(digest, FIRMWARE_DIR / "hal" / _hal(platform), "hal")
-    _hash_tree(digest, FIRMWARE_DIR / "runtime", "runtime")
+    for library in LIBRARIES:
+        _hash_tree(digest, FIRMWARE_DIR / library, library)
     _hash_tree(digest, app_dir, "app")
+    if model is not None:
+        digest.update(b"model\0" + model.read_bytes())
     for source in extra_sources:
         digest.update(f"extra:{Path(source).name}\0".encode())
         digest.update(Path(source).read_bytes())
@@ -111,21 +147,29 @@ def _hal(platform: Platform) -> str:
 
 
 def build(app: str, platform: Platform, extra_sources=(), defines=(),
-          verbose: bool = False) -> BuildResult:
-    """Build `app` (a name under firmware/apps or a directory) for `platform`."""
+          verbose: bool = False, model: str | Path | None = None) -> BuildResult:
+    """Build `app` (a name under firmware/apps or a directory) for `platform`, with
+    `model` (a .tflite) compiled in instead of the app's default one."""
     app_dir = app_directory(app)
+    spec = app_spec(app_dir)
+    model_path = Path(model).resolve() if model else spec.model
+    if model_path is not None and not model_path.is_file():
+        raise LabError(f"model {model_path} not found"
+                       + ("" if model else f" (the default of {app_dir.name}: train it with "
+                          f"`lab train {app_dir.name}`)"))
     extra_sources = [Path(s).resolve() for s in extra_sources]
-    key = cache_key(app_dir, platform, extra_sources, defines)
+    key = cache_key(app_dir, platform, extra_sources, defines, model_path)
     target = cache_root() / "builds" / f"{app_dir.name}-{platform.name}-{key}"
     elf = target / "app.elf"
     started = time.monotonic()
     cached = elf.exists()
     if not cached:
-        _compile(app_dir, platform, extra_sources, defines, target, verbose)
+        _compile(app_dir, platform, extra_sources, defines, target, verbose,
+                 spec.libraries, model_path)
     firmware = Firmware(elf)
     sizes = firmware.sizes(_region(platform, "flash"), _region(platform, "ram"))
     return BuildResult(elf, app_dir.name, platform.name, cached, time.monotonic() - started,
-                       sizes["flash"], sizes["ram"])
+                       sizes["flash"], sizes["ram"], model_path)
 
 
 def _region(platform: Platform, name: str) -> tuple[int, int]:
@@ -133,13 +177,15 @@ def _region(platform: Platform, name: str) -> tuple[int, int]:
     return region.base, region.size
 
 
-def _compile(app_dir, platform, extra_sources, defines, target: Path, verbose: bool) -> None:
+def _compile(app_dir, platform, extra_sources, defines, target: Path, verbose: bool,
+             libraries=(), model: Path | None = None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
         command = ["make", "-f", str(FIRMWARE_DIR / "Makefile"), f"APP_DIR={app_dir}",
                    f"BOARD={_hal(platform)}", f"OUT={tmp}",
                    f"EXTRA_SRCS={' '.join(str(s) for s in extra_sources)}",
-                   f"EXTRA_CFLAGS={' '.join('-D' + d for d in defines)}"]
+                   f"EXTRA_CFLAGS={' '.join('-D' + d for d in defines)}",
+                   f"LIBS={' '.join(libraries)}", f"MODEL={model or ''}"]
         proc = subprocess.run(command, capture_output=True, text=True)
         if verbose or proc.returncode:
             print(proc.stdout + proc.stderr)

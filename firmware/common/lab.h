@@ -11,4 +11,8 @@ void lab_event(const char *event, const char *fields_format, ...)
 /* "@lab done": the lab ends the run when it reads this line. */
 void lab_done(void);
 
+/* Writes `value` with `decimals` digits after the point into `text` (newlib-nano's
+ * printf has no %f); returns `text`. */
+char *lab_format_fixed(char *text, unsigned size, float value, int decimals);
+
 #endif

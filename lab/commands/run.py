@@ -16,6 +16,9 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("build", help="build an app's firmware for a platform")
     parser.add_argument("app", help="app name (see `lab list`) or a directory of C sources")
     parser.add_argument("--platform", "-p", required=True, help="board, e.g. nrf52840")
+    parser.add_argument("--model", help="a .tflite to compile in instead of the app's default")
+    parser.add_argument("--define", "-D", action="append", default=[], metavar="NAME=VALUE",
+                        help="a C define for the build (repeatable)")
     parser.add_argument("--verbose", "-v", action="store_true", help="show compiler output")
     parser.set_defaults(handler=build_command)
 
@@ -23,6 +26,7 @@ def register(subparsers) -> None:
     parser.add_argument("app", nargs="?", help="app name (see `lab list`) or a source directory")
     parser.add_argument("--platform", "-p", required=True, help="board, e.g. nrf52840")
     parser.add_argument("--elf", help="run this ELF instead of building an app")
+    parser.add_argument("--model", help="a .tflite to compile in instead of the app's default")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
                         help=f"virtual seconds before giving up (default {DEFAULT_TIMEOUT_S:g})")
     parser.add_argument("--json", action="store_true",
@@ -44,7 +48,8 @@ def register(subparsers) -> None:
 
 def build_command(args) -> int:
     platform = platforms.load(args.platform)
-    result = build(args.app, platform, verbose=args.verbose)
+    result = build(args.app, platform, verbose=args.verbose, model=args.model,
+                   defines=args.define)
     print(f"built {result.summary()}")
     return 0
 
@@ -61,7 +66,7 @@ def run_command(args) -> int:
     if args.elf:
         elf, app = args.elf, Path(args.elf).name
     else:
-        built = build(args.app, platform, defines=args.define)
+        built = build(args.app, platform, defines=args.define, model=args.model)
         elf, app = built.elf, built.app
     result = run_firmware(platform, elf, app, args.timeout, echo=not args.json,
                           strict_alignment=args.strict_alignment, **feeds)
@@ -94,16 +99,27 @@ def run_firmware(platform, elf, app, timeout_s: float, echo: bool,
     if "embedded" not in platform.engines:
         raise LabError(f"platform {platform.name} runs on {', '.join(platform.engines)}, "
                        "not on the embedded engine")
+    from ..apps import analyzer
+
     session = Session(platform, elf, app=app, echo=print_line if echo else None,
                       strict_alignment=strict_alignment, audio=audio, imu=imu)
     try:
         session.run(timeout_s)
-        return session.result()
+        result = session.result()
+        app_analyzer = analyzer(app) if app else None
+        if app_analyzer:
+            app_analyzer.analyze(session, result)
+        return result
     finally:
         session.close()
 
 
 def print_summary(result: RunResult) -> None:
+    from ..apps import analyzer
+
+    app_analyzer = analyzer(result.app)
+    if app_analyzer:
+        print("\n".join(app_analyzer.summary(result)))
     mips = result.instructions / result.wall_s / 1e6 if result.wall_s else 0.0
     line = (f"[lab] {result.app} on {result.platform}: {result.end} after "
             f"{result.virtual_s:.6f} virtual s, {result.instructions} instructions, "

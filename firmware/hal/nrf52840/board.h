@@ -46,6 +46,10 @@ int i2c_write(uint8_t address, const uint8_t *data, size_t length);
 int i2c_write_read(uint8_t address, const uint8_t *data, size_t length, uint8_t *into,
                    size_t count);
 
+/* LED brightness 0..1 through PWM0 (16 kHz; the LED is active low). */
+void led_pwm_init(unsigned pin);
+void led_pwm_set(float brightness);
+
 /* LSM9DS1 accelerometer/gyroscope at 0x6B: 119 Hz, +-4 g, FIFO in continuous mode. */
 int imu_init(void);                       /* 0, or -1 when WHO_AM_I is not 0x68 */
 int imu_fifo_status(uint8_t *fifo_src);   /* FIFO_SRC: [5:0] level, [6] overrun */
