@@ -106,13 +106,10 @@ int32_t labrt_dim(const labrt_tensor *t, int i);     /* negative i counts from t
 uint32_t labrt_elements(const labrt_tensor *t);
 int labrt_same_shape(const labrt_tensor *a, const labrt_tensor *b);
 uint32_t labrt_type_size(int32_t type);              /* 0 for unsupported types */
-int labrt_is_quantized(const labrt_tensor *t);       /* has per-tensor scale/zero point */
 
 /* Checks shared by many kernels; each returns LABRT_OK or a recorded failure. */
 labrt_status labrt_expect_io(labrt_prepare_ctx *ctx, uint32_t min_inputs, uint32_t max_inputs,
                              uint32_t outputs);
-labrt_status labrt_expect_rank(labrt_prepare_ctx *ctx, const labrt_tensor *t, int rank,
-                               const char *what);
 labrt_status labrt_expect_quantized(labrt_prepare_ctx *ctx, const labrt_tensor *t);
 
 /* Fused activations (ActivationFunctionType values). */

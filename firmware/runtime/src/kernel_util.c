@@ -47,11 +47,6 @@ const char *labrt_type_name(int32_t type)
                                                                           : "UNKNOWN";
 }
 
-int labrt_is_quantized(const labrt_tensor *t)
-{
-    return t->scales != NULL;
-}
-
 labrt_status labrt_expect_io(labrt_prepare_ctx *ctx, uint32_t min_inputs, uint32_t max_inputs,
                              uint32_t outputs)
 {
@@ -67,14 +62,6 @@ labrt_status labrt_expect_io(labrt_prepare_ctx *ctx, uint32_t min_inputs, uint32
     for (i = 0; i < outputs; i++)
         if (labrt_out(ctx, i)->bytes == 0)
             return labrt_unsupported(ctx, "empty output tensors are not supported");
-    return LABRT_OK;
-}
-
-labrt_status labrt_expect_rank(labrt_prepare_ctx *ctx, const labrt_tensor *t, int rank,
-                               const char *what)
-{
-    if (t->rank != rank)
-        return labrt_invalid(ctx, what);
     return LABRT_OK;
 }
 

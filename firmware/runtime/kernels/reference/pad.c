@@ -53,6 +53,10 @@ static labrt_status prepare_common(labrt_prepare_ctx *ctx, uint32_t inputs)
         return labrt_invalid(ctx, "constant_values must hold a value");
     if (input->type == LABRT_INT8 && (status = labrt_expect_quantized(ctx, output)) != LABRT_OK)
         return status;
+    if (value && input->type == LABRT_INT8 &&
+        (value->scales == NULL || value->scales[0] != output->scales[0] ||
+         value->zero_point != output->zero_point))
+        return labrt_invalid(ctx, "constant_values must share the output's scale and zero point");
     d = labrt_alloc_op_data(ctx, sizeof *d);
     if (!d)
         return LABRT_ERR_ARENA_TOO_SMALL;
