@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LAB = [sys.executable, "-m", "lab.cli"]
 
 
-def lab(*args, env=None):
+def lab(*args, env=None, results=None):
+    env = dict(env or os.environ)
+    env.setdefault("LAB_RESULTS_DIR", str(results or ROOT / ".cache" / "test-results"))
     return subprocess.run(LAB + list(args), capture_output=True, text=True, cwd=ROOT,
                           env=env, timeout=300)
 

@@ -1,13 +1,14 @@
-"""`lab build` and `lab run`: firmware builds and runs on the embedded engine."""
+"""`lab build` and `lab run`: builds, and runs of apps and scenarios on virtual boards."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
-from .. import platforms
+from .. import platforms, scenarios
 from ..build import build
 from ..errors import LabError
-from ..results import END_DONE, RunResult
+from ..results import END_DONE
 
 DEFAULT_TIMEOUT_S = 30.0
 
@@ -22,24 +23,32 @@ def register(subparsers) -> None:
     parser.add_argument("--verbose", "-v", action="store_true", help="show compiler output")
     parser.set_defaults(handler=build_command)
 
-    parser = subparsers.add_parser("run", help="build, boot and run firmware on a virtual board")
-    parser.add_argument("app", nargs="?", help="app name (see `lab list`) or a source directory")
-    parser.add_argument("--platform", "-p", required=True, help="board, e.g. nrf52840")
+    parser = subparsers.add_parser(
+        "run", help="run an app or a scenario on a virtual board",
+        description="Runs a scenario (scenarios/<name>.yaml: app, data, expectations) or an "
+                    "app (firmware/apps/<name>). A name that is both runs the scenario.")
+    parser.add_argument("target", nargs="?", help="scenario or app name, or a source directory")
+    parser.add_argument("--platform", "-p", help="board, e.g. nrf52840 (scenarios: all of theirs)")
+    parser.add_argument("--all", action="store_true", help="run every scenario")
     parser.add_argument("--elf", help="run this ELF instead of building an app")
     parser.add_argument("--model", help="a .tflite to compile in instead of the app's default")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
-                        help=f"virtual seconds before giving up (default {DEFAULT_TIMEOUT_S:g})")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON object with the results instead of the UART")
     parser.add_argument("--audio", metavar="FILE|DIR",
-                        help="what the microphone hears: a WAV, raw s16le PCM, or a folder of WAVs")
-    parser.add_argument("--imu", metavar="FILE",
+                        help="what the microphone hears: a WAV, raw s16le PCM, or a folder of "
+                             "WAVs (labels from a Speech Commands layout)")
+    parser.add_argument("--imu", metavar="FILE|DIR",
                         help="what the accelerometer feels: CSV t,ax,ay,az / Renode sample "
                              "text / RESD")
     parser.add_argument("--on-end", choices=("silence", "loop", "end"), default="silence",
                         help="when the audio runs out: silence (default), loop, or end the run")
     parser.add_argument("--define", "-D", action="append", default=[], metavar="NAME=VALUE",
                         help="a C define for the app's build (repeatable)")
+    parser.add_argument("--timeout", type=float,
+                        help="virtual seconds before giving up (default: the app's, or "
+                             f"{DEFAULT_TIMEOUT_S:g})")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object with the results instead of the UART")
+    parser.add_argument("--results", metavar="DIR",
+                        help="where scenario results go (default: results/)")
     parser.add_argument("--strict-alignment", action="store_true",
                         help="trap LDRD/LDM/PUSH... at unaligned addresses as the core does "
                              "(checks every access: about half the speed)")
@@ -55,77 +64,193 @@ def build_command(args) -> int:
 
 
 def run_command(args) -> int:
-    if args.timeout <= 0:
+    if args.timeout is not None and args.timeout <= 0:
         raise LabError("--timeout must be a positive number of virtual seconds")
+    if args.all:
+        if args.target or args.elf:
+            raise LabError("--all runs every scenario: give no target")
+        return run_scenarios([scenarios.load(scenarios.find(n)) for n in scenarios.available()],
+                             args)
+    if args.elf and args.target:
+        raise LabError("give either a target or --elf FILE, not both")
+    if not args.elf and not args.target:
+        raise LabError("give a scenario or app to run (see `lab list`), --elf FILE, or --all")
+    found = scenarios.find(args.target) if args.target and not args.elf else None
+    if found:
+        return run_scenarios([scenarios.load(found)], args)
+    if not args.platform:
+        raise LabError("--platform is required to run an app (e.g. --platform nrf52840)")
+    return run_single_app(args)
+
+
+# --------------------------------------------------------------------- apps
+def run_single_app(args) -> int:
+    from ..engines.embedded.session import print_line
+    from ..runner import plan_inputs, run_app
+
     platform = platforms.load(args.platform)
-    if args.elf and args.app:
-        raise LabError("give either an app or --elf FILE, not both")
-    if not args.elf and not args.app:
-        raise LabError("give an app to build and run (see `lab list`) or --elf FILE")
-    feeds = load_feeds(args.audio, args.imu, args.on_end)   # bad input stops here
-    if args.elf:
-        elf, app = args.elf, Path(args.elf).name
-    else:
-        built = build(args.app, platform, defines=args.define, model=args.model)
-        elf, app = built.elf, built.app
-    result = run_firmware(platform, elf, app, args.timeout, echo=not args.json,
-                          strict_alignment=args.strict_alignment, **feeds)
-    if args.json:
-        print(result.to_json())
-    else:
-        print_summary(result)
+    app = None if args.elf else args.target
+    plan = plan_inputs(app and Path(app).name, args.audio, args.imu, args.on_end)
+    run = run_app(platform, app, args.elf, model=args.model, defines=args.define, plan=plan,
+                  timeout_s=args.timeout, echo=None if args.json else print_line,
+                  strict_alignment=args.strict_alignment)
+    try:
+        result = run.result
+        if args.elf:
+            result.app = Path(args.elf).name
+        if args.json:
+            print(result.to_json())
+        else:
+            print_summary(result)
+    finally:
+        run.close()
     return 0 if result.end == END_DONE else 1
 
 
-def load_feeds(audio_path, imu_path, on_end: str) -> dict:
-    """Sensor feeds for the run (bad files raise LabError naming the file)."""
-    from ..sensors import imu
-    from ..sensors.audio import AudioFeed
-
-    feeds = {}
-    if audio_path:
-        feeds["audio"] = AudioFeed.from_path(audio_path, on_end=on_end)
-    if imu_path:
-        accel_end = {"silence": "hold"}.get(on_end, on_end)
-        feeds["imu"] = (imu.load_acceleration(imu_path, accel_end),
-                        imu.load_angular_rate(imu_path, accel_end))
-    return feeds
-
-
-def run_firmware(platform, elf, app, timeout_s: float, echo: bool,
-                 strict_alignment: bool = False, audio=None, imu=None) -> RunResult:
-    from ..engines.embedded.session import Session, print_line
-
-    if "embedded" not in platform.engines:
-        raise LabError(f"platform {platform.name} runs on {', '.join(platform.engines)}, "
-                       "not on the embedded engine")
-    from ..apps import analyzer
-
-    session = Session(platform, elf, app=app, echo=print_line if echo else None,
-                      strict_alignment=strict_alignment, audio=audio, imu=imu)
-    try:
-        session.run(timeout_s)
-        result = session.result()
-        app_analyzer = analyzer(app) if app else None
-        if app_analyzer:
-            app_analyzer.analyze(session, result)
-        return result
-    finally:
-        session.close()
-
-
-def print_summary(result: RunResult) -> None:
+def print_summary(result) -> None:
     from ..apps import analyzer
 
     app_analyzer = analyzer(result.app)
     if app_analyzer:
         print("\n".join(app_analyzer.summary(result)))
     mips = result.instructions / result.wall_s / 1e6 if result.wall_s else 0.0
-    line = (f"[lab] {result.app} on {result.platform}: {result.end} after "
-            f"{result.virtual_s:.6f} virtual s, {result.instructions} instructions, "
-            f"{result.cycles} cycles; wall {result.wall_s:.2f} s ({mips:.0f} MIPS)")
-    print(line, file=sys.stderr)
+    print(f"[lab] {result.app} on {result.platform}: {result.end} after "
+          f"{result.virtual_s:.6f} virtual s, {result.instructions} instructions, "
+          f"{result.cycles} cycles; wall {result.wall_s:.2f} s ({mips:.0f} MIPS)",
+          file=sys.stderr)
     if result.fault:
         print(f"[lab] fault: {result.fault.summary()}", file=sys.stderr)
     elif result.end != END_DONE:
         print(f"[lab] no `@lab done` within the time limit ({result.end})", file=sys.stderr)
+
+
+# ---------------------------------------------------------------- scenarios
+def run_scenarios(selected, args) -> int:
+    from ..report import results_folder, write_all
+
+    outcomes = []
+    for scenario in selected:
+        names = [args.platform] if args.platform else scenario.platforms
+        for name in names:
+            platform = platforms.load(name)
+            folder = results_folder(scenario.name, platform.name,
+                                    Path(args.results) if args.results else None)
+            run, checks, error = _run_one(scenario, platform, args)
+            try:
+                if run is not None:
+                    write_all(folder, scenario.name, run.result, checks, run.session)
+                else:
+                    _write_error(folder, scenario, platform, error)
+            finally:
+                if run is not None:
+                    run.close()
+            outcomes.append((scenario, platform, run, checks, error, folder))
+    if args.json:
+        data = [_outcome_json(o) for o in outcomes]
+        print(json.dumps(data[0] if len(data) == 1 else data, indent=2, default=str))
+    else:
+        _print_table(outcomes)
+    failed = [o for o in outcomes if o[4] or not all(c.passed for c in o[3])]
+    return 1 if failed else 0
+
+
+def _run_one(scenario, platform, args):
+    """(AppRun or None, checks, error message or None) for one scenario on one platform."""
+    from ..runner import plan_inputs, run_app
+
+    try:
+        plan = plan_inputs(scenario.app, args.audio or scenario.audio, args.imu or scenario.imu,
+                           args.on_end, manifest=scenario.manifest)
+        timeout = args.timeout or scenario.timeout
+        with _Progress(not args.json, f"{scenario.name} on {platform.name}") as bar:
+            run = run_app(platform, scenario.app, model=args.model or scenario.model,
+                          defines=list(scenario.defines) + args.define, plan=plan,
+                          timeout_s=timeout, echo=bar.echo, progress=bar.update,
+                          strict_alignment=args.strict_alignment)
+    except LabError as error:
+        return None, [], str(error)
+    checks = scenarios.check(scenario.expect, run.result)
+    return run, checks, None
+
+
+class _Progress:
+    """A rich progress bar in virtual seconds; UART lines print above it."""
+
+    def __init__(self, enabled: bool, label: str):
+        self.enabled, self.label = enabled, label
+        self.echo = self.update = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return self
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                 TextColumn("{task.completed:.0f}/{task.total:.0f} virtual s"),
+                                 TimeElapsedColumn(), transient=True)
+        self.progress.start()
+        self.task = self.progress.add_task(self.label, total=1.0)
+        self.echo = lambda text: self.progress.console.print(text, markup=False,
+                                                             highlight=False, soft_wrap=True)
+        self.update = lambda done, total: self.progress.update(self.task, completed=done,
+                                                               total=total)
+        return self
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self.progress.stop()
+        return False
+
+
+def _write_error(folder, scenario, platform, error) -> None:
+    (folder / "result.json").write_text(json.dumps(
+        {"scenario": scenario.name, "platform": platform.name, "end": "error", "error": error,
+         "passed": False}, indent=2))
+    (folder / "junit.xml").write_text(
+        f'<?xml version="1.0" encoding="utf-8"?>\n<testsuite name="{scenario.name}-'
+        f'{platform.name}" tests="1" failures="0" errors="1"><testcase classname="'
+        f'{scenario.name}" name="run"><error message="{_xml(error)}"/></testcase></testsuite>\n')
+    (folder / "uart.log").write_text("")
+    (folder / "report.html").write_text(f"<!DOCTYPE html><html><body><h1>{scenario.name} on "
+                                        f"{platform.name}: ERROR</h1><p>{_xml(error)}</p>"
+                                        f"</body></html>")
+
+
+def _xml(text: str) -> str:
+    import html
+    return html.escape(text, quote=True)
+
+
+def _outcome_json(outcome) -> dict:
+    scenario, platform, run, checks, error, folder = outcome
+    data = run.result.to_dict() if run else {"end": "error", "error": error}
+    data.update({"scenario": scenario.name, "platform": platform.name, "results": str(folder),
+                 "checks": [vars(c) for c in checks],
+                 "passed": not error and all(c.passed for c in checks)})
+    return data
+
+
+def _print_table(outcomes) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="scenarios")
+    for column in ("scenario", "platform", "end", "checks", "virtual s", "wall s", "results"):
+        table.add_column(column)
+    for scenario, platform, run, checks, error, folder in outcomes:
+        passed = sum(c.passed for c in checks)
+        ok = not error and passed == len(checks)
+        end = "error" if error else run.result.end
+        table.add_row(scenario.name, platform.name, end,
+                      f"[{'green' if ok else 'red'}]{passed}/{len(checks)}[/]",
+                      f"{run.result.virtual_s:.2f}" if run else "-",
+                      f"{run.result.wall_s:.2f}" if run else "-", str(folder))
+    console = Console()
+    console.print(table)
+    for scenario, platform, run, checks, error, folder in outcomes:
+        if error:
+            console.print(f"[red]ERROR[/] {scenario.name} on {platform.name}: {error}",
+                          markup=True, highlight=False)
+        for c in checks:
+            if not c.passed:
+                console.print(f"[red]FAIL[/] {scenario.name} on {platform.name}: {c.name}: "
+                              f"expected {c.expected}, got {c.actual}", highlight=False)

@@ -59,6 +59,7 @@ class Lsm9ds1(I2CDevice):
         self.gyro_feed = None         # ... in degrees per second
         self.dropped_samples = 0
         self.produced_samples = 0
+        self.log: list[tuple[int, tuple]] = []   # (time, raw sample) for reports
         self._event = None
         self.reset()
 
@@ -210,6 +211,7 @@ class Lsm9ds1(I2CDevice):
         sample = self._measure(time)
         self._sample_index += 1
         self.produced_samples += 1
+        self.log.append((time, sample))
         if self._fifo_active():
             self._push_fifo(sample)
         else:

@@ -1,0 +1,266 @@
+"""Results on disk and on the console: result.json, junit.xml, uart.log, report.html.
+
+Every run of a scenario writes results/<scenario>-<platform>-<time>/, also when it
+fails. report.html is self-contained (plots embedded as PNG) so it opens anywhere.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import json
+import os
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import numpy as np
+
+from .platforms import ROOT
+
+RESULTS_DIR = ROOT / "results"
+
+
+def results_folder(scenario: str, platform: str, base: Path | None = None) -> Path:
+    """A new folder for one run (LAB_RESULTS_DIR overrides the default results/)."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    base = base or Path(os.environ.get("LAB_RESULTS_DIR", RESULTS_DIR))
+    folder = base / f"{scenario}-{platform}-{stamp}"
+    folder.mkdir(parents=True, exist_ok=False)
+    return folder
+
+
+def write_all(folder: Path, scenario: str, result, checks, session=None) -> None:
+    """Write every result file; plots come from the session while it is alive."""
+    data = result.to_dict()
+    data["scenario"] = scenario
+    data["checks"] = [vars(c) for c in checks]
+    data["passed"] = all(c.passed for c in checks)
+    (folder / "result.json").write_text(json.dumps(data, indent=2, default=_plain))
+    (folder / "uart.log").write_text(result.uart)
+    write_junit(folder / "junit.xml", scenario, result, checks)
+    plots = make_plots(result, session) if session is not None else []
+    (folder / "report.html").write_text(render_html(scenario, result, checks, plots))
+
+
+def _plain(value):
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value)}")
+
+
+# --------------------------------------------------------------------- JUnit
+def write_junit(path: Path, scenario: str, result, checks) -> None:
+    failures = [c for c in checks if not c.passed]
+    suite = ET.Element("testsuite", name=f"{scenario}-{result.platform}", tests=str(len(checks)),
+                       failures=str(len(failures)), errors="0",
+                       time=f"{result.wall_s:.3f}")
+    for c in checks:
+        case = ET.SubElement(suite, "testcase", classname=f"{scenario}.{result.platform}",
+                             name=c.name, time="0")
+        if not c.passed:
+            failure = ET.SubElement(case, "failure", message=f"expected {c.expected}, got "
+                                                             f"{c.actual}")
+            failure.text = c.line()
+    out = ET.SubElement(suite, "system-out")
+    out.text = result.uart
+    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+
+
+# ---------------------------------------------------------------------- plots
+def make_plots(result, session) -> list[tuple[str, str]]:
+    """[(title, base64 PNG)] for whatever this run has: audio, motion, scores, cycles, LEDs."""
+    import matplotlib
+    matplotlib.use("Agg")
+    plots = []
+    for title, draw in (("Audio and detections", _plot_audio),
+                        ("Accelerometer and gestures", _plot_motion),
+                        ("Scores", _plot_scores), ("Cycles per stage", _plot_stages),
+                        ("LED brightness", _plot_leds)):
+        figure = draw(result, session)
+        if figure is not None:
+            plots.append((title, _png(figure)))
+    return plots
+
+
+def _png(figure) -> str:
+    import matplotlib.pyplot as plt
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    plt.close(figure)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _windows(axis, result) -> None:
+    for clip in result.extras.get("clips", []):
+        axis.axvspan(clip["start_s"], clip["end_s"], color="tab:green", alpha=0.08)
+        axis.text(clip["start_s"], 1.0, str(clip.get("expected")), transform=axis.get_xaxis_transform(),
+                  fontsize=7, va="bottom", clip_on=True)
+
+
+def _detections(axis, result) -> None:
+    for event in result.events:
+        if event["event"] in ("detection", "gesture"):
+            axis.axvline(event["t"], color="tab:red", linewidth=1)
+            axis.text(event["t"], 0.02, str(event.get("label")),
+                      transform=axis.get_xaxis_transform(), color="tab:red", fontsize=7)
+
+
+def _plot_audio(result, session):
+    microphone = getattr(session, "microphone", None)
+    feed = getattr(microphone, "source", None)
+    if feed is None or feed.stream is None or not microphone.captured_samples:
+        return None
+    import matplotlib.pyplot as plt
+    rate = feed.stream_rate
+    samples = feed.stream[:microphone.captured_samples, 0].astype(np.float64)
+    start = microphone._start_time / session.machine.clock_hz
+    times = start + np.arange(len(samples)) / rate
+    figure, (wave_axis, spec_axis) = plt.subplots(2, 1, figsize=(11, 5), sharex=True)
+    step = max(1, len(samples) // 20000)
+    wave_axis.plot(times[::step], samples[::step], linewidth=0.4)
+    wave_axis.set_ylabel("PCM")
+    spec_axis.specgram(samples, NFFT=512, Fs=rate, noverlap=256, xextent=(times[0], times[-1]),
+                       cmap="magma")
+    spec_axis.set_ylabel("Hz")
+    spec_axis.set_xlabel("virtual seconds")
+    for axis in (wave_axis, spec_axis):
+        _windows(axis, result)
+        _detections(axis, result)
+    return figure
+
+
+def _plot_motion(result, session):
+    device = getattr(session, "imu", None)
+    log = getattr(device, "log", None)
+    if not log:
+        return None
+    import matplotlib.pyplot as plt
+    times = np.array([session.machine.seconds(t) for t, _ in log])
+    accel = np.array([sample[3:] for _, sample in log], dtype=np.float64) * 0.122e-3
+    figure, axis = plt.subplots(figsize=(11, 3.5))
+    for index, name in enumerate("xyz"):
+        axis.plot(times, accel[:, index], linewidth=0.8, label=f"a{name}")
+    axis.set_ylabel("g (as the firmware reads it)")
+    axis.set_xlabel("virtual seconds")
+    axis.legend(loc="upper right", fontsize=8)
+    _windows(axis, result)
+    _detections(axis, result)
+    return figure
+
+
+def _plot_scores(result, session):
+    rows = result.events_named("scores")
+    if not rows:
+        return None
+    import matplotlib.pyplot as plt
+    labels = [k for k in rows[0] if k not in ("event", "t")]
+    figure, axis = plt.subplots(figsize=(11, 3))
+    for label in labels:
+        axis.plot([r["t"] for r in rows], [r.get(label, 0) for r in rows], label=label,
+                  linewidth=0.9)
+    axis.set_xlabel("virtual seconds")
+    axis.set_ylabel("score")
+    axis.legend(loc="upper right", fontsize=8)
+    _windows(axis, result)
+    return figure
+
+
+def _plot_stages(result, session):
+    stages = result.extras.get("stages") or {}
+    if not stages:
+        return None
+    import matplotlib.pyplot as plt
+    names = list(stages)
+    figure, axis = plt.subplots(figsize=(6, 2.8))
+    medians = [stages[n]["median"] for n in names]
+    lows = [stages[n]["median"] - stages[n]["min"] for n in names]
+    highs = [stages[n]["max"] - stages[n]["median"] for n in names]
+    axis.bar(names, medians, yerr=[lows, highs], capsize=6, color="tab:blue")
+    axis.set_ylabel("cycles (median, min-max)")
+    return figure
+
+
+def _plot_leds(result, session):
+    platform = session.platform
+    traces = {led.name: session.led_trace(led.name) for led in platform.leds}
+    traces = {name: trace for name, trace in traces.items() if len(trace) > 1}
+    if not traces:
+        return None
+    import matplotlib.pyplot as plt
+    figure, axis = plt.subplots(figsize=(11, 2.8))
+    end = session.machine.seconds()
+    for name, trace in traces.items():
+        times = [t for t, _ in trace] + [end]
+        values = [v for _, v in trace] + [trace[-1][1]]
+        axis.step(times, values, where="post", label=name, linewidth=0.9)
+    axis.set_ylim(-0.05, 1.05)
+    axis.set_xlabel("virtual seconds")
+    axis.set_ylabel("brightness (duty)")
+    axis.legend(loc="upper right", fontsize=8)
+    return figure
+
+
+# ----------------------------------------------------------------------- HTML
+STYLE = """body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;
+margin:.6em 0}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}
+th{background:#f3f3f3}.pass{color:#186a18}.fail{color:#b00;font-weight:bold}
+pre{background:#f7f7f7;padding:.8em;max-height:30em;overflow:auto}img{max-width:100%}"""
+
+
+def render_html(scenario: str, result, checks, plots) -> str:
+    e = html.escape
+    passed = all(c.passed for c in checks)
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(scenario)} on "
+             f"{e(result.platform)}</title><style>{STYLE}</style></head><body>",
+             f"<h1>{e(scenario)} on {e(result.platform)}: "
+             f"<span class='{'pass' if passed else 'fail'}'>{'PASS' if passed else 'FAIL'}</span>"
+             f"</h1>",
+             f"<p>end: {e(result.end)}; {result.virtual_s:.3f} virtual s in "
+             f"{result.wall_s:.2f} wall s; {result.instructions} instructions; flash "
+             f"{result.firmware.get('flash')} B, RAM {result.firmware.get('ram')} B</p>"]
+    if result.fault:
+        parts.append(f"<p class='fail'>fault: {e(result.fault.summary())}</p>")
+    parts.append(_table(["check", "expected", "actual", ""],
+                        [[c.name, c.expected, c.actual,
+                          f"<span class='{'pass' if c.passed else 'fail'}'>"
+                          f"{'PASS' if c.passed else 'FAIL'}</span>"] for c in checks],
+                        escape_last=False))
+    clips = result.extras.get("clips", [])
+    if clips:
+        parts.append("<h2>Clips</h2>")
+        parts.append(_table(["clip", "expected", "heard", "score", "latency s"],
+                            [[c["name"], c.get("expected"), c.get("heard"), c.get("score"),
+                              _num(c.get("latency_s"))] for c in clips]))
+    confusion = result.extras.get("confusion")
+    if confusion:
+        labels = confusion["labels"]
+        parts.append("<h2>Confusion matrix</h2><p>rows: expected, columns: heard</p>")
+        parts.append(_table([""] + labels, [[labels[i]] + row
+                                            for i, row in enumerate(confusion["matrix"])]))
+    for title, png in plots:
+        parts.append(f"<h2>{e(title)}</h2><img alt='{e(title)}' src='data:image/png;base64,"
+                     f"{png}'>")
+    parts.append(f"<h2>UART</h2><pre>{e(result.uart)}</pre></body></html>")
+    return "\n".join(parts)
+
+
+def _num(value):
+    return f"{value:.3f}" if isinstance(value, float) else value
+
+
+def _table(header, rows, escape_last: bool = True) -> str:
+    e = html.escape
+    head = "".join(f"<th>{e(str(h))}</th>" for h in header)
+    body = []
+    for row in rows:
+        cells = []
+        for index, cell in enumerate(row):
+            raw = not escape_last and index == len(row) - 1
+            cells.append(f"<td>{cell if raw else e(str(cell))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"

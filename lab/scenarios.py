@@ -1,0 +1,239 @@
+"""Scenarios: what to run, on what, with which data, and what must hold.
+
+scenarios/<name>.yaml is validated against SCHEMA; an error names the file, the line
+and the field. A scenario names an app, the platforms it runs on, optionally a model
+and data (files or folders: labels from a Speech Commands-style layout or a
+manifest), a timeout in virtual seconds, and expectations checked on the results.
+"""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from .errors import LabError
+from .platforms import ROOT
+
+SCENARIO_DIR = ROOT / "scenarios"
+
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "app", "platforms"],
+    "properties": {
+        "name": {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"},
+        "description": {"type": "string"},
+        "app": {"type": "string"},
+        "platforms": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "model": {"type": "string"},
+        "defines": {"type": "array", "items": {"type": "string"}},
+        "timeout": {"type": "number", "exclusiveMinimum": 0},
+        "data": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "audio": {"type": "string"},
+                "imu": {"type": "string"},
+                "manifest": {"type": "string"},
+            },
+        },
+        "expect": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "labels": {"type": "boolean"},
+                "accuracy_at_least": {"type": "number", "minimum": 0, "maximum": 1},
+                "no_detection_on": {"type": "array", "items": {"type": "string"}},
+                "cycles_below": {"type": "object",
+                                 "additionalProperties": {"type": "integer", "minimum": 1}},
+                "flash_below": {"type": "integer", "minimum": 1},
+                "ram_below": {"type": "integer", "minimum": 1},
+                "arena_below": {"type": "integer", "minimum": 1},
+                "dropped_samples": {"type": "integer", "minimum": 0},
+                "no_fault": {"type": "boolean"},
+                "finishes": {"type": "boolean"},
+                "led_error_below": {"type": "number", "exclusiveMinimum": 0},
+                "uart_contains": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+@dataclass
+class Scenario:
+    name: str
+    app: str
+    platforms: list[str]
+    path: Path | None = None
+    description: str = ""
+    model: Path | None = None
+    defines: list[str] = field(default_factory=list)
+    timeout: float | None = None
+    audio: Path | None = None
+    imu: Path | None = None
+    manifest: Path | None = None
+    expect: dict = field(default_factory=dict)
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+
+
+def find(name_or_path: str) -> Path | None:
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") and path.exists():
+        return path
+    candidate = SCENARIO_DIR / f"{name_or_path}.yaml"
+    return candidate if candidate.exists() else None
+
+
+def load(path: str | Path) -> Scenario:
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as error:
+        raise LabError(f"{path}: cannot read ({error.strerror})")
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise LabError(f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)})")
+    errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        raise LabError(_describe(path, node, errors[0]))
+    return _scenario(data, path)
+
+
+def _describe(path: Path, node, error) -> str:
+    field_path = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        field_path, message = field_path + extra[:1], f"unknown field (allowed: " \
+            f"{', '.join(sorted(error.schema.get('properties', {})))})"
+    elif error.validator == "required":
+        message = error.message
+    else:
+        message = error.message
+    line = _line_of(node, field_path)
+    name = ".".join(str(p) for p in field_path) or "(top level)"
+    return f"{path}:{line}: {name}: {message}"
+
+
+def _line_of(node, field_path) -> int:
+    """1-based line of the YAML node at `field_path` (or of its closest parent)."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for key in field_path:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == key), None)
+            if match is None:
+                break
+            line, node = match[0].start_mark.line + 1, match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and \
+                key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _scenario(data: dict, path: Path) -> Scenario:
+    def resolve(value):
+        if value is None:
+            return None
+        candidate = Path(value)
+        return candidate if candidate.is_absolute() else ROOT / candidate
+
+    items = data.get("data", {}) or {}
+    scenario = Scenario(
+        name=data["name"], app=data["app"], platforms=list(data["platforms"]), path=path,
+        description=data.get("description", ""), model=resolve(data.get("model")),
+        defines=list(data.get("defines", [])), timeout=data.get("timeout"),
+        audio=resolve(items.get("audio")), imu=resolve(items.get("imu")),
+        manifest=resolve(items.get("manifest")), expect=dict(data.get("expect", {}) or {}))
+    for what in ("model", "audio", "imu", "manifest"):
+        value = getattr(scenario, what)
+        if value is not None and not value.exists():
+            raise LabError(f"{path}: {what}: {value} does not exist")
+    return scenario
+
+
+# ------------------------------------------------------------------ expectations
+@dataclass
+class Check:
+    name: str
+    passed: bool
+    expected: str
+    actual: str
+
+    def line(self) -> str:
+        mark = "PASS" if self.passed else "FAIL"
+        return f"{mark} {self.name}: expected {self.expected}, got {self.actual}"
+
+
+def check(expect: dict, result) -> list[Check]:
+    """Evaluate a scenario's expectations on a RunResult (with the app's extras)."""
+    checks = []
+    extras = result.extras
+    if expect.get("no_fault", True):
+        fault = result.fault.summary() if result.fault else "none"
+        checks.append(Check("no fault", result.fault is None and result.end != "fault",
+                            "no fault", fault if result.fault else result.end))
+    if expect.get("finishes", True):
+        checks.append(Check("run finishes", result.end == "done", "done", result.end))
+    clips = extras.get("clips", [])
+    if expect.get("labels"):
+        for clip in clips:
+            if clip.get("expected") is None:
+                continue
+            checks.append(Check(f"clip {clip['name']}", clip["heard"] == clip["expected"],
+                                str(clip["expected"]), str(clip["heard"])))
+    if "accuracy_at_least" in expect:
+        accuracy = extras.get("accuracy")
+        checks.append(Check("accuracy", accuracy is not None and
+                            accuracy >= expect["accuracy_at_least"],
+                            f">= {expect['accuracy_at_least']:.3f}", _fmt(accuracy)))
+    for pattern in expect.get("no_detection_on", []):
+        for clip in clips:
+            if fnmatch.fnmatch(clip["name"], pattern):
+                checks.append(Check(f"no detection on {clip['name']}", clip["heard"] is None,
+                                    "no detection", str(clip["heard"])))
+    stages = extras.get("stages", {})
+    for stage, limit in expect.get("cycles_below", {}).items():
+        worst = (stages.get(stage) or {}).get("max")
+        checks.append(Check(f"cycles of {stage}", worst is not None and worst < limit,
+                            f"< {limit}", _fmt(worst)))
+    memory = {"flash": result.firmware.get("flash"), "ram": result.firmware.get("ram"),
+              "arena": extras.get("arena")}
+    for what in ("flash", "ram", "arena"):
+        if f"{what}_below" in expect:
+            value = memory[what]
+            checks.append(Check(f"{what} bytes", value is not None and
+                                value < expect[f"{what}_below"],
+                                f"< {expect[f'{what}_below']}", _fmt(value)))
+    if "dropped_samples" in expect:
+        dropped = extras.get("dropped_audio_samples", 0) + extras.get("dropped_imu_samples", 0)
+        checks.append(Check("dropped samples", dropped <= expect["dropped_samples"],
+                            f"<= {expect['dropped_samples']}", str(dropped)))
+    if "led_error_below" in expect:
+        error = extras.get("led_max_error")
+        checks.append(Check("LED duty cycle error", error is not None and
+                            error < expect["led_error_below"],
+                            f"< {expect['led_error_below']}", _fmt(error)))
+    for text in expect.get("uart_contains", []):
+        checks.append(Check(f"UART shows {text!r}", text in result.uart, "present",
+                            "present" if text in result.uart else "absent"))
+    return checks
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "nothing"
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
