@@ -1,0 +1,95 @@
+/* model_runner: runs a .tflite compiled in at build time, one inference per `run` line on
+ * the console UART. The lab writes each input straight into the input tensor (its address
+ * is reported at boot), sends `run`, and reads the output tensor back from RAM. Used by
+ * `lab model run --platform`. Reports DWT cycles per inference. */
+#include <stdio.h>
+#include <string.h>
+#include "board.h"
+#include "lab.h"
+#include "labrt.h"
+
+#ifndef ARENA_BYTES
+#define ARENA_BYTES (160u * 1024u)
+#endif
+
+extern const unsigned char g_model[], g_model_end[];
+static labrt_runtime runtime;
+static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
+
+static void report_tensor(const char *kind, uint32_t index, const labrt_tensor_info *t)
+{
+    lab_event("tensor", "kind=%s index=%lu address=0x%08lx bytes=%lu type=%ld", kind,
+              (unsigned long)index, (unsigned long)(uintptr_t)t->data, (unsigned long)t->bytes,
+              (long)t->type);
+}
+
+static void read_command(char *line, size_t size)
+{
+    size_t length = 0;
+    for (;;) {
+        char c;
+        while (console_read(&c, 1) == 0) {
+            cpu_disable_irq();
+            if (console_read(&c, 1) == 1) {
+                cpu_enable_irq();
+                break;
+            }
+            cpu_wfi();
+            cpu_enable_irq();
+        }
+        if (c == '\n' || c == '\r') {
+            if (length)
+                break;
+            continue;
+        }
+        if (length + 1 < size)
+            line[length++] = c;
+    }
+    line[length] = 0;
+}
+
+int main(void)
+{
+    board_init();
+    cycles_init();
+    labrt_status status = labrt_init(&runtime, g_model, (size_t)(g_model_end - g_model), arena,
+                                     sizeof arena);
+    if (status != LABRT_OK) {
+        printf("model does not load: %s\n", labrt_error(&runtime));
+        lab_event("error", "status=%d needed=%lu", (int)status,
+                  (unsigned long)labrt_arena_needed(&runtime));
+        lab_done();
+        console_flush();
+        return 1;
+    }
+    labrt_tensor_info info;
+    for (uint32_t i = 0; i < labrt_input_count(&runtime); i++) {
+        labrt_input(&runtime, i, &info);
+        report_tensor("input", i, &info);
+    }
+    for (uint32_t i = 0; i < labrt_output_count(&runtime); i++) {
+        labrt_output(&runtime, i, &info);
+        report_tensor("output", i, &info);
+    }
+    lab_event("ready", "arena=%lu model_bytes=%lu", (unsigned long)labrt_arena_needed(&runtime),
+              (unsigned long)(g_model_end - g_model));
+    console_flush();
+    char line[32];
+    for (;;) {
+        read_command(line, sizeof line);
+        if (strcmp(line, "run") == 0) {
+            uint32_t start = cycles_now();
+            status = labrt_invoke(&runtime);
+            uint32_t cycles = cycles_now() - start;
+            lab_event("invoked", "status=%d cycles=%lu", (int)status, (unsigned long)cycles);
+        } else if (strcmp(line, "quit") == 0) {
+            break;
+        } else {
+            lab_event("unknown", "command=%s", line);
+        }
+        console_flush();
+    }
+    lab_done();
+    console_flush();
+    return 0;
+}

@@ -1,0 +1,74 @@
+"""Runs a .tflite inside firmware on a virtual board (`lab model run --platform`).
+
+The model_runner app reports where its input and output tensors live; for each input
+the lab writes the bytes into the input tensor, sends `run` on the console UART, and
+reads the output tensor back, with the inference's DWT cycle count.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .build import build
+from .errors import LabError
+from .protocol import parse_line
+
+DTYPES = {0: np.float32, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_, 7: np.int16,
+          9: np.int8}
+STEP_TIMEOUT_S = 30.0
+
+
+@dataclass
+class FirmwareInference:
+    outputs: list[np.ndarray]
+    cycles: int
+
+
+class FirmwareModel:
+    def __init__(self, model_path, platform):
+        from .engines.embedded.session import Session
+
+        built = build("model_runner", platform, model=model_path)
+        self.flash, self.ram = built.flash, built.ram
+        self.session = Session(platform, built.elf, app="model_runner", stop_on_done=False)
+        self.inputs, self.outputs = [], []
+        if not self.session.run_until(lambda text, t: text.startswith(("@lab ready",
+                                                                       "@lab error")),
+                                      STEP_TIMEOUT_S):
+            raise LabError(f"model_runner did not start: {self._tail()}")
+        for _, text in self.session.lines:
+            event = parse_line(text)
+            if event and event.name == "error":
+                raise LabError(f"the model does not load in firmware: {self._tail()}")
+            if event and event.name == "tensor":
+                (self.inputs if event["kind"] == "input" else self.outputs).append(event)
+            if event and event.name == "ready":
+                self.arena = event["arena"]
+
+    def _tail(self) -> str:
+        return " | ".join(text for _, text in self.session.lines[-3:]) or "no output"
+
+    def invoke(self, inputs: list[np.ndarray]) -> FirmwareInference:
+        machine = self.session.machine
+        for tensor, array in zip(self.inputs, inputs):
+            data = np.ascontiguousarray(array, dtype=DTYPES[tensor["type"]]).tobytes()
+            if len(data) != tensor["bytes"]:
+                raise LabError(f"input {tensor['index']} needs {tensor['bytes']} bytes, got "
+                               f"{len(data)}")
+            machine.uc.mem_write(tensor["address"], data)
+        seen = len(self.session.lines)
+        self.session.write_uart("run\n")
+        if not self.session.run_until(lambda text, t: text.startswith("@lab invoked"),
+                                      STEP_TIMEOUT_S):
+            raise LabError(f"no inference result from firmware: {self._tail()}")
+        event = next(parse_line(t) for _, t in self.session.lines[seen:]
+                     if t.startswith("@lab invoked"))
+        if event["status"] != 0:
+            raise LabError(f"invoke failed in firmware (status {event['status']})")
+        outputs = [np.frombuffer(bytes(machine.uc.mem_read(t["address"], t["bytes"])),
+                                 dtype=DTYPES[t["type"]]).copy() for t in self.outputs]
+        return FirmwareInference(outputs, event["cycles"])
+
+    def close(self) -> None:
+        self.session.close()
