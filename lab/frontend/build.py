@@ -38,9 +38,11 @@ def _digest() -> str:
 
 
 def _compiler() -> str:
-    compiler = shutil.which(os.environ.get("CC", "gcc")) or shutil.which("gcc") or shutil.which("cc")
+    compiler = (shutil.which(os.environ.get("CC", "gcc")) or shutil.which("gcc")
+                or shutil.which("cc"))
     if not compiler:
-        raise LabError("no C compiler for the audio front end: install gcc (sudo apt-get install gcc)")
+        raise LabError("no C compiler for the audio front end: "
+                       "install gcc (sudo apt-get install gcc)")
     return compiler
 
 

@@ -69,7 +69,8 @@ class Frontend:
     def __init__(self, **settings):
         unknown = set(settings) - set(SETTINGS)
         if unknown:
-            raise LabError(f"unknown front-end setting(s) {sorted(unknown)}; known: {', '.join(SETTINGS)}")
+            raise LabError(f"unknown front-end setting(s) {sorted(unknown)}; "
+                           f"known: {', '.join(SETTINGS)}")
         self._lib = _library()
         config = self._lib.frontend_micro_speech_config()
         for name, value in settings.items():
@@ -114,7 +115,8 @@ def feature_to_int8(values: np.ndarray, scale: float, zero_point: int) -> np.nda
 
 
 def feature_to_int8_classic(values: np.ndarray) -> np.ndarray:
-    """TFLite Micro micro_speech's (feature * 256 + 333) / 666 - 128, as the firmware computes it."""
+    """TFLite Micro micro_speech's (feature * 256 + 333) / 666 - 128, clamped, as the firmware
+    computes it."""
     convert = _library().frontend_feature_to_int8_classic
     flat = np.asarray(values, dtype=np.uint16).ravel()
     out = np.fromiter((convert(int(v)) for v in flat), np.int8, flat.size)

@@ -35,7 +35,8 @@ def speak(tmp_path_factory):
             subprocess.run(["espeak-ng", "-w", str(raw), "-v", voice, "-s", str(speed),
                             "-p", str(pitch), word], check=True, capture_output=True)
             subprocess.run(["sox", "-D", str(raw), "-r", "16000", "-b", "16", "-c", "1",
-                            "-e", "signed-integer", str(resampled)], check=True, capture_output=True)
+                            "-e", "signed-integer", str(resampled)],
+                           check=True, capture_output=True)
         samples, rate = read_wav(resampled)
         assert rate == 16000 and samples.size > 4000, f"espeak-ng made no speech for {word!r}"
         return samples

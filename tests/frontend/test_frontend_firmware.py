@@ -56,7 +56,8 @@ def test_compiles_for_cortex_m4f_without_warnings(m4f_objects):
 
 def test_calls_only_string_and_math_functions(m4f_objects):
     objects, _ = m4f_objects
-    external = {s for s in symbols(objects, "-u") if not s.startswith(("fe_", "frontend_", "__aeabi_"))}
+    external = {s for s in symbols(objects, "-u")
+                if not s.startswith(("fe_", "frontend_", "__aeabi_"))}
     assert external <= ALLOWED_CALLS, sorted(external - ALLOWED_CALLS)
 
 

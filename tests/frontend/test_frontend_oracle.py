@@ -11,8 +11,9 @@ from .oracle import MICRO_SPEECH, assert_same_as_tensorflow, c_settings
 
 RATE = 16000
 # (word, espeak-ng voice, speed in words per minute, pitch 0-99): voices, accents and speeds vary.
-SPEECH = [("yes", "en-us", 175, 50), ("no", "en", 150, 40), ("up", "en-gb-scotland+f3", 190, 60),
-          ("down", "en-us+m3", 140, 30), ("left", "en+f1", 175, 70), ("right", "en-029+m7", 160, 50),
+SPEECH = [("yes", "en-us", 175, 50), ("no", "en", 150, 40),
+          ("up", "en-gb-scotland+f3", 190, 60), ("down", "en-us+m3", 140, 30),
+          ("left", "en+f1", 175, 70), ("right", "en-029+m7", 160, 50),
           ("on", "en-us-nyc+klatt", 175, 50), ("off", "en+f5", 200, 80),
           ("stop", "en-gb-x-rp+m1", 130, 45), ("go", "en-us+Andy", 175, 55),
           ("seven", "en-gb-x-gbclan+f2", 165, 65), ("zero", "en-us+klatt4", 185, 20)]
@@ -43,7 +44,8 @@ def test_training_code_uses_the_same_settings():
     assert {k: FRONTEND[k] for k in MICRO_SPEECH} == MICRO_SPEECH
 
 
-@pytest.mark.parametrize("word, voice, speed, pitch", SPEECH, ids=[f"{w}-{v}" for w, v, *_ in SPEECH])
+@pytest.mark.parametrize("word, voice, speed, pitch", SPEECH,
+                         ids=[f"{w}-{v}" for w, v, *_ in SPEECH])
 def test_speech(tf, speak, word, voice, speed, pitch):
     samples = speak(word, voice, speed, pitch)
     natural = assert_same_as_tensorflow(tf, f"speech {word} {voice}", samples)
@@ -54,7 +56,8 @@ def test_speech(tf, speak, word, voice, speed, pitch):
 @pytest.mark.parametrize("gain", [0.01, 0.1, 4.0, 30.0])
 def test_speech_at_other_levels(tf, speak, gain):
     """Quiet speech (few bits) and speech clipped hard at full scale."""
-    assert_same_as_tensorflow(tf, f"speech x{gain}", one_second(scaled(speak("yes", "en-us"), gain)))
+    samples = one_second(scaled(speak("yes", "en-us"), gain))
+    assert_same_as_tensorflow(tf, f"speech x{gain}", samples)
 
 
 @pytest.mark.parametrize("level", [1, 10, 100, 1000, 8000, 30000])
@@ -110,7 +113,8 @@ def test_chirp(tf, start, end, amplitude, kind):
     else:
         k = (end / start) ** (1 / duration)
         phase = 2 * np.pi * start * (k ** t - 1) / np.log(k)
-    assert_same_as_tensorflow(tf, f"{kind} chirp {start}-{end} Hz", scaled(np.sin(phase), amplitude))
+    samples = scaled(np.sin(phase), amplitude)
+    assert_same_as_tensorflow(tf, f"{kind} chirp {start}-{end} Hz", samples)
 
 
 @pytest.mark.parametrize("length", [0, 1, 479, 480, 481, 799, 800, 801, 12345, 16001, 23999])
@@ -136,8 +140,9 @@ def test_log_over_a_wide_range(tf):
     dict(enable_pcan=False),
     dict(enable_log=False),
     dict(num_channels=20, lower_band_limit=300.0, upper_band_limit=4000.0, scale_shift=3),
-    dict(window_size=16, window_step=8, num_channels=16),            # 256-point FFT: a radix-2 stage
-    dict(sample_rate=8000, window_size=32, window_step=16, num_channels=16, upper_band_limit=3800.0),
+    dict(window_size=16, window_step=8, num_channels=16),   # 256-point FFT: a radix-2 stage
+    dict(sample_rate=8000, window_size=32, window_step=16, num_channels=16,
+         upper_band_limit=3800.0),
     dict(smoothing_bits=8, even_smoothing=0.1, odd_smoothing=0.2, min_signal_remaining=0.1,
          pcan_strength=0.5, pcan_offset=10.0, gain_bits=18),
 ], ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()))

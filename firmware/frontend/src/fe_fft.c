@@ -46,7 +46,8 @@ static cpx c_sub(cpx a, cpx b)
 
 static cpx unit_phasor(double phase)            /* kiss's kf_cexp in Q15 */
 {
-    cpx out = { (int16_t)floor(.5 + Q15_MAX * cos(phase)), (int16_t)floor(.5 + Q15_MAX * sin(phase)) };
+    cpx out = { (int16_t)floor(.5 + Q15_MAX * cos(phase)),
+                (int16_t)floor(.5 + Q15_MAX * sin(phase)) };
     return out;
 }
 
@@ -62,6 +63,8 @@ frontend_status fe_fft_init(struct frontend_fft *fft, int input_size)
     fft->stages = 0;
     for (int rest = n; rest > 1; ) {            /* kiss factors out 4s first, then a 2 */
         const int radix = rest % 4 == 0 ? 4 : 2;
+        if (fft->stages == (int)sizeof fft->radices)
+            return FRONTEND_ERR_WINDOW;
         fft->radices[fft->stages++] = (uint8_t)radix;
         rest /= radix;
     }

@@ -46,7 +46,8 @@ frontend_status fe_filterbank_init(struct frontend_filterbank *fb, const fronten
         for (; freq_to_mel((float)bin * hz_per_bin) <= center; ++bin) {
             if (bin >= spectrum_size - 1)       /* the band would end past Nyquist */
                 return FRONTEND_ERR_BANDS;
-            const float weight = (center - freq_to_mel((float)bin * hz_per_bin)) / (center - previous);
+            const float mel = freq_to_mel((float)bin * hz_per_bin);
+            const float weight = (center - mel) / (center - previous);
             quantize_weight(weight, &fb->weights[bin], &fb->unweights[bin]);
         }
     }

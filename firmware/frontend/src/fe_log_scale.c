@@ -55,7 +55,8 @@ static uint32_t log2_fraction(const uint16_t *lut, uint32_t x, int integer_part)
 static uint32_t scaled_log(const uint16_t *lut, uint32_t x, int scale_shift)
 {
     const int integer_part = fe_bit_length32(x) - 1;
-    const uint32_t log2_q16 = ((uint32_t)integer_part << LOG_SCALE_BITS) + log2_fraction(lut, x, integer_part);
+    const uint32_t log2_q16 = ((uint32_t)integer_part << LOG_SCALE_BITS)
+                              + log2_fraction(lut, x, integer_part);
     const uint32_t round = 1u << (LOG_SCALE_BITS - 1);
     const uint32_t ln_q16 = (uint32_t)(((uint64_t)LN2_Q16 * log2_q16 + round) >> LOG_SCALE_BITS);
     return ((ln_q16 << scale_shift) + round) >> LOG_SCALE_BITS;

@@ -11,7 +11,8 @@ static uint16_t to_q14(float fraction)      /* truncates, as TF's float -> uint1
     return (uint16_t)(fraction * (float)(1 << NOISE_REDUCTION_BITS));
 }
 
-frontend_status fe_noise_reduction_init(struct frontend_noise_reduction *nr, const frontend_config *config)
+frontend_status fe_noise_reduction_init(struct frontend_noise_reduction *nr,
+                                        const frontend_config *config)
 {
     if (config->smoothing_bits < 0 || config->smoothing_bits > 31)
         return FRONTEND_ERR_ARGUMENT;
@@ -34,14 +35,14 @@ void fe_noise_reduction_process(struct frontend_noise_reduction *nr, uint32_t *s
         const uint32_t smoothing = (c & 1) ? nr->odd_smoothing : nr->even_smoothing;
         const uint32_t keep = (1u << NOISE_REDUCTION_BITS) - smoothing;
         const uint32_t scaled = signal[c] << nr->smoothing_bits;
-        uint32_t estimate = (uint32_t)(((uint64_t)scaled * smoothing + (uint64_t)nr->estimate[c] * keep)
-                                       >> NOISE_REDUCTION_BITS);
+        const uint64_t blended = (uint64_t)scaled * smoothing + (uint64_t)nr->estimate[c] * keep;
+        uint32_t estimate = (uint32_t)(blended >> NOISE_REDUCTION_BITS);
         nr->estimate[c] = estimate;
-        if (estimate > scaled)
+        if (estimate > scaled)          /* subtract at most the whole signal */
             estimate = scaled;
-        const uint32_t floor = (uint32_t)(((uint64_t)signal[c] * nr->min_signal_remaining)
-                                          >> NOISE_REDUCTION_BITS);
+        const uint32_t minimum = (uint32_t)(((uint64_t)signal[c] * nr->min_signal_remaining)
+                                            >> NOISE_REDUCTION_BITS);
         const uint32_t subtracted = (scaled - estimate) >> nr->smoothing_bits;
-        signal[c] = subtracted > floor ? subtracted : floor;
+        signal[c] = subtracted > minimum ? subtracted : minimum;
     }
 }

@@ -64,7 +64,8 @@ static int16_t table_gain(const int16_t *lut, uint32_t x)
         return lut[x];
     const int interval = fe_bit_length32(x);
     const int16_t *segment = lut + 4 * interval - 6;
-    const int32_t frac = (int32_t)((interval < 11 ? x << (11 - interval) : x >> (interval - 11)) & 0x3FF);
+    const uint32_t top_bits = interval < 11 ? x << (11 - interval) : x >> (interval - 11);
+    const int32_t frac = (int32_t)(top_bits & 0x3FF);     /* 10 bits below the leading one */
     int32_t result = ((int32_t)segment[2] * frac) >> 5;
     result += (int32_t)segment[1] * 32;
     result *= frac;

@@ -46,12 +46,15 @@ void fe_filterbank_process(const struct frontend_filterbank *fb,
                            const frontend_complex16 *spectrum, int input_shift, uint32_t *out);
 
 /* fe_noise_reduction.c: subtracts a running per-channel noise estimate. */
-frontend_status fe_noise_reduction_init(struct frontend_noise_reduction *nr, const frontend_config *config);
+frontend_status fe_noise_reduction_init(struct frontend_noise_reduction *nr,
+                                        const frontend_config *config);
 void fe_noise_reduction_reset(struct frontend_noise_reduction *nr);
-void fe_noise_reduction_process(struct frontend_noise_reduction *nr, uint32_t *signal, int channels);
+void fe_noise_reduction_process(struct frontend_noise_reduction *nr, uint32_t *signal,
+                                int channels);
 
 /* fe_pcan.c: per-channel energy normalization (PCAN) driven by the noise estimate. */
-frontend_status fe_pcan_init(struct frontend_pcan *pcan, const frontend_config *config, int input_correction_bits);
+frontend_status fe_pcan_init(struct frontend_pcan *pcan, const frontend_config *config,
+                             int input_correction_bits);
 void fe_pcan_process(const struct frontend_pcan *pcan, const uint32_t *noise_estimate,
                      uint32_t *signal, int channels);
 

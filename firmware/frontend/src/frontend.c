@@ -59,7 +59,8 @@ const uint16_t *frontend_process_samples(frontend_state *state, const int16_t *s
 {
     int16_t max_abs = 0;
     *consumed = 0;
-    if (!fe_window_process(&state->window, samples, count, consumed, state->fft.input.real, &max_abs))
+    int16_t *windowed = state->fft.input.real;      /* the FFT scales it in place */
+    if (!fe_window_process(&state->window, samples, count, consumed, windowed, &max_abs))
         return NULL;
 
     /* Scale the window up so its largest sample uses all 15 bits, for FFT precision. */
@@ -70,7 +71,8 @@ const uint16_t *frontend_process_samples(frontend_state *state, const int16_t *s
     fe_noise_reduction_process(&state->noise, state->signal, channels);
     if (state->pcan.enabled)
         fe_pcan_process(&state->pcan, state->noise.estimate, state->signal, channels);
-    fe_log_scale_process(&state->log, state->signal, channels, correction_bits(state), state->features);
+    fe_log_scale_process(&state->log, state->signal, channels, correction_bits(state),
+                         state->features);
     return state->features;
 }
 

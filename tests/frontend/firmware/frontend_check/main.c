@@ -78,7 +78,8 @@ int main(void)
             max_cycles = cycles > max_cycles ? cycles : max_cycles;
         }
     }
-    lab_event("frontend_features", "frames=%lu hash=0x%08lx", (unsigned long)frames, (unsigned long)hash);
+    lab_event("frontend_features", "frames=%lu hash=0x%08lx", (unsigned long)frames,
+              (unsigned long)hash);
     lab_event("frontend_cycles", "min=%lu max=%lu mean=%lu", (unsigned long)min_cycles,
               (unsigned long)max_cycles, (unsigned long)(frames ? total / frames : 0));
     lab_done();
