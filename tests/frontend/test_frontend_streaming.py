@@ -69,3 +69,11 @@ def test_rejected_settings_say_why():
         Frontend(upper_band_limit=9000.0)
     with pytest.raises(LabError, match="unknown front-end setting"):
         Frontend(window_ms=30)
+
+
+def test_missing_compiler_says_what_to_do(monkeypatch, tmp_path):
+    from lab.frontend import build
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("CC", raising=False)
+    with pytest.raises(LabError, match="install gcc"):
+        build._compiler()
