@@ -73,8 +73,12 @@ def _print_tensors(report) -> None:
 
 def _print_sizes(report) -> None:
     if report.arena_needed is not None:
-        print(f"arena needed: {report.arena_needed} bytes (activations "
-              f"{report.arena_planned} + runtime tables {report.arena_persistent})")
+        activations = f"activations {report.arena_planned}"
+        if report.arena_plan_scratch > report.arena_planned:
+            activations = (f"planner scratch {report.arena_plan_scratch}, more than the "
+                           f"{report.arena_planned} of activations")
+        print(f"arena needed: {report.arena_needed} bytes ({activations} + runtime tables "
+              f"{report.arena_persistent})")
     else:
         print("arena needed: unknown (the model does not run)")
     constant = sum(t.bytes for t in report.tensors if t.constant)

@@ -99,6 +99,7 @@ def _load():
             "labrt_arena_needed": ([vp], sz),
             "labrt_arena_planned": ([vp], sz),
             "labrt_arena_persistent": ([vp], sz),
+            "labrt_arena_plan_scratch": ([vp], sz),
             "labrt_tensor_count": ([vp], u32),
             "labrt_op_count": ([vp], u32),
             "labrt_input_count": ([vp], u32),
@@ -179,7 +180,7 @@ def _open(model: bytes, arena_size: int | None) -> _Session:
     if arena_size is not None:
         return _Session(model, arena_size)
     session = _Session(model, 0)
-    for _ in range(3):  # an empty arena yields a lower bound, the next try the exact size
+    for _ in range(4):  # lower bounds first (tables, then tables + plan), then the exact size
         if session.status != ARENA_TOO_SMALL:
             break
         session = _Session(model, session.lib.labrt_arena_needed(session.rt))
@@ -196,8 +197,9 @@ class ModelReport:
     inputs: list[TensorInfo]
     outputs: list[TensorInfo]
     arena_needed: int | None      # None unless the model runs
-    arena_planned: int | None
-    arena_persistent: int | None
+    arena_planned: int | None     # activations, laid out as TFLM's planner does
+    arena_persistent: int | None  # the runtime's tables and per-op data
+    arena_plan_scratch: int | None  # planner scratch, in the activations' space
     model_bytes: int
 
 
@@ -213,6 +215,7 @@ def inspect_model(model: bytes) -> ModelReport:
         arena_needed=lib.labrt_arena_needed(rt) if ok else None,
         arena_planned=lib.labrt_arena_planned(rt) if ok else None,
         arena_persistent=lib.labrt_arena_persistent(rt) if ok else None,
+        arena_plan_scratch=lib.labrt_arena_plan_scratch(rt) if ok else None,
         model_bytes=len(model))
 
 
@@ -230,6 +233,7 @@ class HostModel:
         self.arena_needed = lib.labrt_arena_needed(rt)
         self.arena_planned = lib.labrt_arena_planned(rt)
         self.arena_persistent = lib.labrt_arena_persistent(rt)
+        self.arena_plan_scratch = lib.labrt_arena_plan_scratch(rt)
         self.ops = self._session.ops()
         self.tensors = self._session.tensors()
         self.inputs = self._session.tensors("labrt_input")

@@ -69,7 +69,7 @@ def _spatial(size: int, kernel: int, stride: int, dilation: int, padding: str) -
 
 def _conv_params(rng, size: int, allow_dilation: bool = True) -> dict:
     """Random kernel/stride/dilation/padding that keep the output at least 1 x 1."""
-    stride = int(rng.integers(1, 3))
+    stride = int(rng.integers(1, 4))
     dilation = int(rng.integers(1, 3)) if (stride == 1 and allow_dilation) else 1
     kernel = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
     padding = _pick(rng, ["same", "valid"])
@@ -184,7 +184,7 @@ ARCHITECTURES: dict[str, Callable] = {
 
 
 def _specs() -> list[ModelSpec]:
-    plan = [("convnet", range(6)), ("grouped_conv", range(1)), ("elementwise", range(3)),
+    plan = [("convnet", range(10)), ("grouped_conv", range(1)), ("elementwise", range(3)),
             ("mlp", range(2)), ("reductions", range(2)), ("pad_and_concat", range(2))]
     specs = []
     for architecture, seeds in plan:

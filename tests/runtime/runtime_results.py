@@ -3,7 +3,8 @@ from __future__ import annotations
 
 comparisons: dict[str, int] = {}           # model -> outputs compared with TFLM
 bit_exact_float: dict[str, bool] = {}      # float model -> every output bit-identical
-arenas: dict[str, tuple[int, int, int, int]] = {}  # model -> (ours, planned, tflm, tflm head)
+# model -> (ours, planned, persistent, tflm total, tflm head)
+arenas: dict[str, tuple[int, int, int, int, int]] = {}
 fuzz_runs: tuple[int, int] | None = None  # (executions, seconds)
 
 
@@ -19,9 +20,9 @@ def summary_lines() -> list[str]:
     if fuzz_runs:
         lines.append(f"runtime fuzz: {fuzz_runs[0]} executions in {fuzz_runs[1]} s, no crash")
     if arenas:
-        lines.append("runtime arena (bytes): model, ours (planned + persistent), "
+        lines.append("runtime arena (bytes): model, ours (activations, tables), "
                      "TFLM total (head)")
-        for name, (ours, planned, tflm, head) in sorted(arenas.items()):
-            lines.append(f"  {name:36s} {ours:7d} ({planned} + {ours - planned})"
+        for name, (ours, planned, persistent, tflm, head) in sorted(arenas.items()):
+            lines.append(f"  {name:36s} {ours:7d} ({planned}, {persistent})"
                          f"  {tflm:7d} ({head})")
     return lines

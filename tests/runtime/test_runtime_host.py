@@ -59,5 +59,6 @@ def test_wrong_input_dtype_is_refused(sine):
 def test_inspect_reports_arena_parts(sine):
     report = inspect_model(sine)
     assert report.status == "OK"
-    assert report.arena_needed == report.arena_planned + report.arena_persistent
+    head = max(report.arena_planned, report.arena_plan_scratch)
+    assert report.arena_needed == head + report.arena_persistent
     assert report.model_bytes == len(sine)

@@ -96,6 +96,7 @@ typedef struct labrt_runtime {
     const int32_t *inputs, *outputs; /* graph inputs/outputs, in the model */
     uint32_t input_count, output_count;
     size_t planned_bytes;     /* activations (TFLite Micro's "head") */
+    size_t plan_scratch_bytes; /* the planner's scratch, in the activation area */
     size_t persistent_bytes;  /* tables and per-op data (the "tail") */
     size_t arena_needed;
     int arena_needed_exact;   /* 0: arena_needed is only a lower bound */
@@ -125,10 +126,12 @@ void labrt_set_op_hook(labrt_runtime *rt, labrt_op_hook hook, void *user);
  * counted from the caller's arena pointer; 0 if unknown. When the arena could
  * not even hold the tensor tables it is a lower bound (the message says so). */
 size_t labrt_arena_needed(const labrt_runtime *rt);
-/* The two parts: activations (as TFLite Micro's planner lays them out) and
- * persistent tables. */
+/* The parts: activations (as TFLite Micro's planner lays them out), persistent
+ * tables, and the planner's scratch, which uses the activations' space during
+ * init. needed = alignment padding + max(planned, scratch) + persistent. */
 size_t labrt_arena_planned(const labrt_runtime *rt);
 size_t labrt_arena_persistent(const labrt_runtime *rt);
+size_t labrt_arena_plan_scratch(const labrt_runtime *rt);
 
 /* Inspection: available whenever the model could be read, even if init then
  * failed on an unsupported op or a small arena. */

@@ -17,21 +17,21 @@
 
 #define LABRT_MAX_RANK 8
 
-enum { LABRT_TENSOR_CONSTANT = 1, LABRT_TENSOR_PLANNED = 2, LABRT_TENSOR_PLACED = 4 };
+enum { LABRT_TENSOR_CONSTANT = 1, LABRT_TENSOR_PLANNED = 2 };
+enum { LABRT_QUANT_NONE = 0, LABRT_QUANT_PER_TENSOR = 1, LABRT_QUANT_PER_CHANNEL = 2 };
 
+/* Kept small (32 bytes on a 64-bit host, 24 on Cortex-M): one per tensor of the
+ * model lives in the arena. Per-channel scales stay in the model
+ * (labrt_channel_scales). */
 typedef struct labrt_tensor {
     void *data;             /* arena, model (constant), or NULL (empty/unused) */
     const int32_t *dims;    /* in the model; NULL for scalars */
-    const float *scales;    /* in the model; NULL when not quantized */
     uint32_t bytes;
     int32_t zero_point;     /* zero_point[0] */
-    uint32_t plan_offset;   /* planner: offset in the arena */
-    int16_t first_use, last_use; /* planner: op scopes, -1 = none */
-    uint16_t plan_next;     /* planner: next placed tensor by offset */
-    uint16_t scale_count;
+    float scale;            /* scale[0]; 0 when not quantized */
     uint8_t type, rank;
-    uint8_t quantized_dimension;
-    uint8_t flags;
+    uint8_t quantization;   /* LABRT_QUANT_* */
+    uint8_t flags;          /* LABRT_TENSOR_* */
 } labrt_tensor;
 
 typedef struct labrt_prepare_ctx labrt_prepare_ctx;
@@ -48,10 +48,9 @@ struct labrt_node {
     const labrt_kernel *kernel;   /* NULL: unsupported op */
     const int32_t *inputs;        /* in the model; -1 = omitted optional input */
     const int32_t *outputs;
-    uint16_t input_count, output_count;
-    int32_t builtin;
-    const char *custom_name;      /* CUSTOM ops only */
     void *data;                   /* per-op data from prepare */
+    int32_t builtin;
+    uint16_t input_count, output_count;
 };
 
 struct labrt_prepare_ctx {
@@ -90,6 +89,10 @@ static inline const labrt_tensor *labrt_out(const labrt_prepare_ctx *ctx, uint32
 int32_t labrt_option_i8(const labrt_prepare_ctx *ctx, unsigned field, int32_t schema_default);
 int32_t labrt_option_i32(const labrt_prepare_ctx *ctx, unsigned field, int32_t schema_default);
 float labrt_option_f32(const labrt_prepare_ctx *ctx, unsigned field, float schema_default);
+
+/* The scales of a quantized tensor, in the model; *count > 1 for per-channel. */
+const float *labrt_channel_scales(const labrt_prepare_ctx *ctx, const labrt_tensor *t,
+                                  uint32_t *count);
 
 /* Per-op data from the arena's persistent part. Call at most once per
  * prepare; NULL means the arena is too small (return LABRT_ERR_ARENA_TOO_SMALL;

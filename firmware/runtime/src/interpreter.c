@@ -11,6 +11,7 @@
 #include "resolver.h"
 
 #define TAIL_ALIGNMENT 8u
+#define BUILTIN_CUSTOM 32
 #define MAX_ACTIVATION_BYTES 0x7FFFFFFFu
 
 static size_t round_up(size_t n, size_t alignment)
@@ -45,17 +46,23 @@ static void *alloc_tail(labrt_runtime *rt, size_t bytes)
     return rt->arena + rt->arena_size - rt->persistent_bytes;
 }
 
-static labrt_status arena_too_small(labrt_runtime *rt, int exact)
+/* Records the bytes needed (exact, or a lower bound when the arena could not
+ * even hold what is needed to work it out) and says so. */
+static labrt_status arena_too_small(labrt_runtime *rt, size_t needed, int exact)
 {
     labrt_msg m = error_message(rt);
-    rt->arena_needed = rt->arena_padding + rt->planned_bytes +
-                       round_up(rt->persistent_bytes, LABRT_ARENA_ALIGNMENT);
+    rt->arena_needed = needed;
     rt->arena_needed_exact = exact;
     labrt_msg_text(&m, exact ? "arena too small: needs " : "arena too small: needs at least ");
-    labrt_msg_int(&m, (int64_t)rt->arena_needed);
+    labrt_msg_int(&m, (int64_t)needed);
     labrt_msg_text(&m, " bytes, has ");
     labrt_msg_int(&m, (int64_t)(rt->arena_size + rt->arena_padding));
     return LABRT_ERR_ARENA_TOO_SMALL;
+}
+
+static size_t persistent_rounded(const labrt_runtime *rt)
+{
+    return round_up(rt->persistent_bytes, LABRT_ARENA_ALIGNMENT);
 }
 
 static labrt_status check_arguments(labrt_runtime *rt, const void *model, size_t model_size,
@@ -99,8 +106,8 @@ static void init_node(labrt_model *m, const labrt_model_op *op, labrt_node *node
     node->input_count = (uint16_t)op->inputs.count;
     node->output_count = (uint16_t)op->outputs.count;
     node->builtin = op->builtin;
-    node->custom_name = op->custom_name ? op->custom_name : "";
-    if (op->builtin == 32) /* CUSTOM: only builtin ops have kernels */
+    node->data = NULL;
+    if (op->builtin == BUILTIN_CUSTOM) /* only builtin ops have kernels */
         node->kernel = NULL;
 }
 
@@ -122,7 +129,7 @@ static labrt_status read_tables(labrt_runtime *rt, labrt_model *m, labrt_status 
     rt->tensors = alloc_tail(rt, rt->tensor_count * sizeof(labrt_tensor));
     rt->nodes = alloc_tail(rt, rt->node_count * sizeof(labrt_node));
     if ((rt->tensor_count && !rt->tensors) || (rt->node_count && !rt->nodes))
-        return arena_too_small(rt, 0);
+        return arena_too_small(rt, rt->arena_padding + persistent_rounded(rt), 0);
 
     for (i = 0; i < rt->tensor_count; i++) {
         labrt_msg err = labrt_msg_start(text, sizeof text);
@@ -156,6 +163,22 @@ static labrt_status read_tables(labrt_runtime *rt, labrt_model *m, labrt_status 
     return LABRT_OK;
 }
 
+/* The op's name: the builtin's, or the custom op's own from the model. */
+static const char *op_name(const labrt_runtime *rt, uint32_t index)
+{
+    char ignored[8];
+    labrt_msg err = labrt_msg_start(ignored, sizeof ignored);
+    labrt_model m;
+    labrt_model_op op;
+    if (rt->nodes[index].builtin != BUILTIN_CUSTOM)
+        return labrt_builtin_name(rt->nodes[index].builtin);
+    if (labrt_model_open(&m, rt->model, rt->model_size, &err) != LABRT_OK ||
+        labrt_model_read_op(&m, index, &op, &err) != LABRT_OK || op.custom_name == NULL ||
+        op.custom_name[0] == '\0')
+        return "(unnamed custom op)";
+    return op.custom_name;
+}
+
 static labrt_status check_ops_supported(labrt_runtime *rt)
 {
     uint32_t i;
@@ -167,7 +190,7 @@ static labrt_status check_ops_supported(labrt_runtime *rt)
         m = error_message(rt);
         if (node->builtin == 32) {
             labrt_msg_text(&m, "unsupported custom op ");
-            labrt_msg_text(&m, node->custom_name[0] ? node->custom_name : "(unnamed)");
+            labrt_msg_text(&m, op_name(rt, i));
         } else {
             labrt_msg_text(&m, "unsupported op ");
             labrt_msg_text(&m, labrt_builtin_name(node->builtin));
@@ -227,26 +250,46 @@ static labrt_status prepare_ops(labrt_runtime *rt, labrt_model *m, int *out_of_a
     return LABRT_OK;
 }
 
-static labrt_status plan_arena(labrt_runtime *rt)
+static labrt_status check_activation_total(labrt_runtime *rt)
 {
     uint64_t total = 0;
     uint32_t i;
-    labrt_mark_lifetimes(rt);
     for (i = 0; i < rt->tensor_count; i++)
         if (rt->tensors[i].flags & LABRT_TENSOR_PLANNED)
             total += round_up(rt->tensors[i].bytes, LABRT_ARENA_ALIGNMENT);
     if (total > MAX_ACTIVATION_BYTES)
         return fail(rt, LABRT_ERR_UNSUPPORTED, "activations larger than 2 GB");
-    rt->planned_bytes = labrt_plan_greedy(rt->tensors, rt->tensor_count);
     return LABRT_OK;
 }
 
-static void place_tensors(labrt_runtime *rt)
+/* Plans the activations with a scratch array at the start of the (still
+ * unused) activation area, then points every planned tensor at its place. The
+ * arena must hold the tail plus the larger of plan and scratch. */
+static labrt_status plan_arena(labrt_runtime *rt, int out_of_arena)
 {
+    const uint32_t count = labrt_count_planned(rt);
+    const size_t scratch = count * sizeof(labrt_plan_buffer);
+    const size_t tail = persistent_rounded(rt);
+    labrt_plan_buffer *buffers = (labrt_plan_buffer *)(void *)rt->arena;
+    labrt_status status = check_activation_total(rt);
+    size_t head;
     uint32_t i;
-    for (i = 0; i < rt->tensor_count; i++)
-        if (rt->tensors[i].flags & LABRT_TENSOR_PLANNED)
-            rt->tensors[i].data = rt->arena + rt->tensors[i].plan_offset;
+
+    if (status != LABRT_OK)
+        return status;
+    rt->plan_scratch_bytes = scratch;
+    if (out_of_arena || tail + scratch > rt->arena_size)
+        return arena_too_small(rt, rt->arena_padding + tail + scratch, 0);
+    labrt_plan_lifetimes(rt, buffers, count);
+    rt->planned_bytes = labrt_plan_greedy(buffers, count);
+    head = rt->planned_bytes > scratch ? rt->planned_bytes : scratch;
+    rt->arena_needed = rt->arena_padding + head + tail;
+    rt->arena_needed_exact = 1;
+    if (head + tail > rt->arena_size)
+        return arena_too_small(rt, rt->arena_needed, 1);
+    for (i = 0; i < count; i++)
+        rt->tensors[buffers[i].tensor].data = rt->arena + buffers[i].offset;
+    return LABRT_OK;
 }
 
 static labrt_status init_stages(labrt_runtime *rt)
@@ -269,16 +312,8 @@ static labrt_status init_stages(labrt_runtime *rt)
     if (status == LABRT_OK)
         status = prepare_ops(rt, &m, &out_of_arena);
     if (status == LABRT_OK)
-        status = plan_arena(rt);
-    if (status != LABRT_OK)
-        return status;
-    rt->arena_needed = rt->arena_padding + rt->planned_bytes +
-                       round_up(rt->persistent_bytes, LABRT_ARENA_ALIGNMENT);
-    rt->arena_needed_exact = 1;
-    if (out_of_arena || rt->planned_bytes + rt->persistent_bytes > rt->arena_size)
-        return arena_too_small(rt, 1);
-    place_tensors(rt);
-    return LABRT_OK;
+        status = plan_arena(rt, out_of_arena);
+    return status;
 }
 
 labrt_status labrt_init(labrt_runtime *rt, const void *model, size_t model_size, void *arena,
@@ -383,6 +418,19 @@ static labrt_status op_failure(labrt_prepare_ctx *ctx, labrt_status status, cons
     return status;
 }
 
+const float *labrt_channel_scales(const labrt_prepare_ctx *ctx, const labrt_tensor *t,
+                                  uint32_t *count)
+{
+    char ignored[8];
+    labrt_msg err = labrt_msg_start(ignored, sizeof ignored);
+    labrt_model m;
+    *count = 0;
+    if (t->quantization == LABRT_QUANT_NONE ||
+        labrt_model_open(&m, ctx->rt->model, ctx->rt->model_size, &err) != LABRT_OK)
+        return NULL;
+    return labrt_model_tensor_scales(&m, (uint32_t)(t - ctx->rt->tensors), count);
+}
+
 labrt_status labrt_invalid(labrt_prepare_ctx *ctx, const char *message)
 {
     return op_failure(ctx, LABRT_ERR_INVALID_MODEL, message, "");
@@ -402,6 +450,7 @@ labrt_status labrt_unsupported_type(labrt_prepare_ctx *ctx, const labrt_tensor *
 
 size_t labrt_arena_needed(const labrt_runtime *rt) { return rt ? rt->arena_needed : 0; }
 size_t labrt_arena_planned(const labrt_runtime *rt) { return rt ? rt->planned_bytes : 0; }
+size_t labrt_arena_plan_scratch(const labrt_runtime *rt) { return rt ? rt->plan_scratch_bytes : 0; }
 size_t labrt_arena_persistent(const labrt_runtime *rt)
 {
     return rt ? round_up(rt->persistent_bytes, LABRT_ARENA_ALIGNMENT) : 0;
@@ -433,25 +482,26 @@ labrt_status labrt_get_tensor(const labrt_runtime *rt, uint32_t index, labrt_ten
     labrt_model m;
     char ignored[8];
     labrt_msg err = labrt_msg_start(ignored, sizeof ignored);
+    int model_ok;
     if (rt == NULL || info == NULL || !rt->tables_ready)
         return LABRT_ERR_NOT_READY;
     if (index >= rt->tensor_count)
         return LABRT_ERR_ARGUMENT;
     t = &rt->tensors[index];
+    model_ok = labrt_model_open(&m, rt->model, rt->model_size, &err) == LABRT_OK;
     memset(info, 0, sizeof *info);
     info->index = index;
     info->type = t->type;
     info->rank = t->rank;
     info->dims = t->dims;
-    info->scale = t->scales ? t->scales[0] : 0.0f;
+    info->scale = t->scale;
     info->zero_point = t->zero_point;
-    info->scale_count = t->scale_count;
-    info->data = (rt->ready || (t->flags & LABRT_TENSOR_CONSTANT)) ? t->data : NULL;
+    if (model_ok && t->quantization != LABRT_QUANT_NONE)
+        labrt_model_tensor_scales(&m, index, &info->scale_count);
+    info->data = t->data; /* set for constants, and for activations once planned */
     info->bytes = t->bytes;
     info->is_constant = (t->flags & LABRT_TENSOR_CONSTANT) != 0;
-    info->name = "";
-    if (labrt_model_open(&m, rt->model, rt->model_size, &err) == LABRT_OK)
-        info->name = labrt_model_tensor_name(&m, index);
+    info->name = model_ok ? labrt_model_tensor_name(&m, index) : "";
     return LABRT_OK;
 }
 
@@ -482,7 +532,7 @@ labrt_status labrt_get_op(const labrt_runtime *rt, uint32_t index, labrt_op_info
         return LABRT_ERR_ARGUMENT;
     node = &rt->nodes[index];
     info->builtin = node->builtin;
-    info->name = node->builtin == 32 ? node->custom_name : labrt_builtin_name(node->builtin);
+    info->name = op_name(rt, index);
     info->supported = node->kernel != NULL;
     info->input_count = node->input_count;
     info->output_count = node->output_count;

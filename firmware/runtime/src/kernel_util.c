@@ -67,7 +67,7 @@ labrt_status labrt_expect_io(labrt_prepare_ctx *ctx, uint32_t min_inputs, uint32
 
 labrt_status labrt_expect_quantized(labrt_prepare_ctx *ctx, const labrt_tensor *t)
 {
-    if (t->scales == NULL || t->scale_count != 1)
+    if (t->quantization != LABRT_QUANT_PER_TENSOR)
         return labrt_invalid(ctx, "int8 tensors need per-tensor scale and zero point");
     return LABRT_OK;
 }
@@ -75,7 +75,7 @@ labrt_status labrt_expect_quantized(labrt_prepare_ctx *ctx, const labrt_tensor *
 /* zero_point + round(f / scale), as kernel_util.cc Quantize (float arithmetic). */
 static int32_t quantize_bound(float f, const labrt_tensor *output)
 {
-    int64_t q = (int64_t)output->zero_point + labrt_round_to_int32(f / output->scales[0]);
+    int64_t q = (int64_t)output->zero_point + labrt_round_to_int32(f / output->scale);
     return (int32_t)(q < INT32_MIN ? INT32_MIN : (q > INT32_MAX ? INT32_MAX : q));
 }
 
@@ -85,7 +85,7 @@ static int32_t min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
 labrt_activation labrt_activation_range(int32_t activation, const labrt_tensor *output)
 {
     labrt_activation act;
-    int quantized = output->type == LABRT_INT8 && output->scales != NULL;
+    int quantized = output->type == LABRT_INT8 && output->quantization != LABRT_QUANT_NONE;
     act.min = -128;
     act.max = 127;
     act.fmin = -FLT_MAX;
@@ -143,13 +143,14 @@ labrt_status labrt_channel_multipliers(labrt_prepare_ctx *ctx, const labrt_tenso
                                        const labrt_tensor *filter, const labrt_tensor *output,
                                        uint32_t channels, int32_t *multipliers, int32_t *shifts)
 {
-    uint32_t c;
-    if (filter->scales == NULL || (filter->scale_count != 1 && filter->scale_count != channels))
+    uint32_t c, count = 0;
+    const float *scales = labrt_channel_scales(ctx, filter, &count);
+    if (scales == NULL || (count != 1 && count != channels))
         return labrt_invalid(ctx, "filter scales must be per-tensor or one per output channel");
     for (c = 0; c < channels; c++) {
-        float filter_scale = filter->scales[filter->scale_count == 1 ? 0 : c];
-        double effective = (double)input->scales[0] * (double)filter_scale /
-                           (double)output->scales[0];
+        float filter_scale = scales[count == 1 ? 0 : c];
+        double effective = (double)input->scale * (double)filter_scale /
+                           (double)output->scale;
         int shift;
         if (!labrt_quantize_multiplier(effective, &multipliers[c], &shift))
             return labrt_unsupported(ctx, "requantization multiplier out of range");

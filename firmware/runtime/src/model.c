@@ -189,8 +189,6 @@ static labrt_status read_quantization(labrt_model *m, fb_table table, uint32_t i
         return malformed(err, "tensor", index, ": quantization out of range");
     if (scales.count == 0 || zero_points.count == 0)
         return LABRT_OK;
-    if (scales.count > 65535u)
-        return malformed(err, "tensor", index, ": too many quantization scales");
     for (i = 0; i < scales.count; i++) {
         float scale = labrt_fb_vector_f32(&m->r, scales, i);
         if (!(scale > 0.0f) || !isfinite(scale))
@@ -202,10 +200,9 @@ static labrt_status read_quantization(labrt_model *m, fb_table table, uint32_t i
     if (scales.count > 1 &&
         (dimension < 0 || dimension >= t->rank || t->dims[dimension] != (int32_t)scales.count))
         return malformed(err, "tensor", index, ": per-channel scales do not match its shape");
-    t->scales = (const float *)(const void *)(m->r.base + scales.pos);
-    t->scale_count = (uint16_t)scales.count;
+    t->scale = labrt_fb_vector_f32(&m->r, scales, 0);
     t->zero_point = (int32_t)zero_point;
-    t->quantized_dimension = (uint8_t)(scales.count > 1 ? dimension : 0);
+    t->quantization = scales.count > 1 ? LABRT_QUANT_PER_CHANNEL : LABRT_QUANT_PER_TENSOR;
     return LABRT_OK;
 }
 
@@ -215,7 +212,6 @@ labrt_status labrt_model_read_tensor(labrt_model *m, uint32_t index, labrt_tenso
     labrt_status status;
 
     memset(t, 0, sizeof *t);
-    t->first_use = t->last_use = -1;
     t->type = labrt_fb_u8(&m->r, table, TENSOR_TYPE, 0);
     if (m->r.failed || table.pos == 0)
         return malformed(err, "tensor", index, ": table out of range");
@@ -289,6 +285,15 @@ labrt_status labrt_model_read_op(labrt_model *m, uint32_t index, labrt_model_op 
         return LABRT_ERR_UNSUPPORTED;
     }
     return LABRT_OK;
+}
+
+const float *labrt_model_tensor_scales(labrt_model *m, uint32_t index, uint32_t *count)
+{
+    fb_table table = labrt_fb_vector_table(&m->r, m->tensors, index);
+    fb_table quant = labrt_fb_table_field(&m->r, table, TENSOR_QUANTIZATION);
+    fb_vector scales = labrt_fb_vector_field(&m->r, quant, QUANT_SCALE, 4);
+    *count = m->r.failed ? 0 : scales.count;
+    return *count ? (const float *)(const void *)(m->r.base + scales.pos) : NULL;
 }
 
 const char *labrt_model_tensor_name(labrt_model *m, uint32_t index)

@@ -26,11 +26,13 @@ typedef struct {
 
 labrt_status labrt_model_open(labrt_model *m, const uint8_t *data, uint32_t size, labrt_msg *err);
 
-/* Fills t (data = NULL, planner fields cleared) from tensor `index`. Returns
+/* Fills t (data = NULL for non-constant tensors) from tensor `index`. Returns
  * LABRT_ERR_UNSUPPORTED for features this runtime lacks, after filling t. */
 labrt_status labrt_model_read_tensor(labrt_model *m, uint32_t index, labrt_tensor *t, labrt_msg *err);
 labrt_status labrt_model_read_op(labrt_model *m, uint32_t index, labrt_model_op *op, labrt_msg *err);
 
+/* The tensor's quantization scales in the model (NULL, 0 if none). */
+const float *labrt_model_tensor_scales(labrt_model *m, uint32_t index, uint32_t *count);
 /* Inspection only: the tensor's name, "" if absent. */
 const char *labrt_model_tensor_name(labrt_model *m, uint32_t index);
 /* Inspection only: whether the tensor is marked is_variable. */

@@ -9,114 +9,153 @@
 #include "planner.h"
 
 #define NONE 0xFFFFu
+#define UNPLACED 0xFFFFFFFFu
 
-static void use(labrt_tensor *t, int16_t scope, int creates)
+/* Flags every tensor that some op or graph port uses. */
+static void mark_used(labrt_runtime *rt)
 {
-    if (creates && t->first_use < 0)
-        t->first_use = scope;
-    t->last_use = scope;
-}
-
-void labrt_mark_lifetimes(labrt_runtime *rt)
-{
-    const int16_t last_scope = (int16_t)rt->node_count;
     uint32_t i, k;
-
-    for (i = 0; i < rt->tensor_count; i++)
-        rt->tensors[i].first_use = rt->tensors[i].last_use = -1;
     for (i = 0; i < rt->input_count; i++)
-        use(&rt->tensors[rt->inputs[i]], 0, 1);
+        rt->tensors[rt->inputs[i]].flags |= LABRT_TENSOR_PLANNED;
+    for (i = 0; i < rt->output_count; i++)
+        rt->tensors[rt->outputs[i]].flags |= LABRT_TENSOR_PLANNED;
     for (i = 0; i < rt->node_count; i++) {
         const labrt_node *node = &rt->nodes[i];
         for (k = 0; k < node->input_count; k++)
             if (node->inputs[k] >= 0)
-                use(&rt->tensors[node->inputs[k]], (int16_t)(i + 1), 0);
+                rt->tensors[node->inputs[k]].flags |= LABRT_TENSOR_PLANNED;
         for (k = 0; k < node->output_count; k++)
-            use(&rt->tensors[node->outputs[k]], (int16_t)(i + 1), 1);
+            rt->tensors[node->outputs[k]].flags |= LABRT_TENSOR_PLANNED;
     }
-    for (i = 0; i < rt->output_count; i++)
-        use(&rt->tensors[rt->outputs[i]], last_scope, 1);
+}
 
+uint32_t labrt_count_planned(labrt_runtime *rt)
+{
+    uint32_t i, count = 0;
+    mark_used(rt);
     /* Tensors no op or graph port touches need no memory; leaving them out
      * cannot move any other buffer (their lifetime overlaps nothing else). */
     for (i = 0; i < rt->tensor_count; i++) {
         labrt_tensor *t = &rt->tensors[i];
-        int used = t->first_use >= 0 || t->last_use >= 0;
-        if (!(t->flags & LABRT_TENSOR_CONSTANT) && t->bytes > 0 && used)
-            t->flags |= LABRT_TENSOR_PLANNED;
+        if ((t->flags & LABRT_TENSOR_CONSTANT) || t->bytes == 0)
+            t->flags &= (uint8_t)~LABRT_TENSOR_PLANNED;
+        if (t->flags & LABRT_TENSOR_PLANNED)
+            count++;
     }
+    return count;
 }
 
-static uint32_t aligned_size(const labrt_tensor *t)
+/* The scratch entry of a tensor, found by binary search (entries are in tensor order). */
+static labrt_plan_buffer *entry_of(labrt_plan_buffer *buffers, uint32_t count, int32_t tensor)
 {
-    return (t->bytes + LABRT_ARENA_ALIGNMENT - 1) & ~(LABRT_ARENA_ALIGNMENT - 1);
+    uint32_t low = 0, high = count;
+    while (low < high) {
+        uint32_t mid = (low + high) / 2;
+        if (buffers[mid].tensor < tensor)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return (low < count && buffers[low].tensor == tensor) ? &buffers[low] : 0;
 }
 
-static int lifetimes_overlap(const labrt_tensor *a, const labrt_tensor *b)
+static void use(labrt_plan_buffer *b, int16_t scope, int creates)
+{
+    if (!b)
+        return; /* constant or empty: not planned */
+    if (creates && b->first_use < 0)
+        b->first_use = scope;
+    b->last_use = scope;
+}
+
+void labrt_plan_lifetimes(const labrt_runtime *rt, labrt_plan_buffer *buffers, uint32_t count)
+{
+    const int16_t last_scope = (int16_t)rt->node_count;
+    uint32_t i, k, n = 0;
+
+    for (i = 0; i < rt->tensor_count; i++) {
+        if (!(rt->tensors[i].flags & LABRT_TENSOR_PLANNED))
+            continue;
+        buffers[n].size = (rt->tensors[i].bytes + LABRT_ARENA_ALIGNMENT - 1) &
+                          ~(LABRT_ARENA_ALIGNMENT - 1);
+        buffers[n].offset = UNPLACED;
+        buffers[n].first_use = buffers[n].last_use = -1;
+        buffers[n].tensor = (uint16_t)i;
+        buffers[n].next = NONE;
+        n++;
+    }
+    for (i = 0; i < rt->input_count; i++)
+        use(entry_of(buffers, count, rt->inputs[i]), 0, 1);
+    for (i = 0; i < rt->node_count; i++) {
+        const labrt_node *node = &rt->nodes[i];
+        for (k = 0; k < node->input_count; k++)
+            if (node->inputs[k] >= 0)
+                use(entry_of(buffers, count, node->inputs[k]), (int16_t)(i + 1), 0);
+        for (k = 0; k < node->output_count; k++)
+            use(entry_of(buffers, count, node->outputs[k]), (int16_t)(i + 1), 1);
+    }
+    for (i = 0; i < rt->output_count; i++)
+        use(entry_of(buffers, count, rt->outputs[i]), last_scope, 1);
+}
+
+static int lifetimes_overlap(const labrt_plan_buffer *a, const labrt_plan_buffer *b)
 {
     return a->first_use <= b->last_use && b->first_use <= a->last_use;
 }
 
 /* Next buffer in TFLM's order: largest first; for equal sizes the highest index. */
-static uint32_t next_to_place(const labrt_tensor *tensors, uint32_t count)
+static uint32_t next_to_place(const labrt_plan_buffer *buffers, uint32_t count)
 {
-    uint32_t best = NONE, best_size = 0, i;
-    for (i = 0; i < count; i++) {
-        const labrt_tensor *t = &tensors[i];
-        if ((t->flags & LABRT_TENSOR_PLANNED) && !(t->flags & LABRT_TENSOR_PLACED) &&
-            (best == NONE || aligned_size(t) >= best_size)) {
+    uint32_t best = NONE, i;
+    for (i = 0; i < count; i++)
+        if (buffers[i].offset == UNPLACED &&
+            (best == NONE || buffers[i].size >= buffers[best].size))
             best = i;
-            best_size = aligned_size(t);
-        }
-    }
     return best;
 }
 
 /* Lowest gap between placed, time-overlapping buffers (walked by offset) that fits. */
-static uint32_t first_fit(const labrt_tensor *tensors, uint32_t placed_head, uint32_t wanted)
+static uint32_t first_fit(const labrt_plan_buffer *buffers, uint32_t placed_head,
+                          const labrt_plan_buffer *wanted)
 {
-    const labrt_tensor *w = &tensors[wanted];
     uint32_t candidate = 0, p;
-    for (p = placed_head; p != NONE; p = tensors[p].plan_next) {
-        const labrt_tensor *placed = &tensors[p];
-        uint32_t end;
-        if (!lifetimes_overlap(placed, w))
+    for (p = placed_head; p != NONE; p = buffers[p].next) {
+        const labrt_plan_buffer *placed = &buffers[p];
+        if (!lifetimes_overlap(placed, wanted))
             continue;
-        if ((int64_t)placed->plan_offset - candidate >= (int64_t)aligned_size(w))
+        if ((int64_t)placed->offset - candidate >= (int64_t)wanted->size)
             break;
-        end = placed->plan_offset + aligned_size(placed);
-        if (end > candidate)
-            candidate = end;
+        if (placed->offset + placed->size > candidate)
+            candidate = placed->offset + placed->size;
     }
     return candidate;
 }
 
 /* Inserts `index` into the offset-ordered list; returns the new list head. */
-static uint32_t insert_by_offset(labrt_tensor *tensors, uint32_t head, uint32_t index)
+static uint32_t insert_by_offset(labrt_plan_buffer *buffers, uint32_t head, uint32_t index)
 {
-    uint32_t offset = tensors[index].plan_offset, p;
-    if (head == NONE || tensors[head].plan_offset >= offset) {
-        tensors[index].plan_next = (uint16_t)head;
+    uint32_t offset = buffers[index].offset, p;
+    if (head == NONE || buffers[head].offset >= offset) {
+        buffers[index].next = (uint16_t)head;
         return index;
     }
-    for (p = head; tensors[p].plan_next != NONE; p = tensors[p].plan_next)
-        if (tensors[tensors[p].plan_next].plan_offset >= offset)
+    for (p = head; buffers[p].next != NONE; p = buffers[p].next)
+        if (buffers[buffers[p].next].offset >= offset)
             break;
-    tensors[index].plan_next = tensors[p].plan_next;
-    tensors[p].plan_next = (uint16_t)index;
+    buffers[index].next = buffers[p].next;
+    buffers[p].next = (uint16_t)index;
     return head;
 }
 
-uint32_t labrt_plan_greedy(labrt_tensor *tensors, uint32_t count)
+uint32_t labrt_plan_greedy(labrt_plan_buffer *buffers, uint32_t count)
 {
     uint32_t placed_head = NONE, used = 0, b;
-    while ((b = next_to_place(tensors, count)) != NONE) {
-        labrt_tensor *t = &tensors[b];
-        t->plan_offset = first_fit(tensors, placed_head, b);
-        t->flags |= LABRT_TENSOR_PLACED;
-        placed_head = insert_by_offset(tensors, placed_head, b);
-        if (t->plan_offset + aligned_size(t) > used)
-            used = t->plan_offset + aligned_size(t);
+    while ((b = next_to_place(buffers, count)) != NONE) {
+        labrt_plan_buffer *buffer = &buffers[b];
+        buffer->offset = first_fit(buffers, placed_head, buffer);
+        placed_head = insert_by_offset(buffers, placed_head, b);
+        if (buffer->offset + buffer->size > used)
+            used = buffer->offset + buffer->size;
     }
     return used;
 }

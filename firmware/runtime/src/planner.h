@@ -1,5 +1,5 @@
-/* TFLite Micro's greedy memory planner (tflite.md sec. 5), in place on the
- * tensor table so that it needs no scratch memory. */
+/* TFLite Micro's greedy memory planner (tflite.md sec. 5). It works on a
+ * scratch array that init places in the not-yet-used activation area. */
 #ifndef LABRT_PLANNER_H
 #define LABRT_PLANNER_H
 
@@ -7,11 +7,23 @@
 
 #define LABRT_ARENA_ALIGNMENT 16u
 
-/* Sets first_use/last_use of every tensor from the op order and flags the
- * tensors that need arena memory (LABRT_TENSOR_PLANNED). */
-void labrt_mark_lifetimes(labrt_runtime *rt);
+/* One buffer to place: a tensor that needs arena memory. */
+typedef struct {
+    uint32_t size;            /* bytes, rounded up to 16 */
+    uint32_t offset;          /* result */
+    int16_t first_use, last_use; /* op scopes, inclusive; -1 = none */
+    uint16_t tensor;          /* index in the tensor table */
+    uint16_t next;            /* offset-ordered list of placed buffers */
+} labrt_plan_buffer;
 
-/* Places every planned tensor at plan_offset; returns the bytes they span. */
-uint32_t labrt_plan_greedy(labrt_tensor *tensors, uint32_t count);
+/* Flags the tensors that need arena memory (LABRT_TENSOR_PLANNED) and returns
+ * how many there are. */
+uint32_t labrt_count_planned(labrt_runtime *rt);
+
+/* Fills one entry per planned tensor, in tensor order, with size and lifetime. */
+void labrt_plan_lifetimes(const labrt_runtime *rt, labrt_plan_buffer *buffers, uint32_t count);
+
+/* Places every buffer at its offset; returns the bytes they span (the head). */
+uint32_t labrt_plan_greedy(labrt_plan_buffer *buffers, uint32_t count);
 
 #endif

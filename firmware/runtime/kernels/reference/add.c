@@ -23,9 +23,9 @@ static int smaller_than_one(double real, int32_t *multiplier, int32_t *shift)
 
 static labrt_status int8_parameters(labrt_prepare_ctx *ctx, add_data *d)
 {
-    const float s1 = labrt_in(ctx, 0)->scales[0], s2 = labrt_in(ctx, 1)->scales[0];
+    const float s1 = labrt_in(ctx, 0)->scale, s2 = labrt_in(ctx, 1)->scale;
     const double twice_max = 2 * (double)(s1 > s2 ? s1 : s2);
-    const double out_scale = labrt_out(ctx, 0)->scales[0];
+    const double out_scale = labrt_out(ctx, 0)->scale;
     if (!smaller_than_one((double)s1 / twice_max, &d->multiplier1, &d->shift1) ||
         !smaller_than_one((double)s2 / twice_max, &d->multiplier2, &d->shift2) ||
         !smaller_than_one(twice_max / ((1 << LEFT_SHIFT) * out_scale), &d->out_multiplier,

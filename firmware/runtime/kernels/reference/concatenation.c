@@ -24,7 +24,7 @@ static labrt_status check_input(labrt_prepare_ctx *ctx, const labrt_tensor *t, i
         if (i != axis && t->dims[i] != output->dims[i])
             return labrt_invalid(ctx, "inputs differ from the output outside the axis");
     if (t->type == LABRT_INT8 &&
-        (t->scales == NULL || output->scales == NULL || t->scales[0] != output->scales[0] ||
+        (t->quantization == LABRT_QUANT_NONE || t->scale != output->scale ||
          t->zero_point != output->zero_point))
         return labrt_invalid(ctx, "int8 inputs must share the output's scale and zero point");
     return LABRT_OK;

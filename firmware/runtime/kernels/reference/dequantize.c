@@ -22,7 +22,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
 static void eval(const labrt_runtime *rt, const labrt_node *node)
 {
     const labrt_tensor *in = labrt_op_input(rt, node, 0), *out = labrt_op_output(rt, node, 0);
-    const double scale = in->scales[0];
+    const double scale = in->scale;
     const uint32_t n = labrt_elements(out);
     float *y = (float *)out->data;
     uint32_t i;

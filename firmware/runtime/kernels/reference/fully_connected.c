@@ -44,7 +44,8 @@ static labrt_status check_types(labrt_prepare_ctx *ctx)
     if (bias && bias->type != (input->type == LABRT_INT8 ? LABRT_INT32 : LABRT_FLOAT32))
         return labrt_unsupported_type(ctx, bias);
     if (input->type == LABRT_INT8 && (status = labrt_expect_quantized(ctx, input)) == LABRT_OK &&
-        (status = labrt_expect_quantized(ctx, output)) == LABRT_OK && filter->scales == NULL)
+        (status = labrt_expect_quantized(ctx, output)) == LABRT_OK &&
+        filter->quantization == LABRT_QUANT_NONE)
         status = labrt_invalid(ctx, "int8 weights need quantization scales");
     return status;
 }
@@ -55,7 +56,7 @@ static labrt_status tensor_multiplier(labrt_prepare_ctx *ctx, fc_data *d)
 {
     const labrt_tensor *input = labrt_in(ctx, 0), *filter = labrt_in(ctx, 1);
     const labrt_tensor *output = labrt_out(ctx, 0);
-    double real = (double)(input->scales[0] * filter->scales[0]) / (double)output->scales[0];
+    double real = (double)(input->scale * filter->scale) / (double)output->scale;
     int shift;
     if (!labrt_quantize_multiplier(real, &d->multipliers[0], &shift))
         return labrt_unsupported(ctx, "requantization multiplier out of range");
@@ -77,7 +78,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
         return status;
     filter = labrt_in(ctx, 1);
     output = labrt_out(ctx, 0);
-    geometry.per_channel = filter->scale_count > 1;
+    geometry.per_channel = filter->quantization == LABRT_QUANT_PER_CHANNEL;
     if (filter->type == LABRT_INT8)
         channels = geometry.per_channel ? geometry.out_depth : 1;
     d = labrt_alloc_op_data(ctx, sizeof *d + 2 * channels * sizeof(int32_t));

@@ -33,7 +33,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
         return status;
     if (output->zero_point != -128)
         return labrt_invalid(ctx, "int8 output must have zero point -128");
-    if (!labrt_q4_input_parameters(input->scales[0], &d->multiplier, &shift, &d->radius))
+    if (!labrt_q4_input_parameters(input->scale, &d->multiplier, &shift, &d->radius))
         return labrt_unsupported(ctx, "input scale out of range");
     d->shift = shift;
     return LABRT_OK;

@@ -52,7 +52,7 @@ static labrt_status int8_parameters(labrt_prepare_ctx *ctx, mean_data *d)
     if ((status = labrt_expect_quantized(ctx, input)) != LABRT_OK ||
         (status = labrt_expect_quantized(ctx, output)) != LABRT_OK)
         return status;
-    if (!labrt_quantize_multiplier((double)input->scales[0] / (double)output->scales[0],
+    if (!labrt_quantize_multiplier((double)input->scale / (double)output->scale,
                                    &d->multiplier, &shift))
         return labrt_unsupported(ctx, "requantization multiplier out of range");
     k = 63 - count_leading_zeros64(d->count); /* floor(log2(count)) */

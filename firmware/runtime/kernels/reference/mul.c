@@ -25,8 +25,8 @@ static labrt_status check_types(labrt_prepare_ctx *ctx)
 
 static labrt_status int8_parameters(labrt_prepare_ctx *ctx, mul_data *d)
 {
-    const double real = (double)labrt_in(ctx, 0)->scales[0] * (double)labrt_in(ctx, 1)->scales[0] /
-                        (double)labrt_out(ctx, 0)->scales[0];
+    const double real = (double)labrt_in(ctx, 0)->scale * (double)labrt_in(ctx, 1)->scale /
+                        (double)labrt_out(ctx, 0)->scale;
     int shift;
     if (!labrt_quantize_multiplier(real, &d->multiplier, &shift))
         return labrt_unsupported(ctx, "requantization multiplier out of range");

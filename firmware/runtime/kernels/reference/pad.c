@@ -54,7 +54,7 @@ static labrt_status prepare_common(labrt_prepare_ctx *ctx, uint32_t inputs)
     if (input->type == LABRT_INT8 && (status = labrt_expect_quantized(ctx, output)) != LABRT_OK)
         return status;
     if (value && input->type == LABRT_INT8 &&
-        (value->scales == NULL || value->scales[0] != output->scales[0] ||
+        (value->quantization == LABRT_QUANT_NONE || value->scale != output->scale ||
          value->zero_point != output->zero_point))
         return labrt_invalid(ctx, "constant_values must share the output's scale and zero point");
     d = labrt_alloc_op_data(ctx, sizeof *d);

@@ -20,7 +20,7 @@ static labrt_status check_tensors(labrt_prepare_ctx *ctx)
     if ((status = labrt_expect_quantized(ctx, input)) != LABRT_OK ||
         (status = labrt_expect_quantized(ctx, output)) != LABRT_OK)
         return status;
-    if (fabsf(input->scales[0] - output->scales[0]) > 1e-6f ||
+    if (fabsf(input->scale - output->scale) > 1e-6f ||
         input->zero_point != output->zero_point)
         return labrt_invalid(ctx, "int8 input and output must share scale and zero point");
     return LABRT_OK;

@@ -48,7 +48,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     d->shift = 0;
     if (input->type == LABRT_FLOAT32)
         return LABRT_OK;
-    if (!labrt_quantize_multiplier((double)input->scales[0] / (double)output->scales[0],
+    if (!labrt_quantize_multiplier((double)input->scale / (double)output->scale,
                                    &d->multiplier, &shift))
         return labrt_unsupported(ctx, "requantization multiplier out of range");
     d->shift = shift;
@@ -77,7 +77,7 @@ static void eval(const labrt_runtime *rt, const labrt_node *node)
     for (i = 0; i < n; i++) {
         int32_t q;
         if (in->type == LABRT_FLOAT32) /* float division, round half away from zero */
-            q = labrt_round_to_int32(((const float *)in->data)[i] / out->scales[0]);
+            q = labrt_round_to_int32(((const float *)in->data)[i] / out->scale);
         else
             q = labrt_mbqm(load_8bit(in, i) - in->zero_point, d->multiplier, d->shift);
         store_8bit(out, i, labrt_clamp(labrt_wrap_add(q, out->zero_point), d->out_min, d->out_max));

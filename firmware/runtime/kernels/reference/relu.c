@@ -38,7 +38,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     if (input->type == LABRT_FLOAT32)
         return LABRT_OK;
     /* The scale ratio is divided in float, then widened (CalculateReluOpData). */
-    if (!labrt_quantize_multiplier((double)(input->scales[0] / output->scales[0]),
+    if (!labrt_quantize_multiplier((double)(input->scale / output->scale),
                                    &d->multiplier, &shift))
         return labrt_unsupported(ctx, "requantization multiplier out of range");
     d->shift = shift;

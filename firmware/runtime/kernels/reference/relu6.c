@@ -27,7 +27,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     if (!d)
         return LABRT_ERR_ARENA_TOO_SMALL;
     if (input->type == LABRT_INT8) {
-        int64_t six = (int64_t)labrt_round_to_int32(6.0f / input->scales[0]) + input->zero_point;
+        int64_t six = (int64_t)labrt_round_to_int32(6.0f / input->scale) + input->zero_point;
         d->six = six > 127 ? 127 : (int32_t)six;
         d->zero = input->zero_point;
     }

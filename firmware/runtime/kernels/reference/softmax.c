@@ -22,7 +22,7 @@ static labrt_status check_int8(labrt_prepare_ctx *ctx)
     if ((status = labrt_expect_quantized(ctx, input)) != LABRT_OK ||
         (status = labrt_expect_quantized(ctx, output)) != LABRT_OK)
         return status;
-    if (output->zero_point != -128 || fabsf(output->scales[0] - 1.0f / 256) > 0.001f / 256)
+    if (output->zero_point != -128 || fabsf(output->scale - 1.0f / 256) > 0.001f / 256)
         return labrt_invalid(ctx, "int8 output must have zero point -128 and scale 1/256");
     return LABRT_OK;
 }
@@ -30,7 +30,7 @@ static labrt_status check_int8(labrt_prepare_ctx *ctx)
 /* PreprocessSoftmaxScaling and CalculateInputRadius, in double as TFLM. */
 static labrt_status int8_parameters(labrt_prepare_ctx *ctx, softmax_data *d)
 {
-    const double input_scale = labrt_in(ctx, 0)->scales[0];
+    const double input_scale = labrt_in(ctx, 0)->scale;
     double real = (double)d->beta * input_scale * (double)(1 << (31 - SCALED_DIFF_INTEGER_BITS));
     int shift;
     if (real > 2147483647.0)

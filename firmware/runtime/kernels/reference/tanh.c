@@ -32,7 +32,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
         return LABRT_OK;
     if ((status = labrt_expect_quantized(ctx, input)) != LABRT_OK)
         return status;
-    if (!labrt_q4_input_parameters(input->scales[0], &d->multiplier, &shift, &d->radius))
+    if (!labrt_q4_input_parameters(input->scale, &d->multiplier, &shift, &d->radius))
         return labrt_unsupported(ctx, "input scale out of range");
     d->shift = shift;
     return LABRT_OK;
