@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-ANALYZERS = {"hello_world": "hello_world"}
+ANALYZERS = {"hello_world": "hello_world", "micro_speech": "micro_speech"}
 
 
 def analyzer(app: str):

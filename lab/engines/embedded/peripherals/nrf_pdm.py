@@ -37,6 +37,7 @@ class Pdm(NrfPeripheral):
         self.source = None            # an AudioFeed (lab.sensors.audio)
         self.dropped_samples = 0
         self.captured_samples = 0
+        self.start_active_cycles = 0      # the core's busy cycles when capture started
         r = self.regs
         self.task(0x000, "TASKS_START", self._start)
         self.task(0x004, "TASKS_STOP", self._stop)
@@ -104,6 +105,7 @@ class Pdm(NrfPeripheral):
             return
         self.running, self._stopping = True, False
         self._start_time = self.now()
+        self.start_active_cycles = self.machine.active_cycles()
         self._next_sample = 0
         if self.source is not None:
             self.source.configure(self.sample_rate(), self.channels())
