@@ -94,10 +94,11 @@ float labrt_option_f32(const labrt_prepare_ctx *ctx, unsigned field, float schem
 const float *labrt_channel_scales(const labrt_prepare_ctx *ctx, const labrt_tensor *t,
                                   uint32_t *count);
 
-/* Per-op data from the arena's persistent part. Call at most once per
- * prepare; NULL means the arena is too small (return LABRT_ERR_ARENA_TOO_SMALL;
- * init still learns the size needed). */
-void *labrt_alloc_op_data(labrt_prepare_ctx *ctx, size_t bytes);
+/* Per-op data from the arena's persistent part, 8-byte aligned. Call at most
+ * once per prepare; NULL means the arena is too small (return
+ * LABRT_ERR_ARENA_TOO_SMALL; init still learns the size needed). 64-bit size so
+ * that no computation of it can wrap on a 32-bit target. */
+void *labrt_alloc_op_data(labrt_prepare_ctx *ctx, uint64_t bytes);
 
 /* Failure helpers: record "op <i> <NAME>: <message>" and return the status. */
 labrt_status labrt_invalid(labrt_prepare_ctx *ctx, const char *message);

@@ -32,15 +32,17 @@ static labrt_status fail(labrt_runtime *rt, labrt_status status, const char *tex
 }
 
 /* Persistent memory from the arena's end. A request that does not fit returns
- * NULL but is still counted, so init can report the size needed. */
-static void *alloc_tail(labrt_runtime *rt, size_t bytes)
+ * NULL but is still counted, so init can report the size needed; the count
+ * saturates at 2 GB, so it never wraps even with a 32-bit size_t. */
+static void *alloc_tail(labrt_runtime *rt, uint64_t bytes)
 {
-    size_t rounded = round_up(bytes, TAIL_ALIGNMENT);
-    if (rounded < bytes || rounded > MAX_ACTIVATION_BYTES) {
+    const uint64_t total = rt->persistent_bytes + (bytes + TAIL_ALIGNMENT - 1) / TAIL_ALIGNMENT *
+                                                      TAIL_ALIGNMENT;
+    if (total > MAX_ACTIVATION_BYTES) {
         rt->persistent_bytes = MAX_ACTIVATION_BYTES;
         return NULL;
     }
-    rt->persistent_bytes += rounded;
+    rt->persistent_bytes = (size_t)total;
     if (rt->persistent_bytes > rt->arena_size)
         return NULL;
     return rt->arena + rt->arena_size - rt->persistent_bytes;
@@ -63,6 +65,13 @@ static labrt_status arena_too_small(labrt_runtime *rt, size_t needed, int exact)
 static size_t persistent_rounded(const labrt_runtime *rt)
 {
     return round_up(rt->persistent_bytes, LABRT_ARENA_ALIGNMENT);
+}
+
+/* padding + head + tail, saturated rather than wrapped on 32-bit targets. */
+static size_t arena_total(const labrt_runtime *rt, size_t head)
+{
+    uint64_t total = (uint64_t)rt->arena_padding + head + persistent_rounded(rt);
+    return total > (size_t)-1 ? (size_t)-1 : (size_t)total;
 }
 
 static labrt_status check_arguments(labrt_runtime *rt, const void *model, size_t model_size,
@@ -126,10 +135,10 @@ static labrt_status read_tables(labrt_runtime *rt, labrt_model *m, labrt_status 
     rt->outputs = (const int32_t *)(const void *)(m->r.base + m->outputs.pos);
     rt->input_count = m->inputs.count;
     rt->output_count = m->outputs.count;
-    rt->tensors = alloc_tail(rt, rt->tensor_count * sizeof(labrt_tensor));
-    rt->nodes = alloc_tail(rt, rt->node_count * sizeof(labrt_node));
+    rt->tensors = alloc_tail(rt, (uint64_t)rt->tensor_count * sizeof(labrt_tensor));
+    rt->nodes = alloc_tail(rt, (uint64_t)rt->node_count * sizeof(labrt_node));
     if ((rt->tensor_count && !rt->tensors) || (rt->node_count && !rt->nodes))
-        return arena_too_small(rt, rt->arena_padding + persistent_rounded(rt), 0);
+        return arena_too_small(rt, arena_total(rt, 0), 0);
 
     for (i = 0; i < rt->tensor_count; i++) {
         labrt_msg err = labrt_msg_start(text, sizeof text);
@@ -279,11 +288,11 @@ static labrt_status plan_arena(labrt_runtime *rt, int out_of_arena)
         return status;
     rt->plan_scratch_bytes = scratch;
     if (out_of_arena || tail + scratch > rt->arena_size)
-        return arena_too_small(rt, rt->arena_padding + tail + scratch, 0);
+        return arena_too_small(rt, arena_total(rt, scratch), 0);
     labrt_plan_lifetimes(rt, buffers, count);
     rt->planned_bytes = labrt_plan_greedy(buffers, count);
     head = rt->planned_bytes > scratch ? rt->planned_bytes : scratch;
-    rt->arena_needed = rt->arena_padding + head + tail;
+    rt->arena_needed = arena_total(rt, head);
     rt->arena_needed_exact = 1;
     if (head + tail > rt->arena_size)
         return arena_too_small(rt, rt->arena_needed, 1);
@@ -398,7 +407,7 @@ float labrt_option_f32(const labrt_prepare_ctx *ctx, unsigned field, float schem
     return labrt_fb_f32(&r, t, field, schema_default);
 }
 
-void *labrt_alloc_op_data(labrt_prepare_ctx *ctx, size_t bytes)
+void *labrt_alloc_op_data(labrt_prepare_ctx *ctx, uint64_t bytes)
 {
     ctx->node->data = alloc_tail(ctx->rt, bytes);
     return ctx->node->data;

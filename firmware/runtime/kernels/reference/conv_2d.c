@@ -71,7 +71,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
          (status = labrt_expect_quantized(ctx, output)) != LABRT_OK))
         return status;
     channels = input->type == LABRT_INT8 ? (uint32_t)output->dims[3] : 0;
-    d = labrt_alloc_op_data(ctx, sizeof *d + 2 * channels * sizeof(int32_t));
+    d = labrt_alloc_op_data(ctx, sizeof *d + 2 * (uint64_t)channels * sizeof(int32_t));
     if (!d)
         return LABRT_ERR_ARENA_TOO_SMALL;
     *d = geometry;
