@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import importlib
 
-ANALYZERS = {"hello_world": "hello_world", "micro_speech": "micro_speech"}
+ANALYZERS = {"hello_world": "hello_world", "micro_speech": "micro_speech",
+             "magic_wand": "magic_wand"}
 
 
 def analyzer(app: str):

@@ -120,7 +120,7 @@ def analyze(session, result, context=None) -> None:
     labelled = [c for c in clips if c["expected"] is not None]
     correct = sum((c["heard"] or "silence") == c["expected"] for c in labelled)
     result.extras["accuracy"] = round(correct / len(labelled), 4) if labelled else None
-    result.extras["confusion"] = _confusion(labelled)
+    result.extras["confusion"] = _confusion_for(labelled, LABELS, "silence")
     scores = result.events_named("scores")
     result.extras["stages"] = stage_cycles({
         "frontend": [e["cycles_frontend"] for e in scores],
@@ -130,14 +130,15 @@ def analyze(session, result, context=None) -> None:
     result.extras["detections"] = len(detections)
 
 
-def _confusion(clips) -> dict:
-    index = {label: i for i, label in enumerate(LABELS)}
-    matrix = [[0] * len(LABELS) for _ in LABELS]
+def _confusion_for(clips, labels, nothing: str) -> dict:
+    """Rows: expected label; columns: what was heard (no detection counts as `nothing`)."""
+    index = {label: i for i, label in enumerate(labels)}
+    matrix = [[0] * len(labels) for _ in labels]
     for clip in clips:
-        expected, heard = clip["expected"], clip["heard"] or "silence"
+        expected, heard = clip["expected"], clip["heard"] or nothing
         if expected in index and heard in index:
             matrix[index[expected]][index[heard]] += 1
-    return {"labels": list(LABELS), "matrix": matrix}
+    return {"labels": list(labels), "matrix": matrix}
 
 
 def _load(session, result, microphone) -> float | None:
@@ -149,7 +150,7 @@ def _load(session, result, microphone) -> float | None:
     return round(busy / elapsed, 4) if elapsed > 0 else None
 
 
-def summary(result) -> list[str]:
+def summary(result, no_detection: str = "silence") -> list[str]:
     extras = result.extras
     clips = extras.get("clips", [])
     lines = [f"{'clip':<40}{'expected':>10}{'heard':>10}{'score':>7}{'latency s':>11}"]
@@ -159,7 +160,8 @@ def summary(result) -> list[str]:
                      f"{str(c['score'] or '-'):>7}{latency:>11}")
     confusion = extras.get("confusion")
     if confusion:
-        lines.append("confusion (rows expected, columns heard; no detection = silence):")
+        lines.append(f"confusion (rows expected, columns heard; no detection = "
+                     f"{no_detection}):")
         lines.append(" " * 10 + "".join(f"{label:>9}" for label in confusion["labels"]))
         for label, row in zip(confusion["labels"], confusion["matrix"]):
             lines.append(f"{label:>10}" + "".join(f"{n:>9}" for n in row))
