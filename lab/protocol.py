@@ -5,12 +5,12 @@ Firmware prints human-readable lines, and one machine-readable line per event:
     @lab <event> key=value key=value ...
 
 Values are decimal or 0x-hex integers, decimal floats, or text (no spaces, or in
-double quotes). Everything else on the UART is ordinary output.
+double quotes: a quoted value is always text). Everything else on the UART is
+ordinary output.
 """
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass, field
 
 PREFIX = "@lab "
@@ -46,24 +46,31 @@ def parse_value(text: str):
     return text
 
 
+_EVENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_FIELD = re.compile(r'\s+([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|[^\s"]+)')
+
+
 def parse_line(line: str, time: float | None = None) -> Event | None:
     """The event on `line`, or None when it is ordinary output or not well formed."""
     line = line.strip()
     if not line.startswith(PREFIX):
         return None
-    try:
-        words = shlex.split(line[len(PREFIX):])
-    except ValueError:
+    rest = line[len(PREFIX):]
+    name = _EVENT.match(rest)
+    if name is None:
         return None
-    if not words or not _NAME.match(words[0]):
-        return None
-    fields = {}
-    for word in words[1:]:
-        key, sep, value = word.partition("=")
-        if not sep or not _NAME.match(key):
+    fields, position = {}, name.end()
+    while position < len(rest):
+        field = _FIELD.match(rest, position)
+        if field is None:
             return None
-        fields[key] = parse_value(value)
-    return Event(words[0], fields, time)
+        key, value = field.groups()
+        if value.startswith('"'):
+            fields[key] = re.sub(r'\\(.)', r"\1", value[1:-1])   # quoted: always text
+        else:
+            fields[key] = parse_value(value)
+        position = field.end()
+    return Event(name.group(), fields, time)
 
 
 class LineReader:

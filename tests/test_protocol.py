@@ -10,6 +10,7 @@ def test_event_with_typed_fields():
 
 def test_quoted_text_and_bare_event():
     assert parse_line('@lab note text="two words"').fields == {"text": "two words"}
+    assert parse_line('@lab frame hex="00120034"').fields == {"hex": "00120034"}
     assert parse_line("@lab done").name == "done"
 
 
