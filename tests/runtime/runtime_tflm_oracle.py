@@ -29,18 +29,11 @@ class Oracle:
     def __init__(self, model: bytes):
         self.interpreter = tflm_runtime.Interpreter.from_bytes(model)
 
-    def run(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
+    def run(self, inputs: list[np.ndarray], output_count: int = 1) -> list[np.ndarray]:
         for i, x in enumerate(inputs):
             self.interpreter.set_input(x, i)
         self.interpreter.invoke()
-        outputs = []
-        i = 0
-        while True:
-            try:
-                outputs.append(self.interpreter.get_output(i).copy())
-            except Exception:  # no output i
-                return outputs
-            i += 1
+        return [self.interpreter.get_output(i).copy() for i in range(output_count)]
 
     def arena(self) -> tuple[int, int]:
         """(total, head) bytes from TFLM's RecordingMicroAllocator (call after a run)."""

@@ -14,7 +14,7 @@ from runtime_tflm_oracle import Oracle, sine_model_path
 
 def compare_arenas(name: str, model_bytes: bytes) -> None:
     ours, oracle = HostModel(model_bytes), Oracle(model_bytes)
-    oracle.run(random_inputs(ours.inputs, np.random.default_rng(0)))
+    oracle.run(random_inputs(ours.inputs, np.random.default_rng(0)), len(ours.outputs))
     tflm_total, tflm_head = oracle.arena()
     runtime_results.arenas[name] = (ours.arena_needed, ours.arena_planned, ours.arena_persistent,
                                     tflm_total, tflm_head)

@@ -34,7 +34,8 @@ def check_against_tflm(name: str, model_bytes: bytes, count: int, seed: int) -> 
     identical = True
     for _ in range(count):
         inputs = random_inputs(ours.inputs, rng)
-        identical &= compare_outputs(name, ours.run(*inputs), oracle.run(inputs))
+        identical &= compare_outputs(name, ours.run(*inputs),
+                                     oracle.run(inputs, len(ours.outputs)))
     runtime_results.comparisons[name] = count
     if all(t.dtype == np.float32 for t in ours.outputs):
         runtime_results.bit_exact_float[name] = identical

@@ -1,8 +1,7 @@
 /* MEAN over a constant set of axes, int8 (tflite.md 3.16) and float32 (sec. 4). */
 #include "labrt_kernel.h"
 
-enum { OPT_KEEP_DIMS };
-
+/* ReducerOptions.keep_dims only shapes the output, which the model states. */
 typedef struct {
     uint8_t reduced[LABRT_MAX_RANK]; /* 1 for every reduced axis */
     uint32_t count;                  /* elements averaged per output */
@@ -85,7 +84,6 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
         return status;
     if (d->count == 0 || labrt_elements(input) / d->count != labrt_elements(output))
         return labrt_invalid(ctx, "output size does not match the reduced input");
-    (void)labrt_option_i8(ctx, OPT_KEEP_DIMS, 0); /* only shapes the output, given in the model */
     return input->type == LABRT_INT8 ? int8_parameters(ctx, d) : LABRT_OK;
 }
 
@@ -167,4 +165,4 @@ static void eval(const labrt_runtime *rt, const labrt_node *node)
     }
 }
 
-const labrt_kernel labrt_kernel_mean = {40, 27, prepare, eval};
+const labrt_kernel labrt_kernel_mean = {40, 0, prepare, eval};
