@@ -7,6 +7,7 @@ reads the output tensor back, with the inference's DWT cycle count.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -26,13 +27,20 @@ class FirmwareInference:
 
 
 class FirmwareModel:
-    def __init__(self, model_path, platform):
+    """A model inside model_runner firmware. `in_flash`: link the model into the image
+    (one build per model); otherwise one build serves all models, which the lab writes
+    into the firmware's RAM buffer at boot."""
+
+    def __init__(self, model_path, platform, in_flash: bool = False):
         from .engines.embedded.session import Session
 
-        built = build("model_runner", platform, model=model_path)
+        model_bytes = Path(model_path).read_bytes()
+        built = build("model_runner", platform, model=model_path if in_flash else None)
         self.flash, self.ram = built.flash, built.ram
         self.session = Session(platform, built.elf, app="model_runner", stop_on_done=False)
         self.inputs, self.outputs = [], []
+        if not in_flash:
+            self._load(model_bytes)
         if not self.session.run_until(lambda text, t: text.startswith(("@lab ready",
                                                                        "@lab error")),
                                       STEP_TIMEOUT_S):
@@ -45,6 +53,17 @@ class FirmwareModel:
                 (self.inputs if event["kind"] == "input" else self.outputs).append(event)
             if event and event.name == "ready":
                 self.arena = event["arena"]
+
+    def _load(self, model_bytes: bytes) -> None:
+        if not self.session.run_until(lambda text, t: text.startswith("@lab waiting"),
+                                      STEP_TIMEOUT_S):
+            raise LabError(f"model_runner did not start: {self._tail()}")
+        waiting = parse_line(self.session.lines[-1][1])
+        if len(model_bytes) > waiting["capacity"]:
+            raise LabError(f"the model ({len(model_bytes)} B) is larger than model_runner's "
+                           f"RAM buffer ({waiting['capacity']} B): use in_flash")
+        self.session.machine.uc.mem_write(waiting["model_buffer"], model_bytes)
+        self.session.write_uart(f"load {len(model_bytes)}\n")
 
     def _tail(self) -> str:
         return " | ".join(text for _, text in self.session.lines[-3:]) or "no output"

@@ -8,9 +8,6 @@ import numpy as np
 
 from ..errors import LabError
 
-PLATFORM_NOT_READY = ("running inside firmware needs the embedded engine (--platform) - "
-                      "not available yet")
-
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("model", help="inspect or run a .tflite model")
@@ -27,7 +24,8 @@ def register(subparsers) -> None:
                      metavar="IN.npy", help="one per model input, in order; floats are "
                      "quantized for int8/uint8 inputs")
     run.add_argument("--output", type=Path, metavar="OUT.npy", help="where to save output 0")
-    run.add_argument("--platform", help="run inside firmware on this board (not yet)")
+    run.add_argument("--platform", help="run inside firmware on this virtual board (e.g. "
+                                        "nrf52840) and report the inference's cycles")
     run.set_defaults(handler=run_command)
 
 
@@ -133,17 +131,33 @@ def _input_array(path: Path, info) -> np.ndarray:
                    f"({info.type_name})")
 
 
+def _run_in_firmware(path: Path, platform_name: str, inputs, output_infos):
+    """The same inference inside model_runner firmware on a virtual board."""
+    from .. import platforms
+    from ..model_firmware import FirmwareModel
+
+    firmware = FirmwareModel(path, platforms.load(platform_name))
+    try:
+        result = firmware.invoke(inputs)
+    finally:
+        firmware.close()
+    print(f"{platform_name}: inference took {result.cycles} cycles "
+          f"(arena {firmware.arena} B, flash {firmware.flash} B, RAM {firmware.ram} B)")
+    return [value.reshape(info.shape) for value, info in zip(result.outputs, output_infos)]
+
+
 def run_command(args) -> int:
     from ..runtime import HostModel
 
-    if args.platform:
-        raise LabError(PLATFORM_NOT_READY)
     model = HostModel(_read_model(args.model))
     if len(args.inputs) != len(model.inputs):
         raise LabError(f"{args.model} takes {len(model.inputs)} input(s), "
                        f"got {len(args.inputs)} --input")
     inputs = [_input_array(path, info) for path, info in zip(args.inputs, model.inputs)]
-    outputs = model.run(*inputs)
+    if args.platform:
+        outputs = _run_in_firmware(args.model, args.platform, inputs, model.outputs)
+    else:
+        outputs = model.run(*inputs)
     for i, (info, value) in enumerate(zip(model.outputs, outputs)):
         print(f"output {i}: {info.type_name} {list(value.shape)} "
               f"{np.array2string(value.ravel()[:16], separator=' ')}"

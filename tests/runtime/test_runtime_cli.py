@@ -90,11 +90,13 @@ def test_run_quantizes_float_input_for_int8_model(capsys, tflite_model, tmp_path
     np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), expected)
 
 
-def test_run_on_a_platform_is_not_available_yet(capsys, tmp_path):
-    np.save(tmp_path / "in.npy", np.zeros((1, 1), np.float32))
-    assert main(["model", "run", str(sine_model_path()), "--input", str(tmp_path / "in.npy"),
-                 "--platform", "nrf52840"]) == 2
-    assert "needs the embedded engine (--platform) - not available yet" in capsys.readouterr().err
+def test_run_on_a_platform_gives_the_host_result_and_cycles(capsys, tmp_path):
+    np.save(tmp_path / "in.npy", np.full((1, 1), 1.5, np.float32))
+    args = ["model", "run", str(sine_model_path()), "--input", str(tmp_path / "in.npy")]
+    assert main(args + ["--output", str(tmp_path / "host.npy")]) == 0
+    assert main(args + ["--output", str(tmp_path / "board.npy"), "--platform", "nrf52840"]) == 0
+    assert "nrf52840: inference took" in capsys.readouterr().out
+    np.testing.assert_array_equal(np.load(tmp_path / "board.npy"), np.load(tmp_path / "host.npy"))
 
 
 def test_run_refuses_wrong_input(capsys, tmp_path):

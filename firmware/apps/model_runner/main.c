@@ -1,20 +1,30 @@
-/* model_runner: runs a .tflite compiled in at build time, one inference per `run` line on
- * the console UART. The lab writes each input straight into the input tensor (its address
- * is reported at boot), sends `run`, and reads the output tensor back from RAM. Used by
- * `lab model run --platform`. Reports DWT cycles per inference. */
+/* model_runner: runs a .tflite, one inference per `run` line on the console UART. The
+ * model is compiled into flash at build time, or, without one, the lab writes it into a
+ * RAM buffer (address reported at boot) and sends `load <bytes>`. The lab then writes
+ * each input straight into the input tensor (address reported), sends `run`, and reads
+ * the output tensor back from RAM. Used by `lab model run --platform`. Reports DWT
+ * cycles per inference. */
 #include <stdio.h>
 #include <string.h>
 #include "board.h"
 #include "lab.h"
 #include "labrt.h"
 
+#include <stdlib.h>
+
 #ifndef ARENA_BYTES
-#define ARENA_BYTES (160u * 1024u)
+#define ARENA_BYTES (136u * 1024u)
+#endif
+#ifndef MODEL_RAM_BYTES
+#define MODEL_RAM_BYTES (80u * 1024u)
 #endif
 
-extern const unsigned char g_model[], g_model_end[];
+/* Weak: without a model linked in (no MODEL at build time) these are NULL. */
+extern const unsigned char g_model[] __attribute__((weak));
+extern const unsigned char g_model_end[] __attribute__((weak));
 static labrt_runtime runtime;
 static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
+static uint8_t model_ram[MODEL_RAM_BYTES] __attribute__((aligned(16)));
 
 static void report_tensor(const char *kind, uint32_t index, const labrt_tensor_info *t)
 {
@@ -48,12 +58,38 @@ static void read_command(char *line, size_t size)
     line[length] = 0;
 }
 
+/* The model in flash, or one the lab loads into RAM (`load <bytes>`). */
+static size_t find_model(const uint8_t **model, char *line, size_t size)
+{
+    if (g_model && g_model_end > g_model) {
+        *model = g_model;
+        return (size_t)(g_model_end - g_model);
+    }
+    lab_event("waiting", "model_buffer=0x%08lx capacity=%lu", (unsigned long)(uintptr_t)model_ram,
+              (unsigned long)sizeof model_ram);
+    console_flush();
+    for (;;) {
+        read_command(line, size);
+        if (strncmp(line, "load ", 5) == 0) {
+            unsigned long bytes = strtoul(line + 5, NULL, 10);
+            if (bytes > 0 && bytes <= sizeof model_ram) {
+                *model = model_ram;
+                return bytes;
+            }
+        }
+        lab_event("unknown", "command=\"%s\"", line);
+        console_flush();
+    }
+}
+
 int main(void)
 {
     board_init();
     cycles_init();
-    labrt_status status = labrt_init(&runtime, g_model, (size_t)(g_model_end - g_model), arena,
-                                     sizeof arena);
+    char line[32];
+    const uint8_t *model;
+    size_t model_bytes = find_model(&model, line, sizeof line);
+    labrt_status status = labrt_init(&runtime, model, model_bytes, arena, sizeof arena);
     if (status != LABRT_OK) {
         printf("model does not load: %s\n", labrt_error(&runtime));
         lab_event("error", "status=%d needed=%lu", (int)status,
@@ -72,9 +108,8 @@ int main(void)
         report_tensor("output", i, &info);
     }
     lab_event("ready", "arena=%lu model_bytes=%lu", (unsigned long)labrt_arena_needed(&runtime),
-              (unsigned long)(g_model_end - g_model));
+              (unsigned long)model_bytes);
     console_flush();
-    char line[32];
     for (;;) {
         read_command(line, sizeof line);
         if (strcmp(line, "run") == 0) {
@@ -85,7 +120,7 @@ int main(void)
         } else if (strcmp(line, "quit") == 0) {
             break;
         } else {
-            lab_event("unknown", "command=%s", line);
+            lab_event("unknown", "command=\"%s\"", line);
         }
         console_flush();
     }
