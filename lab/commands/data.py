@@ -29,6 +29,15 @@ def register(subparsers) -> None:
     _common_options(gestures, default_size=2000)
     gestures.set_defaults(handler=run_gestures)
 
+    convert = kinds.add_parser(
+        "convert", help="convert sensor data: CSV <-> RESD, WAV -> raw s16le PCM",
+        description="Convert between the lab's sensor formats: accelerometer CSV "
+                    "(t,ax,ay,az) <-> RESD, and WAV -> raw s16le PCM (Renode's PDM input).")
+    convert.add_argument("input", help="the file to convert (.csv, .resd or .wav)")
+    convert.add_argument("output", help="the file to write (.resd, .csv, or .pcm/.raw/.s16le)")
+    convert.add_argument("--rate", type=float, help="WAV -> PCM: resample to this rate (Hz)")
+    convert.set_defaults(handler=run_convert)
+
 
 def _common_options(parser, default_size: int) -> None:
     parser.add_argument("--out", required=True, help="output directory")
@@ -71,4 +80,11 @@ def run_gestures(args) -> int:
     recordings = gestures.generate(args.out, args.size, args.seed, splits)
     print(f"wrote {len(recordings)} recordings to {args.out} in {time.monotonic() - started:.1f} s; "
           f"sha256 {dataset_hash(args.out)}")
+    return 0
+
+
+def run_convert(args) -> int:
+    from lab.sensors.convert import convert
+    what = convert(args.input, args.output, args.rate)
+    print(f"wrote {args.output}: {what}")
     return 0

@@ -128,3 +128,32 @@ def test_loaders_raise_lab_errors_for_missing_files(tmp_path):
         AudioFeed.from_path(tmp_path / "missing.wav")
     with pytest.raises(LabError, match="no such file"):
         imu.load_acceleration(tmp_path / "missing.csv")
+
+
+def test_convert_csv_resd_round_trip_and_wav_to_pcm(tmp_path):
+    from lab.sensors.convert import convert
+    t = np.arange(50) / 119
+    rows = "\n".join(f"{x:.6f},{0.1 * i:.6f},0.000000,1.000000" for i, x in enumerate(t))
+    (tmp_path / "a.csv").write_text("t,ax,ay,az\n" + rows + "\n")
+    assert "constant frequency" in convert(tmp_path / "a.csv", tmp_path / "a.resd")
+    block = resd.read(tmp_path / "a.resd")[0]
+    assert block.period_ns == 8403361 and block.samples[3].tolist() == [300000, 0, 1000000]
+    convert(tmp_path / "a.resd", tmp_path / "b.csv")
+    times, values = imu.read_csv(tmp_path / "b.csv")
+    assert np.allclose(times, t, atol=1e-6) and np.allclose(values[:, 0], 0.1 * np.arange(50))
+    path = tmp_path / "s.wav"
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(2)
+        handle.setsampwidth(2)
+        handle.setframerate(16000)
+        handle.writeframes(np.array([[100, 300], [-50, -150]], dtype="<i2").tobytes())
+    convert(path, tmp_path / "s.pcm")
+    assert np.frombuffer((tmp_path / "s.pcm").read_bytes(), "<i2").tolist() == [200, -100]
+
+
+def test_convert_refuses_unknown_pairs(tmp_path):
+    from lab.sensors.convert import convert
+    (tmp_path / "x.txt").write_text("")
+    with pytest.raises(LabError, match="cannot convert"):
+        convert(tmp_path / "x.txt", tmp_path / "y.csv")
+    assert not (tmp_path / "y.csv").exists()
