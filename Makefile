@@ -13,6 +13,7 @@ demo: setup
 
 test: setup
 	$(VENV)/bin/python -m pytest -q
+	$(LAB) test
 
 bench: setup
 	$(VENV)/bin/python bench/mips.py

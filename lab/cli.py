@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "data",
     "train",
     "model",
+    "test",
 ]
 
 

@@ -244,6 +244,27 @@ class LabKeywords:
         if dropped:
             raise AssertionError(", ".join(f"{k} = {v}" for k, v in dropped.items()))
 
+    def run_scenario(self, name: str, platform: str = ""):
+        """Runs scenarios/<name>.yaml (on `platform`, or every platform it lists), writes its
+        results folder, and fails naming each expectation that did not hold."""
+        from . import scenarios
+        from .scenario_run import run_scenario
+
+        path = scenarios.find(name)
+        if path is None:
+            raise AssertionError(f"no scenario {name!r}; scenarios: "
+                                 f"{', '.join(scenarios.available())}")
+        scenario = scenarios.load(path)
+        failures = []
+        for target in [platform] if platform else scenario.platforms:
+            outcome = run_scenario(scenario, target)
+            logger.info(f"{name} on {target}: results in {outcome.folder}")
+            for check in outcome.checks:
+                logger.info(check.line())
+            failures += outcome.failures()
+        if failures:
+            raise AssertionError("; ".join(failures))
+
     def log_run_result(self):
         """Logs the UART output, events and any fault of the current run."""
         if self._session is None:

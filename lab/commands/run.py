@@ -126,51 +126,24 @@ def print_summary(result) -> None:
 
 # ---------------------------------------------------------------- scenarios
 def run_scenarios(selected, args) -> int:
-    from ..report import results_folder, write_all
+    from ..scenario_run import Overrides, run_scenario
 
+    overrides = Overrides(model=args.model, audio=args.audio, imu=args.imu,
+                          timeout=args.timeout, on_end=args.on_end, defines=args.define,
+                          strict_alignment=args.strict_alignment)
+    base = Path(args.results) if args.results else None
     outcomes = []
     for scenario in selected:
-        names = [args.platform] if args.platform else scenario.platforms
-        for name in names:
-            platform = platforms.load(name)
-            folder = results_folder(scenario.name, platform.name,
-                                    Path(args.results) if args.results else None)
-            run, checks, error = _run_one(scenario, platform, args)
-            try:
-                if run is not None:
-                    write_all(folder, scenario.name, run.result, checks, run.session)
-                else:
-                    _write_error(folder, scenario, platform, error)
-            finally:
-                if run is not None:
-                    run.close()
-            outcomes.append((scenario, platform, run, checks, error, folder))
+        for name in [args.platform] if args.platform else scenario.platforms:
+            with _Progress(not args.json, f"{scenario.name} on {name}") as bar:
+                outcomes.append(run_scenario(scenario, name, overrides, base, echo=bar.echo,
+                                             progress=bar.update))
     if args.json:
-        data = [_outcome_json(o) for o in outcomes]
+        data = [o.to_dict() for o in outcomes]
         print(json.dumps(data[0] if len(data) == 1 else data, indent=2, default=str))
     else:
         _print_table(outcomes)
-    failed = [o for o in outcomes if o[4] or not all(c.passed for c in o[3])]
-    return 1 if failed else 0
-
-
-def _run_one(scenario, platform, args):
-    """(AppRun or None, checks, error message or None) for one scenario on one platform."""
-    from ..runner import plan_inputs, run_app
-
-    try:
-        plan = plan_inputs(scenario.app, args.audio or scenario.audio, args.imu or scenario.imu,
-                           args.on_end, manifest=scenario.manifest)
-        timeout = args.timeout or scenario.timeout
-        with _Progress(not args.json, f"{scenario.name} on {platform.name}") as bar:
-            run = run_app(platform, scenario.app, model=args.model or scenario.model,
-                          defines=list(scenario.defines) + args.define, plan=plan,
-                          timeout_s=timeout, echo=bar.echo, progress=bar.update,
-                          strict_alignment=args.strict_alignment)
-    except LabError as error:
-        return None, [], str(error)
-    checks = scenarios.check(scenario.expect, run.result)
-    return run, checks, None
+    return 0 if all(o.passed for o in outcomes) else 1
 
 
 class _Progress:
@@ -201,34 +174,6 @@ class _Progress:
         return False
 
 
-def _write_error(folder, scenario, platform, error) -> None:
-    (folder / "result.json").write_text(json.dumps(
-        {"scenario": scenario.name, "platform": platform.name, "end": "error", "error": error,
-         "passed": False}, indent=2))
-    (folder / "junit.xml").write_text(
-        f'<?xml version="1.0" encoding="utf-8"?>\n<testsuite name="{scenario.name}-'
-        f'{platform.name}" tests="1" failures="0" errors="1"><testcase classname="'
-        f'{scenario.name}" name="run"><error message="{_xml(error)}"/></testcase></testsuite>\n')
-    (folder / "uart.log").write_text("")
-    (folder / "report.html").write_text(f"<!DOCTYPE html><html><body><h1>{scenario.name} on "
-                                        f"{platform.name}: ERROR</h1><p>{_xml(error)}</p>"
-                                        f"</body></html>")
-
-
-def _xml(text: str) -> str:
-    import html
-    return html.escape(text, quote=True)
-
-
-def _outcome_json(outcome) -> dict:
-    scenario, platform, run, checks, error, folder = outcome
-    data = run.result.to_dict() if run else {"end": "error", "error": error}
-    data.update({"scenario": scenario.name, "platform": platform.name, "results": str(folder),
-                 "checks": [vars(c) for c in checks],
-                 "passed": not error and all(c.passed for c in checks)})
-    return data
-
-
 def _print_table(outcomes) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -236,21 +181,15 @@ def _print_table(outcomes) -> None:
     table = Table(title="scenarios")
     for column in ("scenario", "platform", "end", "checks", "virtual s", "wall s", "results"):
         table.add_column(column)
-    for scenario, platform, run, checks, error, folder in outcomes:
-        passed = sum(c.passed for c in checks)
-        ok = not error and passed == len(checks)
-        end = "error" if error else run.result.end
-        table.add_row(scenario.name, platform.name, end,
-                      f"[{'green' if ok else 'red'}]{passed}/{len(checks)}[/]",
-                      f"{run.result.virtual_s:.2f}" if run else "-",
-                      f"{run.result.wall_s:.2f}" if run else "-", str(folder))
+    for o in outcomes:
+        passed = sum(c.passed for c in o.checks)
+        end = "error" if o.error else o.result.end
+        table.add_row(o.scenario.name, o.platform, end,
+                      f"[{'green' if o.passed else 'red'}]{passed}/{len(o.checks)}[/]",
+                      f"{o.result.virtual_s:.2f}" if o.result else "-",
+                      f"{o.result.wall_s:.2f}" if o.result else "-", str(o.folder))
     console = Console()
     console.print(table)
-    for scenario, platform, run, checks, error, folder in outcomes:
-        if error:
-            console.print(f"[red]ERROR[/] {scenario.name} on {platform.name}: {error}",
-                          markup=True, highlight=False)
-        for c in checks:
-            if not c.passed:
-                console.print(f"[red]FAIL[/] {scenario.name} on {platform.name}: {c.name}: "
-                              f"expected {c.expected}, got {c.actual}", highlight=False)
+    for o in outcomes:
+        for line in o.failures():
+            console.print(f"[red]FAIL[/] {line}", highlight=False)

@@ -1,0 +1,17 @@
+*** Settings ***
+Documentation     TFLite Micro's magic_wand on the virtual LSM9DS1 accelerometer.
+Library           lab.robot
+Suite Teardown    Close Machine
+
+*** Test Cases ***
+Scenario magic_wand Passes
+    Run Scenario    magic_wand
+
+Recognises A Ring
+    Create Machine             nrf52840
+    Load Firmware              magic_wand
+    Feed Acceleration          ${CURDIR}/build/ring.data
+    Create Terminal Tester     sysbus.uart0    defaultTimeout=12
+    Start Emulation
+    Wait For Line On Uart      RING:
+    No Samples Should Be Dropped

@@ -1,0 +1,103 @@
+"""The Robot Framework library through Robot's own API."""
+import time
+from pathlib import Path
+
+import pytest
+from robot import run as robot_run
+from robot.api import ExecutionResult
+from robot.libdoc import libdoc
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_suite(tmp_path, text: str):
+    suite = tmp_path / "suite.robot"
+    suite.write_text(text)
+    output = tmp_path / "output.xml"
+    started = time.monotonic()
+    robot_run(str(suite), outputdir=str(tmp_path), output=str(output), log="NONE",
+              report="NONE", stdout=open(tmp_path / "stdout.txt", "w"))
+    wall = time.monotonic() - started
+    result = ExecutionResult(str(output))
+    return {test.name: test for test in result.suite.all_tests}, wall
+
+
+HEADER = """*** Settings ***
+Library    lab.robot
+Suite Teardown    Close Machine
+
+*** Test Cases ***
+"""
+
+
+def test_failing_wait_fails_with_the_keywords_clear_message(tmp_path):
+    tests, _ = run_suite(tmp_path, HEADER + """Never Printed
+    Create Machine    nrf52840
+    Load Firmware     hello
+    Create Terminal Tester
+    Start Emulation
+    Wait For Line On Uart    this is never printed    timeout=2
+""")
+    test = tests["Never Printed"]
+    assert test.status == "FAIL"
+    assert "no UART line containing 'this is never printed' within 2 virtual s" in test.message
+    assert "fixed loop: 6003 cycles" in test.message   # the last lines seen are shown
+
+
+def test_thirty_virtual_seconds_on_an_idle_firmware_take_little_wall_time(tmp_path):
+    tests, wall = run_suite(tmp_path, HEADER + """Idle Wait
+    Create Machine    nrf52840
+    Load Firmware     hello
+    Create Terminal Tester
+    Start Emulation
+    Wait For Line On Uart    @lab done    timeout=5
+    Should Not Be On Uart    anything else    timeout=30
+    Run For    1
+""")
+    assert tests["Idle Wait"].status == "PASS", tests["Idle Wait"].message
+    assert wall < 10                            # 36 virtual seconds of mostly sleep
+
+
+def test_failing_uart_string_and_led_assertions(tmp_path):
+    tests, _ = run_suite(tmp_path, HEADER + """Failing String Fails At Once
+    Create Machine    nrf52840
+    Load Firmware     hello
+    Create Terminal Tester
+    Register Failing Uart String    fixed loop
+    Start Emulation
+    Wait For Line On Uart    @lab done    timeout=5
+
+Blinking At The Wrong Rate Fails
+    Create Machine    nrf52840
+    Load Firmware     hello
+    Create Led Tester    led1
+    Start Emulation
+    Assert Led Is Blinking    testDuration=1.5    onDuration=0.5    offDuration=0.5
+""")
+    assert tests["Failing String Fails At Once"].status == "FAIL"
+    assert "failing string on UART" in tests["Failing String Fails At Once"].message
+    blink = tests["Blinking At The Wrong Rate Fails"]
+    assert blink.status == "FAIL" and "expected 0.5 s" in blink.message
+
+
+def test_unknown_renode_command_fails_with_its_text_and_what_is_supported(tmp_path):
+    tests, _ = run_suite(tmp_path, f"""*** Settings ***
+Resource    {ROOT}/robot/renode_compat.resource
+
+*** Test Cases ***
+Unknown Command
+    Execute Command    sysbus.gpioPortA.button Press
+""")
+    message = tests["Unknown Command"].message
+    assert "unsupported monitor command 'sysbus.gpioPortA.button Press'" in message
+    assert "sysbus LoadELF" in message
+
+
+def test_keyword_documentation_generates_with_libdoc(tmp_path):
+    out = tmp_path / "keywords.html"
+    libdoc("lab.robot", str(out))
+    text = out.read_text()
+    for keyword in ("Wait For Line On Uart", "Assert Led Duty Cycle", "Wait For Inference",
+                    "Run Scenario", "Cycles Should Be Below", "No Samples Should Be Dropped",
+                    "Feed Audio", "Feed Acceleration", "Execute Command"):
+        assert keyword in text, keyword
