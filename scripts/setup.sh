@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   qemu-system-arm                                         # the QEMU engine, benchmarks
   clang                                                   # libFuzzer for the runtime fuzzer
   espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox
+  chromium                                                # report.html checked headless
 )
 
 missing_packages() {
