@@ -5,8 +5,8 @@ import importlib.metadata
 import shutil
 import subprocess
 
-from .. import platforms
-from ..build import APPS_DIR, available_apps
+from .. import platforms, scenarios
+from ..build import APPS_DIR, app_directory, app_spec, available_apps
 from ..errors import LabError
 
 
@@ -29,10 +29,20 @@ def list_command(args) -> int:
     print("apps:")
     for app in available_apps():
         print(f"  {app:<14} {_app_summary(app)}")
+    print("scenarios:")
+    for name in scenarios.available():
+        try:
+            s = scenarios.load(scenarios.find(name))
+            print(f"  {name:<14} app {s.app} on {', '.join(s.platforms)} - {s.description}")
+        except LabError as error:
+            print(f"  {name:<14} (invalid: {error})")
     return 0
 
 
 def _app_summary(app: str) -> str:
+    described = app_spec(app_directory(app)).description
+    if described:
+        return described
     main = APPS_DIR / app / "main.c"
     if main.exists():
         text = main.read_text().lstrip()
