@@ -21,7 +21,19 @@ extern const labrt_kernel labrt_kernel_reshape;
 extern const labrt_kernel labrt_kernel_softmax;
 extern const labrt_kernel labrt_kernel_tanh;
 
+#if defined(LABRT_OPTIMIZED) && LABRT_OPTIMIZED
+/* kernels/optimized: faster int8 paths, bit-exact with the reference kernels
+ * (which they call for float). Listed first, so they are the ones found. */
+extern const labrt_kernel labrt_kernel_conv_2d_optimized;
+extern const labrt_kernel labrt_kernel_depthwise_conv_2d_optimized;
+extern const labrt_kernel labrt_kernel_fully_connected_optimized;
+#endif
+
 static const labrt_kernel *const kernels[] = {
+#if defined(LABRT_OPTIMIZED) && LABRT_OPTIMIZED
+    &labrt_kernel_conv_2d_optimized, &labrt_kernel_depthwise_conv_2d_optimized,
+    &labrt_kernel_fully_connected_optimized,
+#endif
     &labrt_kernel_add,           &labrt_kernel_average_pool_2d, &labrt_kernel_concatenation,
     &labrt_kernel_conv_2d,       &labrt_kernel_depthwise_conv_2d, &labrt_kernel_dequantize,
     &labrt_kernel_fully_connected, &labrt_kernel_logistic,      &labrt_kernel_max_pool_2d,
