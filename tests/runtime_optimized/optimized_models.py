@@ -1,0 +1,241 @@
+"""int8 models that exercise the optimized kernels (CONV_2D, DEPTHWISE_CONV_2D,
+FULLY_CONNECTED), built with Keras and converted by TensorFlow.
+
+Each case is a small Keras model whose outputs are the optimized ops themselves (no
+SOFTMAX after them to hide a wrong byte), with int8 inputs and outputs and a
+representative dataset chosen to put the input zero point where the case wants it:
+"sym" (about 0), "pos" (data >= 0: zero point -128) or "neg" (data <= 0: +127).
+Hand-picked cases cover each code path by name (1x1 in place, whole-row windows,
+groups, dilation, depth multipliers 1 / multiple of 4 / other, channel counts that
+are not multiples of 4, batches, per-tensor dense weights); seeded random stacks
+cover the rest. The Keras/TensorFlow helpers come from tests/runtime.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+
+from runtime_model_zoo import layers, tf
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    build: Callable           # () -> keras Model
+    data: str = "sym"         # representative data: "sym", "pos" or "neg"
+    per_tensor_dense: bool = False
+
+
+def _model(inputs, outputs):
+    return tf().keras.Model(inputs, outputs)
+
+
+def _single(shape, layer, batch=1):
+    def build():
+        x = layers().Input(shape, batch_size=batch, name="in0")
+        return _model(x, layer()(x))
+    return build
+
+
+def conv(shape, filters, kernel, batch=1, **options):
+    return _single(shape, lambda: layers().Conv2D(filters, kernel, **options), batch)
+
+
+def depthwise(shape, kernel, **options):
+    return _single(shape, lambda: layers().DepthwiseConv2D(kernel, **options))
+
+
+def dense(shape, units, **options):
+    def build():
+        L = layers()
+        x = inp = L.Input(shape, batch_size=1, name="in0")
+        if len(shape) > 1:
+            x = L.Flatten()(x)
+        return _model(inp, L.Dense(units, **options)(x))
+    return build
+
+
+def micro_speech_shaped():
+    """micro_speech's model: CONV_2D 8 x (10x8) stride 2 on 49x40x1, then FC 4000 -> 4
+    (the int8 logits are the output here; see micro_speech_with_softmax)."""
+    L = layers()
+    x = inp = L.Input((49, 40, 1), batch_size=1, name="in0")
+    x = L.Conv2D(8, (10, 8), strides=(2, 2), padding="same", activation="relu")(x)
+    return _model(inp, L.Dense(4)(L.Flatten()(x)))
+
+
+def micro_speech_with_softmax():
+    """As the task describes it: Conv2D(8, (10, 8), strides 2, same, relu), Flatten,
+    Dense(4), softmax."""
+    L = layers()
+    x = inp = L.Input((49, 40, 1), batch_size=1, name="in0")
+    x = L.Conv2D(8, (10, 8), strides=(2, 2), padding="same", activation="relu")(x)
+    return _model(inp, L.Softmax()(L.Dense(4)(L.Flatten()(x))))
+
+
+def magic_wand_shaped():
+    """magic_wand's CNN: CONV_2D 8x(4x3), MAX_POOL 3x3, CONV_2D 16x(4x1), MAX_POOL 3x1,
+    FC 16, FC 4, SOFTMAX on a 128x3x1 accelerometer window."""
+    L = layers()
+    x = inp = L.Input((128, 3, 1), batch_size=1, name="in0")
+    x = L.Conv2D(8, (4, 3), padding="same", activation="relu")(x)
+    x = L.MaxPooling2D((3, 3))(x)
+    x = L.Conv2D(16, (4, 1), padding="same", activation="relu")(x)
+    x = L.MaxPooling2D((3, 1), padding="same")(x)
+    x = L.Dense(16, activation="relu")(L.Flatten()(x))
+    return _model(inp, L.Softmax()(L.Dense(4)(x)))
+
+
+def random_stack(seed: int):
+    """CONV_2D (sometimes grouped) -> DEPTHWISE_CONV_2D -> FULLY_CONNECTED with random
+    shapes; every op's output is a model output."""
+    def build():
+        L = layers()
+        rng = np.random.default_rng(5000 + seed)
+        tf().keras.utils.set_random_seed(seed)
+        size_h, size_w = (int(v) for v in rng.integers(3, 14, size=2))
+        groups = int(rng.choice([1, 1, 1, 2, 3]))
+        channels = groups * int(rng.integers(1, 6))
+        x = inp = L.Input((size_h, size_w, channels), batch_size=1, name="in0")
+        outputs = []
+        for kind in ("conv", "depthwise"):
+            stride = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+            dilation = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+            if max(stride) > 1:
+                dilation = (1, 1)  # Keras allows strides > 1 or dilation > 1, not both
+            h, w = int(x.shape[1]), int(x.shape[2])
+            kernel = (int(rng.integers(1, min(6, h + 2))), int(rng.integers(1, min(6, w + 2))))
+            padding = str(rng.choice(["same", "valid"]))
+            if padding == "valid" and ((kernel[0] - 1) * dilation[0] + 1 > h or
+                                       (kernel[1] - 1) * dilation[1] + 1 > w):
+                padding = "same"
+            activation = rng.choice([None, "relu", "relu6"])
+            options = dict(strides=stride, dilation_rate=dilation, padding=padding,
+                           activation=activation)
+            if kind == "conv":
+                filters = groups * int(rng.integers(1, 7))
+                x = L.Conv2D(filters, kernel, groups=groups, **options)(x)
+            else:
+                x = L.DepthwiseConv2D(kernel, depth_multiplier=int(rng.integers(1, 6)),
+                                      **options)(x)
+            outputs.append(x)
+        outputs.append(L.Dense(int(rng.integers(1, 20)),
+                               activation=rng.choice([None, "relu"]))(L.Flatten()(x)))
+        return _model(inp, outputs)
+    return build
+
+
+CASES: list[Case] = [
+    # CONV_2D
+    Case("conv-1x1-inplace", conv((6, 5, 5), 7, 1)),
+    Case("conv-1x1-stride2", conv((7, 7, 3), 5, 1, strides=2), "pos"),
+    Case("conv-1x1-groups", conv((4, 4, 6), 9, 1, groups=3), "neg"),
+    Case("conv-3x3-same", conv((8, 8, 3), 8, 3, padding="same", activation="relu")),
+    Case("conv-3x3-valid-s2", conv((9, 11, 4), 13, 3, strides=2, activation="relu6"), "pos"),
+    Case("conv-5x3-s21", conv((12, 9, 2), 6, (5, 3), strides=(2, 1), padding="same"), "neg"),
+    Case("conv-dilated", conv((10, 10, 2), 6, 3, dilation_rate=2, padding="same")),
+    Case("conv-dilated-x", conv((8, 12, 3), 5, (2, 3), dilation_rate=(1, 3), padding="same")),
+    Case("conv-dilated-y", conv((12, 8, 3), 5, (3, 2), dilation_rate=(2, 1), padding="valid")),
+    Case("conv-full-rows", conv((9, 5, 2), 3, (3, 5), padding="valid"), "pos"),
+    Case("conv-row-1xk", conv((6, 10, 4), 4, (1, 3), padding="valid")),
+    Case("conv-kernel-over-image", conv((3, 3, 2), 5, 5, padding="same"), "neg"),
+    Case("conv-stride3-valid", conv((13, 10, 3), 2, (3, 2), strides=3, padding="valid")),
+    Case("conv-one-filter", conv((7, 6, 5), 1, 3, padding="same")),
+    Case("conv-batch2", conv((6, 6, 3), 5, 3, batch=2, padding="same")),
+    Case("conv-groups-dilated", conv((9, 9, 4), 6, 3, groups=2, dilation_rate=2,
+                                     padding="same"), "pos"),
+    Case("conv-wide-channels", conv((5, 5, 37), 10, 3, padding="same")),
+    Case("conv-micro-speech", conv((49, 40, 1), 8, (10, 8), strides=2, padding="same",
+                                   activation="relu")),
+    Case("conv-magic-wand", conv((128, 3, 1), 8, (4, 3), padding="same", activation="relu"),
+         "neg"),
+    # DEPTHWISE_CONV_2D
+    Case("dw-m1-c4", depthwise((8, 8, 4), 3, padding="same")),
+    Case("dw-m1-c8-s2", depthwise((9, 9, 8), 3, strides=2, padding="valid"), "pos"),
+    Case("dw-m1-c5", depthwise((7, 7, 5), (3, 2), padding="same", activation="relu"), "neg"),
+    Case("dw-m1-c13-dilated", depthwise((10, 10, 13), 3, dilation_rate=2, padding="same")),
+    Case("dw-m2-c3", depthwise((8, 6, 3), 3, depth_multiplier=2, padding="same"), "pos"),
+    Case("dw-m3-c5", depthwise((6, 6, 5), (2, 3), depth_multiplier=3, strides=(1, 2),
+                               padding="same")),
+    Case("dw-m4-c3", depthwise((7, 7, 3), 3, depth_multiplier=4, padding="valid"), "neg"),
+    Case("dw-m8-c1", depthwise((49, 40, 1), (10, 8), depth_multiplier=8, strides=2,
+                               padding="same", activation="relu")),
+    Case("dw-m5-c2", depthwise((5, 5, 2), 1, depth_multiplier=5)),
+    Case("dw-1x1", depthwise((4, 4, 6), 1), "pos"),
+    Case("dw-kernel-over-image", depthwise((3, 4, 4), 5, padding="same", activation="relu6")),
+    # FULLY_CONNECTED
+    Case("fc-k1", dense((1,), 5)),
+    Case("fc-k3-u1", dense((3,), 1), "pos"),
+    Case("fc-k4-u4", dense((4,), 4), "neg"),
+    Case("fc-k7-u17", dense((7,), 17, activation="relu")),
+    Case("fc-k64-u13", dense((64,), 13)),
+    Case("fc-k4000-u4", dense((25, 20, 8), 4), "pos"),
+    Case("fc-k224-u16", dense((224,), 16, activation="relu")),
+    Case("fc-per-tensor", dense((23,), 6), "sym", per_tensor_dense=True),
+    Case("fc-per-tensor-pos", dense((40,), 9), "pos", per_tensor_dense=True),
+    Case("fc-batched", _single((5, 7), lambda: layers().Dense(6))),
+    # whole models
+    Case("micro-speech-logits", micro_speech_shaped),
+    Case("magic-wand", magic_wand_shaped, "neg"),
+] + [Case(f"random-{seed}", random_stack(seed), ("sym", "pos", "neg")[seed % 3])
+     for seed in range(24)]
+
+CASES_BY_NAME = {case.name: case for case in CASES}
+
+
+def _representative(model, mode: str, seed: int):
+    rng = np.random.default_rng(seed)
+    shapes = [tuple(t.shape) for t in model.inputs]
+
+    def samples():
+        for _ in range(48):
+            values = []
+            for shape in shapes:
+                v = rng.normal(size=shape).astype(np.float32) * 2.0
+                values.append(np.abs(v) if mode == "pos" else -np.abs(v) if mode == "neg"
+                              else v)
+            yield values
+    return samples
+
+
+def convert(model, data: str = "sym", per_tensor_dense: bool = False, seed: int = 0) -> bytes:
+    """Full-int8 .tflite (int8 inputs and outputs) of a Keras model."""
+    T = tf()
+    converter = T.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [T.lite.Optimize.DEFAULT]
+    converter.representative_dataset = _representative(model, data, seed)
+    converter.target_spec.supported_ops = [T.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = converter.inference_output_type = T.int8
+    if per_tensor_dense:
+        converter._experimental_disable_per_channel_quantization_for_dense_layers = True
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        return converter.convert()
+
+
+@lru_cache(maxsize=None)
+def case_model(name: str) -> bytes:
+    """The .tflite bytes of a case, converted once per session."""
+    case = CASES_BY_NAME[name]
+    tf().keras.utils.set_random_seed(len(name))
+    return convert(case.build(), case.data, case.per_tensor_dense, seed=len(name))
+
+
+def inputs_for(infos, rng: np.random.Generator, count: int) -> list[list[np.ndarray]]:
+    """`count` input sets: the extremes (all -128, all 127) first, then uniform random."""
+    sets = []
+    for k in range(count):
+        values = []
+        for info in infos:
+            if k < 2:
+                values.append(np.full(info.shape, (-128, 127)[k], dtype=np.int8))
+            else:
+                values.append(rng.integers(-128, 128, size=info.shape).astype(np.int8))
+        sets.append(values)
+    return sets
