@@ -125,11 +125,12 @@ static uint32_t insn_cycles(uint16_t hw1, uint16_t hw2)
     return 1;
 }
 
-static void measure_block(lc_state *s, uc_engine *uc, lc_block *b)
+/* Instructions and cycles of the straight-line Thumb code in [begin, end). */
+static void count_code(lc_state *s, uc_engine *uc, uint64_t begin, uint64_t end,
+                       uint32_t *insns, uint32_t *cycles)
 {
-    uint64_t a = b->pc, end = b->pc + b->size;
-    uint32_t n = 0, cycles = 0;
-    while (a < end) {
+    uint32_t n = 0, total = 0;
+    for (uint64_t a = begin; a < end; n++) {
         uint16_t hw1 = 0, hw2 = 0;
         read_halfword(s, uc, a, &hw1);
         if (is_32bit(hw1)) {
@@ -138,11 +139,15 @@ static void measure_block(lc_state *s, uc_engine *uc, lc_block *b)
         } else {
             a += 2;
         }
-        n++;
-        cycles += insn_cycles(hw1, hw2);
+        total += insn_cycles(hw1, hw2);
     }
-    b->insns = n;
-    b->cycles = cycles;
+    *insns = n;
+    *cycles = total;
+}
+
+static void measure_block(lc_state *s, uc_engine *uc, lc_block *b)
+{
+    count_code(s, uc, b->pc, b->pc + b->size, &b->insns, &b->cycles);
     uint16_t hw1 = 0, hw2 = 0;
     read_halfword(s, uc, b->pc, &hw1);
     read_halfword(s, uc, b->pc + 2, &hw2);
@@ -255,22 +260,8 @@ void lc_counts_at(lc_state *s, uc_engine *uc, uint64_t pc, uint64_t *now,
         *instructions = s->instructions;
         return;
     }
-    uint64_t a = s->block_pc;
-    uint64_t cycles = 0, n = 0;
-    {
-        while (a < pc) {
-            uint16_t hw1 = 0, hw2 = 0;
-            read_halfword(s, uc, a, &hw1);
-            if (is_32bit(hw1)) {
-                read_halfword(s, uc, a + 2, &hw2);
-                a += 4;
-            } else {
-                a += 2;
-            }
-            cycles += insn_cycles(hw1, hw2);
-            n++;
-        }
-    }
+    uint32_t n, cycles;
+    count_code(s, uc, s->block_pc, pc, &n, &cycles);
     *now = s->block_now + cycles;
     *active = s->block_active + cycles;
     *instructions = s->block_instructions + n;
@@ -585,8 +576,5 @@ uint32_t lc_profile_read(lc_state *s, uint64_t *pcs, uint64_t *counts, uint64_t 
 void lc_measure(lc_state *s, uc_engine *uc, uint64_t begin, uint64_t end,
                 uint32_t *insns, uint32_t *cycles)
 {
-    lc_block b = {begin, (uint32_t)(end - begin), 0, 0, 0};
-    measure_block(s, uc, &b);
-    *insns = b.insns;
-    *cycles = b.cycles;
+    count_code(s, uc, begin, end, insns, cycles);
 }
