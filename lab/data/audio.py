@@ -49,8 +49,10 @@ def run(command: list[str], what: str) -> None:
     result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if result.returncode != 0:
         message = result.stderr.decode(errors="replace").strip().splitlines()
-        raise LabError(f"{what} failed ({command[0]} exit {result.returncode}): "
-                       f"{message[-1] if message else 'no message'}")
+        status = (f"killed by signal {-result.returncode}" if result.returncode < 0
+                  else f"exit {result.returncode}")
+        raise LabError(f"{what} failed ({command[0]} {status}): "
+                       f"{message[-1] if message else 'no message'}; command: {' '.join(command)}")
 
 
 def sox(inputs: list[str], output: str, effects: list[str], mix: bool = False) -> None:

@@ -109,7 +109,7 @@ def fit(tf, train_rows, validation, seed: int, epochs: int):
 def dataset_for(args, workdir: Path) -> Path:
     if args.data:
         return Path(args.data)
-    size = 240 if args.quick else 2000
+    size = 320 if args.quick else 2000
     print(f"generating a gesture set ({size} recordings, seed {args.seed}) in {workdir}")
     gestures.generate(workdir, size, args.seed)
     return workdir
@@ -134,7 +134,7 @@ def _train_and_report(tf, args, root: Path, started: float) -> int:
     print(f"magic_wand: {len(split['training'])} training, {len(split['validation'])} validation, "
           f"{len(split['testing'])} testing recordings from {root}")
     model, validation_accuracy = fit(tf, split["training"], validation, args.seed,
-                                     epochs=12 if args.quick else 60)
+                                     epochs=25 if args.quick else 60)
 
     fixed = build(tf.keras, batch_size=1)
     fixed.set_weights(model.get_weights())
