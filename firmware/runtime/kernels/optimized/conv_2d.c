@@ -139,14 +139,18 @@ static const int8_t *window(const conv_opt *d, const int8_t *x, int32_t iy0, int
     p += (uint32_t)ky_lo * row_len;
     if (d->rows && kx_lo == 0 && kx_hi == d->KW) {
         /* Whole rows inside the image: copies only. */
-        const uint32_t words = row_len >> 2, tail = row_len & 3u;
-        for (ky = ky_lo; ky < ky_hi; ky++, src += x_step) {
-            const int8_t *from = src;
-            uint32_t i;
-            for (i = 0; i < words; i++, p += 4, from += 4)
-                labrt_opt_write32(p, labrt_opt_read32(from));
-            for (i = 0; i < tail; i++)
-                *p++ = *from++;
+        if ((row_len & 3u) == 0) {
+            for (ky = ky_lo; ky < ky_hi; ky++, src += x_step) {
+                const int8_t *from = src, *const end = src + row_len;
+                do {
+                    labrt_opt_write32(p, labrt_opt_read32(from));
+                    p += 4;
+                    from += 4;
+                } while (from != end);
+            }
+        } else {
+            for (ky = ky_lo; ky < ky_hi; ky++, p += row_len, src += x_step)
+                labrt_opt_copy(p, src, row_len);
         }
     } else if (d->rows) {
         /* Each row: zero points, (kx_hi - kx_lo) * C input bytes, zero points. */

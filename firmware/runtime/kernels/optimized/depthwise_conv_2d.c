@@ -120,8 +120,16 @@ static inline uint32_t sxtab16_ror8(uint32_t add, uint32_t v)
 #define SMLATB(a, b, acc) ((uint32_t)__builtin_arm_smlatb((int32_t)(a), (int32_t)(b), (int32_t)(acc)))
 #endif
 
+/* The assembly loops need the 13 registers a function of their own has (and
+ * the C loops, too, are better off with them). */
+#if LABRT_OPT_ASM
+#define OWN_FRAME __attribute__((noinline))
+#else
+#define OWN_FRAME
+#endif
+
 /* Depth multiplier 1: channels c .. c+3 of input and weights. */
-static void sum4_consecutive(const taps *t, int32_t c, int32_t offset, uint32_t a[4])
+static OWN_FRAME void sum4_consecutive(const taps *t, int32_t c, int32_t offset, uint32_t a[4])
 {
     const int8_t *xr = t->x + c, *wr = t->w + c;
     uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
@@ -131,6 +139,32 @@ static void sum4_consecutive(const taps *t, int32_t c, int32_t offset, uint32_t 
 #endif
     for (ky = 0; ky < t->rows; ky++, xr += t->x_row, wr += t->w_row) {
         const int8_t *xp = xr, *wp = wr;
+#if LABRT_OPT_ASM
+        if (t->x_col == t->w_col) { /* no dilation in x: both step by C */
+            uint32_t n = (uint32_t)t->cols, xv, wv, p, q;
+            __asm__("1:\n\t"
+                    "ldr     %[xv], [%[xp]]\n\t"
+                    "add     %[xp], %[xp], %[step]\n\t"
+                    "ldr     %[wv], [%[wp]]\n\t"
+                    "add     %[wp], %[wp], %[step]\n\t"
+                    "sxtab16 %[p], %[off], %[xv]\n\t"          /* x0, x2 (+ offset) */
+                    "sxtb16  %[q], %[wv]\n\t"                  /* w0, w2 */
+                    "smlabb  %[a0], %[p], %[q], %[a0]\n\t"
+                    "smlatt  %[a2], %[p], %[q], %[a2]\n\t"
+                    "sxtab16 %[p], %[off], %[xv], ror #8\n\t"  /* x1, x3 (+ offset) */
+                    "sxtb16  %[q], %[wv], ror #8\n\t"          /* w1, w3 */
+                    "smlabb  %[a1], %[p], %[q], %[a1]\n\t"
+                    "smlatt  %[a3], %[p], %[q], %[a3]\n\t"
+                    "subs    %[n], %[n], #1\n\t"
+                    "bne     1b"
+                    : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+                      [xp] "+r"(xp), [wp] "+r"(wp), [n] "+r"(n), [xv] "=&r"(xv),
+                      [wv] "=&r"(wv), [p] "=&r"(p), [q] "=&r"(q)
+                    : [step] "r"(t->w_col), [off] "r"(offset2)
+                    : "cc", "memory");
+            continue;
+        }
+#endif
         for (kx = 0; kx < t->cols; kx++, xp += t->x_col, wp += t->w_col) {
 #if LABRT_OPT_DSP
             const uint32_t xv = labrt_opt_read32(xp), wv = labrt_opt_read32(wp);
@@ -156,13 +190,36 @@ static void sum4_consecutive(const taps *t, int32_t c, int32_t offset, uint32_t 
 }
 
 /* Four output channels c .. c+3 of one input channel ic (multiplier % 4 == 0). */
-static void sum4_shared(const taps *t, int32_t c, int32_t ic, int32_t offset, uint32_t a[4])
+static OWN_FRAME void sum4_shared(const taps *t, int32_t c, int32_t ic, int32_t offset,
+                                  uint32_t a[4])
 {
     const int8_t *xr = t->x + ic, *wr = t->w + c;
     uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-    int32_t ky, kx;
+    int32_t ky;
     for (ky = 0; ky < t->rows; ky++, xr += t->x_row, wr += t->w_row) {
         const int8_t *xp = xr, *wp = wr;
+#if LABRT_OPT_ASM
+        uint32_t n = (uint32_t)t->cols, xv, wv, q;
+        __asm__("1:\n\t"
+                "ldrsb   %[xv], [%[xp]]\n\t"
+                "add     %[xp], %[xp], %[xstep]\n\t"
+                "ldr     %[wv], [%[wp]]\n\t"
+                "add     %[wp], %[wp], %[wstep]\n\t"
+                "add     %[xv], %[xv], %[off]\n\t"      /* x + offset, |.| <= 255 */
+                "sxtb16  %[q], %[wv]\n\t"               /* w0, w2 */
+                "smlabb  %[a0], %[q], %[xv], %[a0]\n\t"
+                "smlatb  %[a2], %[q], %[xv], %[a2]\n\t"
+                "sxtb16  %[q], %[wv], ror #8\n\t"       /* w1, w3 */
+                "smlabb  %[a1], %[q], %[xv], %[a1]\n\t"
+                "smlatb  %[a3], %[q], %[xv], %[a3]\n\t"
+                "subs    %[n], %[n], #1\n\t"
+                "bne     1b"
+                : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xp] "+r"(xp),
+                  [wp] "+r"(wp), [n] "+r"(n), [xv] "=&r"(xv), [wv] "=&r"(wv), [q] "=&r"(q)
+                : [xstep] "r"(t->x_col), [wstep] "r"(t->w_col), [off] "r"(offset)
+                : "cc", "memory");
+#else
+        int32_t kx;
         for (kx = 0; kx < t->cols; kx++, xp += t->x_col, wp += t->w_col) {
             const int32_t xv = *xp + offset;
 #if LABRT_OPT_DSP
@@ -179,6 +236,7 @@ static void sum4_shared(const taps *t, int32_t c, int32_t ic, int32_t offset, ui
             a3 += (uint32_t)(wp[3] * xv);
 #endif
         }
+#endif
     }
     a[0] = a0;
     a[1] = a1;
@@ -187,13 +245,15 @@ static void sum4_shared(const taps *t, int32_t c, int32_t ic, int32_t offset, ui
 }
 
 /* One output channel c of input channel ic. */
-static uint32_t sum1(const taps *t, int32_t c, int32_t ic, int32_t offset, uint32_t acc)
+static OWN_FRAME uint32_t sum1(const taps *t, int32_t c, int32_t ic, int32_t offset,
+                               uint32_t acc)
 {
     const int8_t *xr = t->x + ic, *wr = t->w + c;
+    const int32_t x_col = t->x_col, w_col = t->w_col, cols = t->cols;
     int32_t ky, kx;
     for (ky = 0; ky < t->rows; ky++, xr += t->x_row, wr += t->w_row) {
         const int8_t *xp = xr, *wp = wr;
-        for (kx = 0; kx < t->cols; kx++, xp += t->x_col, wp += t->w_col)
+        for (kx = 0; kx < cols; kx++, xp += x_col, wp += w_col)
             acc += (uint32_t)(*wp * (*xp + offset));
     }
     return acc;

@@ -19,6 +19,13 @@
 #else
 #define LABRT_OPT_DSP 0
 #endif
+/* The innermost loops in assembly: needs all 13 free registers, which an
+ * unoptimized build (frame pointer kept) does not have. */
+#if LABRT_OPT_DSP && defined(__OPTIMIZE__) && defined(__thumb2__)
+#define LABRT_OPT_ASM 1
+#else
+#define LABRT_OPT_ASM 0
+#endif
 
 /* s[r] += sum over k < len of w[r * stride + k] * x[k], for the rows r = 0..3
  * (four output channels sharing one input vector). */
