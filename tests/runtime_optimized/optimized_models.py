@@ -92,6 +92,29 @@ def magic_wand_shaped():
     return _model(inp, L.Softmax()(L.Dense(4)(x)))
 
 
+def mix():
+    """Many optimized-kernel paths side by side on one input, every branch an output:
+    convs in place (1x1, whole rows), by rows with zero-point borders, tap by tap
+    (dilation in x, groups); depthwise with multiplier 1 (channels 4 + 2), 4 (shared
+    input) and 3; dense layers with depths and widths that are not multiples of 4."""
+    L = layers()
+    inp = L.Input((12, 10, 6), batch_size=1, name="in0")
+    outputs = [
+        L.Conv2D(5, 1)(inp),
+        L.Conv2D(7, 3, strides=2, padding="valid", activation="relu")(inp),
+        L.Conv2D(8, (5, 4), strides=2, padding="same")(inp),
+        L.Conv2D(6, (3, 2), dilation_rate=(1, 2), padding="same")(inp),
+        L.Conv2D(6, 3, groups=3, padding="same", activation="relu6")(inp),
+        L.Conv2D(4, (2, 10), padding="valid")(inp),
+        L.DepthwiseConv2D(3, padding="same")(inp),
+        L.DepthwiseConv2D((2, 3), depth_multiplier=4, strides=2)(inp),
+        L.DepthwiseConv2D(3, depth_multiplier=3, dilation_rate=2, padding="same")(inp),
+        L.Dense(7)(L.Flatten()(inp)),
+    ]
+    outputs.append(L.Dense(13, activation="relu")(L.Flatten()(outputs[1])))
+    return _model(inp, outputs)
+
+
 def random_stack(seed: int):
     """CONV_2D (sometimes grouped) -> DEPTHWISE_CONV_2D -> FULLY_CONNECTED with random
     shapes; every op's output is a model output."""
@@ -181,7 +204,12 @@ CASES: list[Case] = [
     Case("fc-per-tensor-pos", dense((40,), 9), "pos", per_tensor_dense=True),
     Case("fc-batched", _single((5, 7), lambda: layers().Dense(6))),
     # whole models
+    Case("mix-sym", mix),
+    Case("mix-pos", mix, "pos"),
+    Case("mix-neg", mix, "neg"),
+    Case("mix-per-tensor", mix, "sym", per_tensor_dense=True),
     Case("micro-speech-logits", micro_speech_shaped),
+    Case("micro-speech", micro_speech_with_softmax),
     Case("magic-wand", magic_wand_shaped, "neg"),
 ] + [Case(f"random-{seed}", random_stack(seed), ("sym", "pos", "neg")[seed % 3])
      for seed in range(24)]

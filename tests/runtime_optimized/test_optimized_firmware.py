@@ -1,0 +1,91 @@
+"""Inside firmware on the virtual nRF52840 (Cortex-M4F: the DSP path, SXTB16/SMLAD):
+the optimized kernels against the reference kernels (a firmware build with
+LABRT_OPTIMIZED=0) and TFLite Micro, byte for byte, and the cycles per inference of
+each (DWT CYCCNT as the model_runner app reports it: one cycle per instruction)."""
+import functools
+
+import numpy as np
+import pytest
+
+import optimized_results
+from lab import build as firmware_build
+from lab import model_firmware, platforms
+from lab.model_firmware import FirmwareModel
+from optimized_models import case_model, inputs_for
+from optimized_variants import host_model
+from runtime_tflm_oracle import Oracle
+
+COMPARED = ("mix-sym", "mix-pos", "mix-neg", "mix-per-tensor")
+TIMED = ("micro-speech", "magic-wand")
+INPUTS_PER_MODEL = 8
+OPTIMIZED_SYMBOL = "labrt_kernel_conv_2d_optimized"
+
+
+@pytest.fixture(scope="module")
+def board():
+    return platforms.load("nrf52840")
+
+
+def firmware(path, board, variant: str, monkeypatch) -> FirmwareModel:
+    """model_runner with `path` compiled in: the default build (optimized kernels) or
+    the reference kernels (define LABRT_OPTIMIZED=0)."""
+    with monkeypatch.context() as patch:
+        if variant == "reference":
+            patch.setattr(model_firmware, "build",
+                          functools.partial(firmware_build.build, defines=("LABRT_OPTIMIZED=0",)))
+        result = FirmwareModel(path, board)
+    has_optimized = OPTIMIZED_SYMBOL in result.session.firmware.symbols
+    assert has_optimized == (variant == "optimized"), f"{variant} build of {path.name}"
+    return result
+
+
+def run_both(name, board, tmp_path, monkeypatch):
+    """(outputs per variant per input set, cycles per variant per input set, TFLM's)."""
+    model = case_model(name)
+    path = tmp_path / f"{name}.tflite"
+    path.write_bytes(model)
+    host = host_model(model, "reference")
+    input_sets = inputs_for(host.inputs, np.random.default_rng(3), INPUTS_PER_MODEL)
+    oracle = Oracle(model)
+    expected = [oracle.run(inputs, len(host.outputs)) for inputs in input_sets]
+    outputs, cycles = {}, {}
+    for variant in ("optimized", "reference"):
+        fm = firmware(path, board, variant, monkeypatch)
+        try:
+            runs = [fm.invoke(inputs) for inputs in input_sets]
+        finally:
+            fm.close()
+        outputs[variant] = [r.outputs for r in runs]
+        cycles[variant] = [r.cycles for r in runs]
+    return outputs, cycles, expected
+
+
+def assert_exact(name, outputs, expected):
+    count = 0
+    for k, want in enumerate(expected):
+        for i, w in enumerate(want):
+            for variant in ("optimized", "reference"):
+                got = outputs[variant][k][i]
+                assert got.tobytes() == w.tobytes(), f"{name} {variant} input {k} output {i}"
+            count += 1
+    optimized_results.count("nRF52840 firmware", len(expected), count)
+
+
+@pytest.mark.parametrize("name", COMPARED)
+def test_firmware_optimized_matches_reference_and_tflm(name, board, tmp_path, monkeypatch):
+    outputs, cycles, expected = run_both(name, board, tmp_path, monkeypatch)
+    assert_exact(name, outputs, expected)
+    assert np.median(cycles["optimized"]) < np.median(cycles["reference"])
+
+
+@pytest.mark.parametrize("name", TIMED)
+def test_firmware_cycles_per_inference(name, board, tmp_path, monkeypatch):
+    outputs, cycles, expected = run_both(name, board, tmp_path, monkeypatch)
+    assert_exact(name, outputs, expected)
+    ref, opt = (int(np.median(cycles[v])) for v in ("reference", "optimized"))
+    optimized_results.cycles[name] = {"reference": ref, "optimized": opt}
+    print(f"{name}: reference {ref} cycles, optimized {opt} cycles ({ref / opt:.1f}x)")
+    if name == "micro-speech":
+        assert opt < 1_200_000 and ref / opt > 8  # real time: a few inferences in 64 M cycles
+    else:
+        assert ref / opt > 3
