@@ -247,16 +247,68 @@ def convert(model, data: str = "sym", per_tensor_dense: bool = False, seed: int 
         return converter.convert()
 
 
+# ---- models no converter makes, edited through the schema's object API: the paths
+# where the optimized kernels hand over to the reference (or skip the bias) ----
+
+def _ops(model, builtin: int) -> list:
+    return [op for op in model.subgraphs[0].operators
+            if model.operatorCodes[op.opcodeIndex].builtinCode == builtin]
+
+
+def fc_weight_zero_point(model, which: int = 0) -> None:
+    """Per-tensor FULLY_CONNECTED weights with zero point 3 (the reference applies the
+    weights' offset; the optimized kernel hands over to it)."""
+    op = _ops(model, 9)[which]
+    model.subgraphs[0].tensors[op.inputs[1]].quantization.zeroPoint = [3]
+
+
+def fc_weights_as_input(model, which: int = -1) -> None:
+    """FULLY_CONNECTED weights as a second graph input instead of a constant."""
+    graph, op = model.subgraphs[0], _ops(model, 9)[which]
+    graph.tensors[op.inputs[1]].buffer = 0
+    graph.inputs = list(graph.inputs) + [op.inputs[1]]
+
+
+def conv_without_bias(model, which: int = 0) -> None:
+    op = _ops(model, 3)[which]
+    op.inputs = [op.inputs[0], op.inputs[1], -1]
+
+
+CRAFTED: dict[str, tuple[str, tuple[Callable, ...]]] = {
+    "fc-weight-zero-point": ("fc-per-tensor", (fc_weight_zero_point,)),
+    "fc-weights-input": ("fc-k7-u17", (fc_weights_as_input,)),
+    "conv-no-bias": ("conv-3x3-same", (conv_without_bias,)),
+    "mix-crafted": ("mix-per-tensor", (fc_weight_zero_point, fc_weights_as_input,
+                                       conv_without_bias)),
+}
+
+
+def _edit(data: bytes, editors) -> bytes:
+    import flatbuffers
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    model = schema.ModelT.InitFromPackedBuf(data, 0)
+    for editor in editors:
+        editor(model)
+    builder = flatbuffers.Builder(4096)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
 @lru_cache(maxsize=None)
 def case_model(name: str) -> bytes:
-    """The .tflite bytes of a case, converted once per session."""
+    """The .tflite bytes of a case (or a crafted model), converted once per session."""
+    if name in CRAFTED:
+        base, editors = CRAFTED[name]
+        return _edit(case_model(base), editors)
     case = CASES_BY_NAME[name]
     tf().keras.utils.set_random_seed(len(name))
     return convert(case.build(), case.data, case.per_tensor_dense, seed=len(name))
 
 
 def inputs_for(infos, rng: np.random.Generator, count: int) -> list[list[np.ndarray]]:
-    """`count` input sets: the extremes (all -128, all 127) first, then uniform random."""
+    """`count` input sets of int8 inputs: the extremes (all -128, all 127) first, then
+    uniform random."""
     sets = []
     for k in range(count):
         values = []

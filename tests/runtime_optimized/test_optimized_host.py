@@ -10,7 +10,7 @@ import pytest
 import optimized_results
 from lab.errors import LabError
 from lab.runtime import ModelError, build
-from optimized_models import CASES, case_model, inputs_for
+from optimized_models import CASES, CRAFTED, case_model, inputs_for
 from optimized_variants import exported, host_model
 from runtime_model_zoo import SPECS, convert, random_inputs
 from runtime_tflm_oracle import Oracle
@@ -53,6 +53,15 @@ def test_case_matches_reference_and_tflm(case):
     infos = host_model(model, "reference").inputs
     rng = np.random.default_rng(len(case.name))
     three_way(case.name, model, inputs_for(infos, rng, INPUTS_PER_CASE))
+
+
+@pytest.mark.parametrize("name", sorted(CRAFTED))
+def test_crafted_model_matches_reference_and_tflm(name):
+    """Weights with a zero point or computed at run time (the optimized kernels hand
+    these to the reference) and a conv without bias."""
+    model = case_model(name)
+    infos = host_model(model, "reference").inputs
+    three_way(name, model, inputs_for(infos, np.random.default_rng(9), INPUTS_PER_CASE))
 
 
 def test_cases_cover_the_kernel_paths():

@@ -129,8 +129,10 @@ static const int8_t *window(const conv_opt *d, const int8_t *x, int32_t iy0, int
     int8_t *p = d->patch;
     const int8_t *src;
     int32_t ky, kx;
-    if (kx_lo == kx_hi)
-        ky_hi = ky_lo; /* no tap inside */
+    if (kx_lo == kx_hi || ky_lo == ky_hi) { /* no tap inside the image */
+        labrt_opt_fill(p, d->pad4, d->patch_len);
+        return d->patch;
+    }
     src = x + ((int64_t)(iy0 + ky_lo * d->dilation_h) * d->W + ix0 + kx_lo * d->dilation_w) *
                   d->C + c0;
     if (d->in_place && ky_lo == 0 && ky_hi == d->KH && kx_lo == 0 && kx_hi == d->KW)
