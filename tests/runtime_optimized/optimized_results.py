@@ -20,8 +20,8 @@ def count(where: str, inputs: int, outputs: int, new_model: bool = True) -> None
 def summary_lines() -> list[str]:
     lines = []
     for where, (models, inputs, outputs) in sorted(comparisons.items()):
-        lines.append(f"optimized kernels, {where}: {outputs} byte-exact output comparisons "
-                     f"({inputs} inferences over {models} models)")
+        lines.append(f"optimized kernels, {where}: {outputs} outputs byte-exact "
+                     f"({inputs} input sets over {models} models)")
     if arenas:
         extra = [opt - ref for ref, opt in arenas.values()]
         lines.append(f"optimized kernels: arena +{min(extra)}..+{max(extra)} bytes over the "

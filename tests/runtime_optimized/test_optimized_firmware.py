@@ -15,7 +15,8 @@ from optimized_models import case_model, inputs_for
 from optimized_variants import host_model
 from runtime_tflm_oracle import Oracle
 
-COMPARED = ("mix-sym", "mix-pos", "mix-neg", "mix-per-tensor", "mix-crafted")
+COMPARED = ("mix-sym", "mix-pos", "mix-neg", "mix-per-tensor", "mix-crafted",
+            *(f"random-{seed}" for seed in range(24)))
 TIMED = ("micro-speech", "magic-wand")
 INPUTS_PER_MODEL = 8
 OPTIMIZED_SYMBOL = "labrt_kernel_conv_2d_optimized"

@@ -41,16 +41,10 @@ static inline uint32_t mac4(uint32_t acc, const int8_t *w, const int8_t *x)
 }
 #endif
 
-void labrt_opt_dot4(const int8_t *w, uint32_t stride, const int8_t *x, uint32_t len,
-                    uint32_t s[4])
-{
-    /* Rows 1 and 3 are read at a register offset (stride) from rows 0 and 2. */
-    const int8_t *wa = w, *wb = w + 2 * stride;
-    uint32_t a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3];
-    uint32_t n = len >> 2;
 #if LABRT_OPT_ASM
-    /* 24 instructions for 16 multiply-accumulates (unrolled twice: 23 + 2 per two
-     * steps). In assembly because GCC spills the 13 live values of this loop. */
+/* One step of labrt_opt_dot4: four input bytes against four bytes of each of the
+ * four rows, 23 instructions for 16 multiply-accumulates. The loop is assembly
+ * because GCC spills its 13 live values to the stack. */
 #define LABRT_OPT_DOT4_STEP                                                                 \
     "ldr    %[v], [%[x]], #4\n\t"                                                          \
     "sxtb16 %[xe], %[v]\n\t"                                                               \
@@ -75,7 +69,17 @@ void labrt_opt_dot4(const int8_t *w, uint32_t stride, const int8_t *x, uint32_t 
     "smlad  %[a2], %[t], %[xe], %[a2]\n\t"                                                 \
     "sxtb16 %[v], %[v], ror #8\n\t"                                                        \
     "smlad  %[a2], %[v], %[xo], %[a2]\n\t"
-    if (n > 0) {
+#endif
+
+void labrt_opt_dot4(const int8_t *w, uint32_t stride, const int8_t *x, uint32_t len,
+                    uint32_t s[4])
+{
+    /* Rows 1 and 3 are read at a register offset (stride) from rows 0 and 2. */
+    const int8_t *wa = w, *wb = w + 2 * stride;
+    uint32_t a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3];
+    uint32_t n = len >> 2;
+#if LABRT_OPT_ASM
+    if (n > 0) { /* one step if n is odd, then two per loop */
         uint32_t xe, xo, v, t;
         __asm__("tst    %[n], #1\n\t"
                 "beq    2f\n\t"
@@ -95,7 +99,6 @@ void labrt_opt_dot4(const int8_t *w, uint32_t stride, const int8_t *x, uint32_t 
                 : [st] "r"(stride)
                 : "cc", "memory");
     }
-#undef LABRT_OPT_DOT4_STEP
 #else
     for (; n > 0; n--) {
 #if LABRT_OPT_DSP
