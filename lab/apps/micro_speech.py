@@ -24,9 +24,8 @@ LABELS = ("silence", "unknown", "yes", "no")
 DEFAULT_DATA = ROOT / "data" / "test" / "speech"
 RATE = 16000
 LEAD_IN_S = 2.0        # the front end's noise estimate settles, the feature window fills
-GAP_S = 1.0            # silence between clips
-TAIL_S = 2.0           # time for the last detection
-LISTEN_AFTER_S = 1.0   # a detection up to this long after a clip ends belongs to it
+GAP_S = 2.0            # silence between clips: a detection comes ~2.3 s after a word starts
+TAIL_S = 3.0           # time for the last detection
 BOOT_MARGIN_S = 3.0    # firmware start-up before the microphone starts
 SILENCE_NAMES = ("silence", "_silence_", "_background_noise_", "noise")
 
@@ -107,8 +106,11 @@ def analyze(session, result, context=None) -> None:
     microphone = session.microphone
     stream_start = session.machine.seconds(microphone._start_time) if microphone and \
         microphone.captured_samples else 0.0
-    for clip in clips:
-        window = (clip["start_s"], clip["end_s"] + LISTEN_AFTER_S)
+    # A clip owns the detections from its start until the next clip starts (audio time):
+    # the recognizer reports a word after it has filled most of its 1 s average.
+    starts = [c["start_s"] for c in clips] + [float("inf")]
+    for index, clip in enumerate(clips):
+        window = (clip["start_s"], starts[index + 1])
         heard = [d for d in detections if window[0] <= d["t_ms"] / 1000.0 < window[1]]
         first = heard[0] if heard else None
         clip["heard"] = first["label"] if first else None

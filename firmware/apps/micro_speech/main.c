@@ -13,7 +13,7 @@
 #include "recognizer.h"
 
 #ifndef INFERENCE_EVERY
-#define INFERENCE_EVERY 2             /* slices (of 20 ms) between inferences */
+#define INFERENCE_EVERY 4             /* slices (of 20 ms) between inferences: 80 ms */
 #endif
 #ifndef PRINT_SCORES
 #define PRINT_SCORES 1
