@@ -16,7 +16,7 @@ def register(subparsers) -> None:
         "speech", help="keyword-spotting clips (Speech Commands layout) from speech synthesizers",
         description="Synthesize yes/no/unknown/silence clips with espeak-ng, flite and festival, "
                     "processed with sox, in the Speech Commands layout.")
-    _common_options(speech, default_size=4000)
+    _common_options(speech, default_size=8000)
     speech.add_argument("--noise-seconds", type=float, default=None,
                         help="length of each _background_noise_ recording (default: from --size)")
     speech.add_argument("--workers", type=int, default=None, help="processes (default: up to 2)")
@@ -26,7 +26,7 @@ def register(subparsers) -> None:
         "gestures", help="magic-wand accelerometer recordings (CSV + RESD + labels)",
         description="Simulate LSM9DS1 accelerometer recordings (119 Hz, +-4 g) of the magic "
                     "wand gestures wing, ring, slope and negative.")
-    _common_options(gestures, default_size=2000)
+    _common_options(gestures, default_size=4000)
     gestures.set_defaults(handler=run_gestures)
 
     convert = kinds.add_parser(

@@ -38,9 +38,9 @@ ESPEAK_VARIANTS = ("m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "f1", "f2", "
 FLITE_VOICES = ("kal", "kal16", "awb", "rms", "slt")
 FESTIVAL_VOICES = ("kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts")
 
-ESPEAK_SPEAKERS = 72
-FLITE_SPEAKERS_PER_VOICE = 8
-FESTIVAL_SPEAKERS_PER_VOICE = 10
+ESPEAK_SPEAKERS = 100
+FLITE_SPEAKERS_PER_VOICE = 10
+FESTIVAL_SPEAKERS_PER_VOICE = 12
 CATALOG_SEED = 20240604
 
 

@@ -114,6 +114,29 @@ def check_supported_ops(model_bytes: bytes, name: str) -> list[str]:
     return ops
 
 
+# ------------------------------------------------------------ training loop
+
+def fit_keeping_best(model, epoch_data, validation, epochs: int, learning_rate, batch_size: int):
+    """Train one epoch at a time on fresh data from `epoch_data()` (augmentation
+    differs every epoch), and keep the weights with the best validation accuracy.
+
+    `learning_rate(epoch)` gives each epoch's rate; returns that best accuracy.
+    """
+    x_validation, y_validation = validation
+    best_accuracy, best_weights = -1.0, None
+    for epoch in range(epochs):
+        model.optimizer.learning_rate.assign(learning_rate(epoch))
+        x, y = epoch_data()
+        model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
+        predicted = np.argmax(model.predict(x_validation, verbose=0), axis=1)
+        accuracy = float(np.mean(predicted == y_validation))
+        print(f"  epoch {epoch + 1:3d}/{epochs}: validation accuracy {accuracy:.3f}", flush=True)
+        if accuracy > best_accuracy:
+            best_accuracy, best_weights = accuracy, model.get_weights()
+    model.set_weights(best_weights)
+    return best_accuracy
+
+
 # ------------------------------------------------------------ TFLite Micro
 
 class MicroModel:

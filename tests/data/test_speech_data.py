@@ -1,7 +1,6 @@
 """`lab data speech`: Speech Commands layout, determinism, voice-disjoint splits."""
 import shutil
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
