@@ -36,18 +36,18 @@ def tensorflow_features(samples: np.ndarray) -> np.ndarray:
 
 
 def test_firmware_features_equal_tensorflow_on_the_committed_clips(nrf52840):
-    files = clips()
     audio = []
-    for path in files:
+    for path in clips():
         samples, rate = read_wav(path)
-        assert rate == 16000 and len(samples) == 16000, path
+        assert rate == 16000 and len(samples) % 16000 == 0, path
         audio.append(np.round(samples[:, 0]).astype(np.int16))
     stream = np.concatenate(audio)
+    segments = stream.reshape(-1, 16000)        # the firmware restarts every 1 s segment
     built = build(str(FIRMWARE), nrf52840, defines=[UARTE_1M])
     session = Session(nrf52840, built.elf, audio=AudioFeed(stream.astype(np.float64), 16000,
                                                            "clips", on_end="silence"))
     try:
-        session.run(len(files) * 1.0 + 2.0)
+        session.run(len(segments) * 1.0 + 2.0)
         frames = {}
         for event in session.result().events_named("frame"):
             values = [int(event["hex"][4 * c:4 * c + 4], 16) for c in range(40)]
@@ -55,9 +55,9 @@ def test_firmware_features_equal_tensorflow_on_the_committed_clips(nrf52840):
     finally:
         session.close()
     worst = 0
-    for clip, (path, samples) in enumerate(zip(files, audio)):
-        expected = tensorflow_features(samples)
-        got = np.array(frames.get(clip, []), dtype=np.int64)
-        assert got.shape == expected.shape, (path, got.shape, expected.shape)
+    for index, segment in enumerate(segments):
+        expected = tensorflow_features(segment)
+        got = np.array(frames.get(index, []), dtype=np.int64)
+        assert got.shape == expected.shape, (index, got.shape, expected.shape)
         worst = max(worst, int(np.abs(got - expected.astype(np.int64)).max()))
-    assert worst == 0
+    assert len(segments) >= 40 and worst == 0
