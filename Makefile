@@ -9,7 +9,7 @@ setup:
 	@scripts/setup.sh
 
 demo: setup
-	$(LAB) run hello --platform nrf52840
+	$(LAB) run micro_speech --platform nrf52840
 
 test: setup
 	$(VENV)/bin/python -m pytest -q

@@ -217,7 +217,7 @@ class LabKeywords:
     def wait_for_inference(self, label: str, timeout=None):
         """Runs until the firmware reports an inference or detection of `label`
         (`@lab detection label=...` or `@lab inference label=...`); returns its fields."""
-        def is_it(text, time):
+        def is_it(text):
             event = _event_of(text)
             return event is not None and event.name in ("detection", "inference", "gesture") \
                 and str(event.get("label")) == label
@@ -228,8 +228,9 @@ class LabKeywords:
         return _event_of(found).fields
 
     def cycles_should_be_below(self, stage: str, limit):
-        """Every `@lab cycles name=<stage>` (or `cycles_<stage>` field of an inference)
-        so far reported fewer than `limit` cycles."""
+        """Every cycle count reported so far for `stage` is below `limit`: from
+        `@lab cycles name=<stage> cycles=N`, `@lab <stage> ... cycles=N`, or a
+        `cycles_<stage>=N` field of any event."""
         values = self._stage_cycles(stage)
         if not values:
             raise AssertionError(f"no cycle count for stage {stage!r} yet")
@@ -384,9 +385,11 @@ class LabKeywords:
         values = []
         for event in self._require_started().events:
             if event.name == "cycles" and event.get("name") == stage:
-                values.append(int(event["cycles"]))
+                values.append(int(event["cycles"]))        # @lab cycles name=<stage>
+            elif event.name == stage and "cycles" in event.fields:
+                values.append(int(event["cycles"]))        # @lab <stage> ... cycles=
             elif f"cycles_{stage}" in event.fields:
-                values.append(int(event[f"cycles_{stage}"]))
+                values.append(int(event[f"cycles_{stage}"]))  # ... cycles_<stage>=
         return values
 
     # LED helpers

@@ -76,10 +76,11 @@ def analyze(session, result, context=None) -> None:
         heard = [g for g in gestures if clip["start_s"] <= g["t"] < until]
         first = heard[0] if heard else None
         clip["heard"] = first["label"] if first else None
+        clip["outcome"] = clip["heard"] or "negative"   # what counts, no detection included
         clip["score"] = first["score"] if first else None
         clip["latency_s"] = round(first["t"] - clip["start_s"], 3) if first else None
     result.extras["clips"] = clips
-    correct = sum((c["heard"] or "negative") == c["expected"] for c in clips)
+    correct = sum(c["outcome"] == c["expected"] for c in clips)
     result.extras["accuracy"] = round(correct / len(clips), 4) if clips else None
     result.extras["confusion"] = _confusion_for(clips, LABELS, "negative")
     result.extras["stages"] = stage_cycles(

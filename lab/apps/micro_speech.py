@@ -114,13 +114,14 @@ def analyze(session, result, context=None) -> None:
         heard = [d for d in detections if window[0] <= d["t_ms"] / 1000.0 < window[1]]
         first = heard[0] if heard else None
         clip["heard"] = first["label"] if first else None
+        clip["outcome"] = clip["heard"] or "silence"   # what counts, no detection included
         clip["score"] = first["score"] if first else None
         clip["latency_s"] = round(first["t_ms"] / 1000.0 - clip["start_s"], 3) if first else None
         clip["start_s"] = round(stream_start + clip["start_s"], 6)    # on the virtual clock
         clip["end_s"] = round(stream_start + clip["end_s"], 6)
     result.extras["clips"] = clips
     labelled = [c for c in clips if c["expected"] is not None]
-    correct = sum((c["heard"] or "silence") == c["expected"] for c in labelled)
+    correct = sum(c["outcome"] == c["expected"] for c in labelled)
     result.extras["accuracy"] = round(correct / len(labelled), 4) if labelled else None
     result.extras["confusion"] = _confusion_for(labelled, LABELS, "silence")
     scores = result.events_named("scores")

@@ -107,12 +107,16 @@ def run_single_app(args) -> int:
     return 0 if result.end == END_DONE else 1
 
 
-def print_summary(result) -> None:
+def _print_app_summary(result) -> None:
     from ..apps import analyzer
 
     app_analyzer = analyzer(result.app)
     if app_analyzer:
         print("\n".join(app_analyzer.summary(result)))
+
+
+def print_summary(result) -> None:
+    _print_app_summary(result)
     mips = result.instructions / result.wall_s / 1e6 if result.wall_s else 0.0
     print(f"[lab] {result.app} on {result.platform}: {result.end} after "
           f"{result.virtual_s:.6f} virtual s, {result.instructions} instructions, "
@@ -136,8 +140,11 @@ def run_scenarios(selected, args) -> int:
     for scenario in selected:
         for name in [args.platform] if args.platform else scenario.platforms:
             with _Progress(not args.json, f"{scenario.name} on {name}") as bar:
-                outcomes.append(run_scenario(scenario, name, overrides, base, echo=bar.echo,
-                                             progress=bar.update))
+                outcome = run_scenario(scenario, name, overrides, base, echo=bar.echo,
+                                       progress=bar.update)
+            outcomes.append(outcome)
+            if not args.json and outcome.result is not None:
+                _print_app_summary(outcome.result)
     if args.json:
         data = [o.to_dict() for o in outcomes]
         print(json.dumps(data[0] if len(data) == 1 else data, indent=2, default=str))
