@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "train",
     "model",
     "test",
+    "tools",
 ]
 
 

@@ -67,7 +67,8 @@ class AppRun:
 
 def run_app(platform, app: str | None = None, elf: str | Path | None = None, *, model=None,
             defines=(), plan: Plan | None = None, timeout_s: float | None = None,
-            echo=None, strict_alignment: bool = False, progress=None) -> AppRun:
+            echo=None, strict_alignment: bool = False, progress=None,
+            profile: bool = False) -> AppRun:
     """Build (unless `elf`), run until done, fault or `timeout_s` virtual seconds, and
     analyze. `progress(virtual_s, total_s)` is called every virtual second."""
     from .engines.embedded.session import Session
@@ -83,6 +84,8 @@ def run_app(platform, app: str | None = None, elf: str | Path | None = None, *, 
         timeout_s = max(default_timeout(app, 30.0), plan.context.get("min_timeout_s", 0))
     session = Session(platform, elf, app=app, echo=echo, strict_alignment=strict_alignment,
                       audio=plan.audio, imu=plan.imu)
+    if profile:
+        session.machine.core.enable_profile()
     try:
         _run_in_steps(session, timeout_s, progress)
         result = session.result()

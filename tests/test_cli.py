@@ -98,3 +98,11 @@ def test_strict_alignment_traps_an_unaligned_ldrd():
     assert "UNALIGNED" in fault["reasons"] and fault["pc_function"] == "load_pair"
     # Without strict mode the lab does not check every access (documented gap):
     assert lab("run", app, "--platform", "nrf52840").returncode == 0
+
+
+def test_profile_shows_where_the_cycles_go():
+    proc = lab("profile", "hello", "--platform", "nrf52840", "--top", "5")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[1].split()[:2] == ["function", "cycles"]
+    assert any(line.startswith("main ") for line in lines[2:7])
