@@ -106,3 +106,18 @@ def test_profile_shows_where_the_cycles_go():
     lines = proc.stdout.splitlines()
     assert lines[1].split()[:2] == ["function", "cycles"]
     assert any(line.startswith("main ") for line in lines[2:7])
+
+
+def test_qemu_and_embedded_engines_agree_on_the_same_firmware():
+    app = str(ROOT / "bench" / "firmware" / "mac_loop")
+    runs = {}
+    for engine in ("qemu", "embedded"):
+        proc = lab("run", app, "--platform", "mps2-an386", "--engine", engine, "-D", "ROUNDS=3000",
+                   "--json")
+        assert proc.returncode == 0, proc.stderr
+        runs[engine] = json.loads(proc.stdout)
+    results = {e: [ev for ev in r["events"] if ev["event"] == "mac"][0]["result"]
+               for e, r in runs.items()}
+    assert results["qemu"] == results["embedded"]
+    assert runs["embedded"]["instructions"] > 3000 * 256 * 9
+    assert lab("run", "hello", "--platform", "nrf52840", "--engine", "qemu").returncode == 2

@@ -31,6 +31,9 @@ def register(subparsers) -> None:
     parser.add_argument("--platform", "-p", help="board, e.g. nrf52840 (scenarios: all of theirs)")
     parser.add_argument("--all", action="store_true", help="run every scenario")
     parser.add_argument("--elf", help="run this ELF instead of building an app")
+    parser.add_argument("--engine", choices=("embedded", "qemu"),
+                        help="the simulator (default: the platform's first; qemu only for "
+                             "boards QEMU has, e.g. mps2-an386)")
     parser.add_argument("--model", help="a .tflite to compile in instead of the app's default")
     parser.add_argument("--audio", metavar="FILE|DIR",
                         help="what the microphone hears: a WAV, raw s16le PCM, or a folder of "
@@ -76,6 +79,9 @@ def run_command(args) -> int:
     if not args.elf and not args.target:
         raise LabError("give a scenario or app to run (see `lab list`), --elf FILE, or --all")
     found = scenarios.find(args.target) if args.target and not args.elf else None
+    if found and args.engine == "qemu":
+        raise LabError(f"{args.target} is a scenario: scenarios run on the embedded engine "
+                       "(give an app directory or --elf with --engine qemu)")
     if found:
         return run_scenarios([scenarios.load(found)], args)
     if not args.platform:
@@ -89,6 +95,12 @@ def run_single_app(args) -> int:
     from ..runner import plan_inputs, run_app
 
     platform = platforms.load(args.platform)
+    engine = args.engine or platform.engines[0]
+    if engine not in platform.engines:
+        raise LabError(f"platform {platform.name} runs on {', '.join(platform.engines)}, "
+                       f"not on {engine}")
+    if engine == "qemu":
+        return run_on_qemu(args, platform)
     app = None if args.elf else args.target
     plan = plan_inputs(app and Path(app).name, args.audio, args.imu, args.on_end)
     run = run_app(platform, app, args.elf, model=args.model, defines=args.define, plan=plan,
@@ -104,6 +116,24 @@ def run_single_app(args) -> int:
             print_summary(result)
     finally:
         run.close()
+    return 0 if result.end == END_DONE else 1
+
+
+def run_on_qemu(args, platform) -> int:
+    from ..engines import qemu
+    from ..engines.embedded.session import print_line
+
+    if args.audio or args.imu:
+        raise LabError("QEMU has no sensors to feed: use the embedded engine for --audio/--imu")
+    elf = args.elf or build(args.target, platform, defines=args.define, model=args.model).elf
+    result = qemu.run(platform, elf, app=None if args.elf else Path(args.target).name,
+                      timeout_s=args.timeout or DEFAULT_TIMEOUT_S,
+                      echo=None if args.json else print_line)
+    if args.json:
+        print(result.to_json())
+    else:
+        print(f"[lab] {result.app} on {platform.name} (qemu): {result.end} after "
+              f"{result.wall_s:.2f} wall s", file=sys.stderr)
     return 0 if result.end == END_DONE else 1
 
 

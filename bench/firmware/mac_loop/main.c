@@ -5,7 +5,9 @@
 #include "board.h"
 #include "lab.h"
 
+#ifndef ROUNDS
 #define ROUNDS 200000
+#endif
 #define LENGTH 256
 
 static volatile int8_t a[LENGTH], b[LENGTH];
