@@ -115,6 +115,14 @@ uint32_t labrt_type_size(int32_t type);              /* 0 for unsupported types 
 labrt_status labrt_expect_io(labrt_prepare_ctx *ctx, uint32_t min_inputs, uint32_t max_inputs,
                              uint32_t outputs);
 labrt_status labrt_expect_quantized(labrt_prepare_ctx *ctx, const labrt_tensor *t);
+/* input is int8 or float32, and a and b (b may be NULL) have its type; else
+ * the first of them that does not is reported. */
+labrt_status labrt_expect_int8_or_float(labrt_prepare_ctx *ctx, const labrt_tensor *input,
+                                        const labrt_tensor *a, const labrt_tensor *b);
+/* If input 0 is int8: input 0 and output 0 are both per-tensor quantized. */
+labrt_status labrt_expect_quantized_io(labrt_prepare_ctx *ctx);
+/* One input and one output, int8 or float32, of the same type and shape. */
+labrt_status labrt_expect_unary(labrt_prepare_ctx *ctx);
 
 /* Fused activations (ActivationFunctionType values). */
 enum { LABRT_ACT_NONE = 0, LABRT_ACT_RELU = 1, LABRT_ACT_RELU_N1_TO_1 = 2, LABRT_ACT_RELU6 = 3 };

@@ -72,6 +72,37 @@ labrt_status labrt_expect_quantized(labrt_prepare_ctx *ctx, const labrt_tensor *
     return LABRT_OK;
 }
 
+labrt_status labrt_expect_int8_or_float(labrt_prepare_ctx *ctx, const labrt_tensor *input,
+                                        const labrt_tensor *a, const labrt_tensor *b)
+{
+    if (input->type != LABRT_INT8 && input->type != LABRT_FLOAT32)
+        return labrt_unsupported_type(ctx, input);
+    if (a->type != input->type)
+        return labrt_unsupported_type(ctx, a);
+    if (b && b->type != input->type)
+        return labrt_unsupported_type(ctx, b);
+    return LABRT_OK;
+}
+
+labrt_status labrt_expect_quantized_io(labrt_prepare_ctx *ctx)
+{
+    labrt_status status = LABRT_OK;
+    if (labrt_in(ctx, 0)->type == LABRT_INT8 &&
+        (status = labrt_expect_quantized(ctx, labrt_in(ctx, 0))) == LABRT_OK)
+        status = labrt_expect_quantized(ctx, labrt_out(ctx, 0));
+    return status;
+}
+
+labrt_status labrt_expect_unary(labrt_prepare_ctx *ctx)
+{
+    labrt_status status = labrt_expect_io(ctx, 1, 1, 1);
+    if (status == LABRT_OK)
+        status = labrt_expect_int8_or_float(ctx, labrt_in(ctx, 0), labrt_out(ctx, 0), NULL);
+    if (status == LABRT_OK && !labrt_same_shape(labrt_in(ctx, 0), labrt_out(ctx, 0)))
+        status = labrt_invalid(ctx, "input and output shapes must be equal");
+    return status;
+}
+
 /* zero_point + round(f / scale), as kernel_util.cc Quantize (float arithmetic). */
 static int32_t quantize_bound(float f, const labrt_tensor *output)
 {

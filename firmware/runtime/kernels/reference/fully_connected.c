@@ -36,15 +36,12 @@ static labrt_status check_types(labrt_prepare_ctx *ctx)
 {
     const labrt_tensor *input = labrt_in(ctx, 0), *filter = labrt_in(ctx, 1);
     const labrt_tensor *bias = labrt_in(ctx, 2), *output = labrt_out(ctx, 0);
-    labrt_status status = LABRT_OK;
-    if (input->type != LABRT_INT8 && input->type != LABRT_FLOAT32)
-        return labrt_unsupported_type(ctx, input);
-    if (filter->type != input->type || output->type != input->type)
-        return labrt_unsupported_type(ctx, filter->type != input->type ? filter : output);
+    labrt_status status = labrt_expect_int8_or_float(ctx, input, filter, output);
+    if (status != LABRT_OK)
+        return status;
     if (bias && bias->type != (input->type == LABRT_INT8 ? LABRT_INT32 : LABRT_FLOAT32))
         return labrt_unsupported_type(ctx, bias);
-    if (input->type == LABRT_INT8 && (status = labrt_expect_quantized(ctx, input)) == LABRT_OK &&
-        (status = labrt_expect_quantized(ctx, output)) == LABRT_OK &&
+    if ((status = labrt_expect_quantized_io(ctx)) == LABRT_OK && input->type == LABRT_INT8 &&
         filter->quantization == LABRT_QUANT_NONE)
         status = labrt_invalid(ctx, "int8 weights need quantization scales");
     return status;

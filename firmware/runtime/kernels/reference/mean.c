@@ -47,9 +47,8 @@ static labrt_status int8_parameters(labrt_prepare_ctx *ctx, mean_data *d)
 {
     const labrt_tensor *input = labrt_in(ctx, 0), *output = labrt_out(ctx, 0);
     int shift, k;
-    labrt_status status;
-    if ((status = labrt_expect_quantized(ctx, input)) != LABRT_OK ||
-        (status = labrt_expect_quantized(ctx, output)) != LABRT_OK)
+    labrt_status status = labrt_expect_quantized_io(ctx);
+    if (status != LABRT_OK)
         return status;
     if (!labrt_quantize_multiplier((double)input->scale / (double)output->scale,
                                    &d->multiplier, &shift))
@@ -73,10 +72,8 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
         return status;
     input = labrt_in(ctx, 0);
     output = labrt_out(ctx, 0);
-    if (input->type != LABRT_INT8 && input->type != LABRT_FLOAT32)
-        return labrt_unsupported_type(ctx, input);
-    if (output->type != input->type)
-        return labrt_unsupported_type(ctx, output);
+    if ((status = labrt_expect_int8_or_float(ctx, input, output, NULL)) != LABRT_OK)
+        return status;
     d = labrt_alloc_op_data(ctx, sizeof *d);
     if (!d)
         return LABRT_ERR_ARENA_TOO_SMALL;

@@ -45,10 +45,8 @@ static labrt_status prepare_common(labrt_prepare_ctx *ctx, uint32_t inputs)
     input = labrt_in(ctx, 0);
     output = labrt_out(ctx, 0);
     value = inputs > 2 ? labrt_in(ctx, 2) : NULL;
-    if (input->type != LABRT_INT8 && input->type != LABRT_FLOAT32)
-        return labrt_unsupported_type(ctx, input);
-    if (output->type != input->type || (value && value->type != input->type))
-        return labrt_unsupported_type(ctx, output->type != input->type ? output : value);
+    if ((status = labrt_expect_int8_or_float(ctx, input, output, value)) != LABRT_OK)
+        return status;
     if (value && labrt_elements(value) < 1)
         return labrt_invalid(ctx, "constant_values must hold a value");
     if (input->type == LABRT_INT8 && (status = labrt_expect_quantized(ctx, output)) != LABRT_OK)

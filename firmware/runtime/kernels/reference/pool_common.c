@@ -8,17 +8,14 @@ enum { OPT_PADDING, OPT_STRIDE_W, OPT_STRIDE_H, OPT_FILTER_W, OPT_FILTER_H, OPT_
 static labrt_status check_tensors(labrt_prepare_ctx *ctx)
 {
     const labrt_tensor *input = labrt_in(ctx, 0), *output = labrt_out(ctx, 0);
-    labrt_status status = LABRT_OK;
-    if (input->type != LABRT_INT8 && input->type != LABRT_FLOAT32)
-        return labrt_unsupported_type(ctx, input);
-    if (output->type != input->type)
-        return labrt_unsupported_type(ctx, output);
+    labrt_status status = labrt_expect_int8_or_float(ctx, input, output, NULL);
+    if (status != LABRT_OK)
+        return status;
     if (input->rank != 4 || output->rank != 4)
         return labrt_invalid(ctx, "input and output must be 4-D");
     if (input->type != LABRT_INT8)
         return LABRT_OK;
-    if ((status = labrt_expect_quantized(ctx, input)) != LABRT_OK ||
-        (status = labrt_expect_quantized(ctx, output)) != LABRT_OK)
+    if ((status = labrt_expect_quantized_io(ctx)) != LABRT_OK)
         return status;
     if (fabsf(input->scale - output->scale) > 1e-6f ||
         input->zero_point != output->zero_point)

@@ -5,29 +5,14 @@ typedef struct {
     int32_t multiplier, shift, act_min; /* int8 */
 } relu_data;
 
-static labrt_status check_tensors(labrt_prepare_ctx *ctx)
-{
-    const labrt_tensor *input = labrt_in(ctx, 0), *output = labrt_out(ctx, 0);
-    labrt_status status = LABRT_OK;
-    if (input->type != LABRT_INT8 && input->type != LABRT_FLOAT32)
-        return labrt_unsupported_type(ctx, input);
-    if (output->type != input->type)
-        return labrt_unsupported_type(ctx, output);
-    if (!labrt_same_shape(input, output))
-        return labrt_invalid(ctx, "input and output shapes must be equal");
-    if (input->type == LABRT_INT8 && (status = labrt_expect_quantized(ctx, input)) == LABRT_OK)
-        status = labrt_expect_quantized(ctx, output);
-    return status;
-}
-
 static labrt_status prepare(labrt_prepare_ctx *ctx)
 {
     const labrt_tensor *input, *output;
     relu_data *d;
     int shift;
-    labrt_status status = labrt_expect_io(ctx, 1, 1, 1);
+    labrt_status status = labrt_expect_unary(ctx);
     if (status == LABRT_OK)
-        status = check_tensors(ctx);
+        status = labrt_expect_quantized_io(ctx);
     if (status != LABRT_OK)
         return status;
     input = labrt_in(ctx, 0);

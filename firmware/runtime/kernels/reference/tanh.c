@@ -11,20 +11,13 @@ typedef struct {
 
 static labrt_status prepare(labrt_prepare_ctx *ctx)
 {
-    const labrt_tensor *input, *output;
+    const labrt_tensor *input;
     tanh_data *d;
     int shift;
-    labrt_status status = labrt_expect_io(ctx, 1, 1, 1);
+    labrt_status status = labrt_expect_unary(ctx);
     if (status != LABRT_OK)
         return status;
     input = labrt_in(ctx, 0);
-    output = labrt_out(ctx, 0);
-    if (input->type != LABRT_INT8 && input->type != LABRT_FLOAT32)
-        return labrt_unsupported_type(ctx, input);
-    if (output->type != input->type)
-        return labrt_unsupported_type(ctx, output);
-    if (!labrt_same_shape(input, output))
-        return labrt_invalid(ctx, "input and output shapes must be equal");
     d = labrt_alloc_op_data(ctx, sizeof *d);
     if (!d)
         return LABRT_ERR_ARENA_TOO_SMALL;
