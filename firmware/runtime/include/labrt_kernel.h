@@ -163,9 +163,30 @@ typedef struct {
 labrt_status labrt_prepare_broadcast(labrt_prepare_ctx *ctx, const labrt_tensor *in1,
                                      const labrt_tensor *in2, const labrt_tensor *out,
                                      labrt_broadcast *b);
-/* Calls fn(user, out_index, in1_index, in2_index) for every output element in order. */
-void labrt_broadcast_each(const labrt_broadcast *b,
-                          void (*fn)(void *user, uint32_t o, uint32_t i1, uint32_t i2),
-                          void *user);
+
+/* ADD and MUL: two int8 (per-tensor quantized) or float32 inputs and an output
+ * of their type, the inputs broadcast to the output's shape, a fused activation
+ * (options field 0). Their per-op data starts with a labrt_binary. */
+typedef struct {
+    labrt_broadcast shape;
+    labrt_activation act;
+} labrt_binary;
+
+/* The checks of both ops, then per-op data of `bytes` with its labrt_binary
+ * filled in; NULL, and *status the failure, when anything fails. */
+void *labrt_prepare_binary(labrt_prepare_ctx *ctx, uint64_t bytes, labrt_status *status);
+
+/* What a binary op's element function sees: its per-op data and tensors. */
+typedef struct {
+    const void *data;
+    const labrt_tensor *in1, *in2, *out;
+} labrt_binary_args;
+
+/* Computes output element o from elements i1 of in1 and i2 of in2. */
+typedef void labrt_binary_fn(const labrt_binary_args *a, uint32_t o, uint32_t i1, uint32_t i2);
+
+/* Calls int8_fn or float_fn (by the inputs' type) for every output element in order. */
+void labrt_eval_binary(const labrt_runtime *rt, const labrt_node *node, labrt_binary_fn *int8_fn,
+                       labrt_binary_fn *float_fn);
 
 #endif

@@ -215,17 +215,59 @@ labrt_status labrt_prepare_broadcast(labrt_prepare_ctx *ctx, const labrt_tensor 
     return LABRT_OK;
 }
 
-void labrt_broadcast_each(const labrt_broadcast *b,
-                          void (*fn)(void *user, uint32_t o, uint32_t i1, uint32_t i2),
-                          void *user)
+/* AddOptions and MulOptions: the fused activation is field 0. */
+enum { BINARY_OPT_ACTIVATION };
+
+static labrt_status check_binary_types(labrt_prepare_ctx *ctx)
 {
+    const labrt_tensor *in1 = labrt_in(ctx, 0), *in2 = labrt_in(ctx, 1), *out = labrt_out(ctx, 0);
+    labrt_status status = labrt_expect_int8_or_float(ctx, in1, in2, out);
+    if (status == LABRT_OK && in1->type == LABRT_INT8 &&
+        (status = labrt_expect_quantized(ctx, in1)) == LABRT_OK &&
+        (status = labrt_expect_quantized(ctx, in2)) == LABRT_OK)
+        status = labrt_expect_quantized(ctx, out);
+    return status;
+}
+
+void *labrt_prepare_binary(labrt_prepare_ctx *ctx, uint64_t bytes, labrt_status *status)
+{
+    labrt_binary *b;
+    *status = labrt_expect_io(ctx, 2, 2, 1);
+    if (*status == LABRT_OK)
+        *status = check_binary_types(ctx);
+    if (*status != LABRT_OK)
+        return NULL;
+    b = labrt_alloc_op_data(ctx, bytes);
+    if (!b) {
+        *status = LABRT_ERR_ARENA_TOO_SMALL;
+        return NULL;
+    }
+    *status = labrt_prepare_broadcast(ctx, labrt_in(ctx, 0), labrt_in(ctx, 1), labrt_out(ctx, 0),
+                                      &b->shape);
+    if (*status != LABRT_OK)
+        return NULL;
+    b->act = labrt_activation_range(labrt_option_i8(ctx, BINARY_OPT_ACTIVATION, 0), labrt_out(ctx, 0));
+    return b;
+}
+
+void labrt_eval_binary(const labrt_runtime *rt, const labrt_node *node, labrt_binary_fn *int8_fn,
+                       labrt_binary_fn *float_fn)
+{
+    const labrt_broadcast *b = &((const labrt_binary *)node->data)->shape;
     uint32_t index[LABRT_BROADCAST_RANK] = {0};
     uint32_t total = 1, o, i1 = 0, i2 = 0;
+    labrt_binary_args a;
+    labrt_binary_fn *fn;
     int axis;
+    a.data = node->data;
+    a.in1 = labrt_op_input(rt, node, 0);
+    a.in2 = labrt_op_input(rt, node, 1);
+    a.out = labrt_op_output(rt, node, 0);
+    fn = a.in1->type == LABRT_INT8 ? int8_fn : float_fn;
     for (axis = 0; axis < b->rank; axis++)
         total *= (uint32_t)b->dims[axis];
     for (o = 0; o < total; o++) {
-        fn(user, o, i1, i2);
+        fn(&a, o, i1, i2);
         for (axis = b->rank - 1; axis >= 0; axis--) {  /* odometer step */
             i1 += b->stride1[axis];
             i2 += b->stride2[axis];
