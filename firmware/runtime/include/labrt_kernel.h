@@ -124,6 +124,26 @@ labrt_status labrt_expect_quantized_io(labrt_prepare_ctx *ctx);
 /* One input and one output, int8 or float32, of the same type and shape. */
 labrt_status labrt_expect_unary(labrt_prepare_ctx *ctx);
 
+/* labrt_expect_unary, then per-op data of `bytes`; NULL, and *status the
+ * failure, when either fails. */
+void *labrt_prepare_unary(labrt_prepare_ctx *ctx, uint64_t bytes, labrt_status *status);
+
+/* Elementwise ops: y = int8_fn(node data, input zero point, x) or float_fn(x),
+ * by the input's type, for every element in order. */
+typedef int8_t labrt_int8_fn(const void *data, int32_t zero_point, int8_t x);
+typedef float labrt_float_fn(float x);
+void labrt_eval_unary(const labrt_runtime *rt, const labrt_node *node, labrt_int8_fn *int8_fn,
+                      labrt_float_fn *float_fn);
+
+/* LOGISTIC and TANH int8: the input rescaled to Q4.27 (multiplier, shift) and
+ * the input radius beyond which the output saturates (tflite.md 3.12). */
+typedef struct {
+    int32_t multiplier, shift, radius;
+} labrt_q4_input;
+
+/* The labrt_q4_input of input 0's scale. */
+labrt_status labrt_prepare_q4_input(labrt_prepare_ctx *ctx, labrt_q4_input *q);
+
 /* Fused activations (ActivationFunctionType values). */
 enum { LABRT_ACT_NONE = 0, LABRT_ACT_RELU = 1, LABRT_ACT_RELU_N1_TO_1 = 2, LABRT_ACT_RELU6 = 3 };
 

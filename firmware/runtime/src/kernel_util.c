@@ -103,6 +103,42 @@ labrt_status labrt_expect_unary(labrt_prepare_ctx *ctx)
     return status;
 }
 
+void *labrt_prepare_unary(labrt_prepare_ctx *ctx, uint64_t bytes, labrt_status *status)
+{
+    void *data;
+    *status = labrt_expect_unary(ctx);
+    if (*status != LABRT_OK)
+        return NULL;
+    data = labrt_alloc_op_data(ctx, bytes);
+    if (!data)
+        *status = LABRT_ERR_ARENA_TOO_SMALL;
+    return data;
+}
+
+void labrt_eval_unary(const labrt_runtime *rt, const labrt_node *node, labrt_int8_fn *int8_fn,
+                      labrt_float_fn *float_fn)
+{
+    const labrt_tensor *in = labrt_op_input(rt, node, 0), *out = labrt_op_output(rt, node, 0);
+    const uint32_t n = labrt_elements(in);
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        if (in->type == LABRT_INT8)
+            ((int8_t *)out->data)[i] =
+                int8_fn(node->data, in->zero_point, ((const int8_t *)in->data)[i]);
+        else
+            ((float *)out->data)[i] = float_fn(((const float *)in->data)[i]);
+    }
+}
+
+labrt_status labrt_prepare_q4_input(labrt_prepare_ctx *ctx, labrt_q4_input *q)
+{
+    int shift;
+    if (!labrt_q4_input_parameters(labrt_in(ctx, 0)->scale, &q->multiplier, &shift, &q->radius))
+        return labrt_unsupported(ctx, "input scale out of range");
+    q->shift = shift;
+    return LABRT_OK;
+}
+
 /* zero_point + round(f / scale), as kernel_util.cc Quantize (float arithmetic). */
 static int32_t quantize_bound(float f, const labrt_tensor *output)
 {

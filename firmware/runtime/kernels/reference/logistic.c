@@ -3,33 +3,17 @@
 
 #include "labrt_kernel.h"
 
-typedef struct {
-    int32_t multiplier, shift, radius; /* int8 */
-} logistic_data;
-
 static labrt_status prepare(labrt_prepare_ctx *ctx)
 {
-    const labrt_tensor *input, *output;
-    logistic_data *d;
-    int shift;
-    labrt_status status = labrt_expect_unary(ctx);
-    if (status != LABRT_OK)
+    labrt_status status;
+    labrt_q4_input *d = labrt_prepare_unary(ctx, sizeof *d, &status);
+    if (!d || labrt_in(ctx, 0)->type == LABRT_FLOAT32)
         return status;
-    input = labrt_in(ctx, 0);
-    output = labrt_out(ctx, 0);
-    d = labrt_alloc_op_data(ctx, sizeof *d);
-    if (!d)
-        return LABRT_ERR_ARENA_TOO_SMALL;
-    if (input->type == LABRT_FLOAT32)
-        return LABRT_OK;
     if ((status = labrt_expect_quantized_io(ctx)) != LABRT_OK)
         return status;
-    if (output->zero_point != -128)
+    if (labrt_out(ctx, 0)->zero_point != -128)
         return labrt_invalid(ctx, "int8 output must have zero point -128");
-    if (!labrt_q4_input_parameters(input->scale, &d->multiplier, &shift, &d->radius))
-        return labrt_unsupported(ctx, "input scale out of range");
-    d->shift = shift;
-    return LABRT_OK;
+    return labrt_prepare_q4_input(ctx, d);
 }
 
 /* gemmlowp logistic: F<4> -> F<0>, via exp(-|a|) and 1 / (1 + x). */
@@ -42,8 +26,9 @@ static int32_t logistic_q0(int32_t a)
     return a > 0 ? positive : INT32_MAX - positive;
 }
 
-static int8_t logistic_int8(const logistic_data *d, int32_t zero_point, int8_t x)
+static int8_t logistic_int8(const void *data, int32_t zero_point, int8_t x)
 {
+    const labrt_q4_input *d = data;
     const int32_t v = x - zero_point;
     int32_t y;
     if (v <= -d->radius)
@@ -65,16 +50,7 @@ static float logistic_float(float x)
 
 static void eval(const labrt_runtime *rt, const labrt_node *node)
 {
-    const labrt_tensor *in = labrt_op_input(rt, node, 0), *out = labrt_op_output(rt, node, 0);
-    const uint32_t n = labrt_elements(in);
-    uint32_t i;
-    for (i = 0; i < n; i++) {
-        if (in->type == LABRT_INT8)
-            ((int8_t *)out->data)[i] =
-                logistic_int8(node->data, in->zero_point, ((const int8_t *)in->data)[i]);
-        else
-            ((float *)out->data)[i] = logistic_float(((const float *)in->data)[i]);
-    }
+    labrt_eval_unary(rt, node, logistic_int8, logistic_float);
 }
 
 const labrt_kernel labrt_kernel_logistic = {14, 0, prepare, eval};

@@ -27,21 +27,21 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     return LABRT_OK;
 }
 
+static int8_t relu6_int8(const void *data, int32_t zero_point, int8_t x)
+{
+    const relu6_data *d = data;
+    (void)zero_point; /* d->zero is the input zero point */
+    return (int8_t)(x > d->six ? d->six : (x < d->zero ? d->zero : x));
+}
+
+static float relu6_float(float x)
+{
+    return x > 6.0f ? 6.0f : (x < 0.0f ? 0.0f : x);
+}
+
 static void eval(const labrt_runtime *rt, const labrt_node *node)
 {
-    const relu6_data *d = node->data;
-    const labrt_tensor *in = labrt_op_input(rt, node, 0), *out = labrt_op_output(rt, node, 0);
-    const uint32_t n = labrt_elements(in);
-    uint32_t i;
-    for (i = 0; i < n; i++) {
-        if (in->type == LABRT_INT8) {
-            int32_t x = ((const int8_t *)in->data)[i];
-            ((int8_t *)out->data)[i] = (int8_t)(x > d->six ? d->six : (x < d->zero ? d->zero : x));
-        } else {
-            float x = ((const float *)in->data)[i];
-            ((float *)out->data)[i] = x > 6.0f ? 6.0f : (x < 0.0f ? 0.0f : x);
-        }
-    }
+    labrt_eval_unary(rt, node, relu6_int8, relu6_float);
 }
 
 const labrt_kernel labrt_kernel_relu6 = {21, 0, prepare, eval};
