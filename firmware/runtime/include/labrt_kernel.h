@@ -144,6 +144,11 @@ typedef struct {
 /* The labrt_q4_input of input 0's scale. */
 labrt_status labrt_prepare_q4_input(labrt_prepare_ctx *ctx, labrt_q4_input *q);
 
+/* labrt_quantize_multiplier(real), or the failure "requantization multiplier out
+ * of range". */
+labrt_status labrt_prepare_multiplier(labrt_prepare_ctx *ctx, double real, int32_t *multiplier,
+                                      int32_t *shift);
+
 /* Fused activations (ActivationFunctionType values). */
 enum { LABRT_ACT_NONE = 0, LABRT_ACT_RELU = 1, LABRT_ACT_RELU_N1_TO_1 = 2, LABRT_ACT_RELU6 = 3 };
 

@@ -72,6 +72,16 @@ labrt_status labrt_expect_quantized(labrt_prepare_ctx *ctx, const labrt_tensor *
     return LABRT_OK;
 }
 
+labrt_status labrt_prepare_multiplier(labrt_prepare_ctx *ctx, double real, int32_t *multiplier,
+                                      int32_t *shift)
+{
+    int s;
+    if (!labrt_quantize_multiplier(real, multiplier, &s))
+        return labrt_unsupported(ctx, "requantization multiplier out of range");
+    *shift = s;
+    return LABRT_OK;
+}
+
 labrt_status labrt_expect_int8_or_float(labrt_prepare_ctx *ctx, const labrt_tensor *input,
                                         const labrt_tensor *a, const labrt_tensor *b)
 {
@@ -218,10 +228,9 @@ labrt_status labrt_channel_multipliers(labrt_prepare_ctx *ctx, const labrt_tenso
         float filter_scale = scales[count == 1 ? 0 : c];
         double effective = (double)input->scale * (double)filter_scale /
                            (double)output->scale;
-        int shift;
-        if (!labrt_quantize_multiplier(effective, &multipliers[c], &shift))
-            return labrt_unsupported(ctx, "requantization multiplier out of range");
-        shifts[c] = shift;
+        labrt_status status = labrt_prepare_multiplier(ctx, effective, &multipliers[c], &shifts[c]);
+        if (status != LABRT_OK)
+            return status;
     }
     return LABRT_OK;
 }

@@ -73,11 +73,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
         /* As the reference (TFLM's GetQuantizedConvolutionMultipler): the product
          * s_in * s_w in float first. */
         double real = (double)(input->scale * filter->scale) / (double)output->scale;
-        int shift;
-        if (!labrt_quantize_multiplier(real, &multipliers[0], &shift))
-            return labrt_unsupported(ctx, "requantization multiplier out of range");
-        shifts[0] = shift;
-        return LABRT_OK;
+        return labrt_prepare_multiplier(ctx, real, &multipliers[0], &shifts[0]);
     }
     return labrt_channel_multipliers(ctx, input, filter, output, channels, multipliers, shifts);
 }

@@ -54,11 +54,7 @@ static labrt_status tensor_multiplier(labrt_prepare_ctx *ctx, fc_data *d)
     const labrt_tensor *input = labrt_in(ctx, 0), *filter = labrt_in(ctx, 1);
     const labrt_tensor *output = labrt_out(ctx, 0);
     double real = (double)(input->scale * filter->scale) / (double)output->scale;
-    int shift;
-    if (!labrt_quantize_multiplier(real, &d->multipliers[0], &shift))
-        return labrt_unsupported(ctx, "requantization multiplier out of range");
-    d->shifts[0] = shift;
-    return LABRT_OK;
+    return labrt_prepare_multiplier(ctx, real, &d->multipliers[0], &d->shifts[0]);
 }
 
 static labrt_status prepare(labrt_prepare_ctx *ctx)

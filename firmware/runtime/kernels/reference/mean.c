@@ -46,20 +46,21 @@ static int count_leading_zeros64(uint64_t x)
 static labrt_status int8_parameters(labrt_prepare_ctx *ctx, mean_data *d)
 {
     const labrt_tensor *input = labrt_in(ctx, 0), *output = labrt_out(ctx, 0);
-    int shift, k;
+    int32_t k;
     labrt_status status = labrt_expect_quantized_io(ctx);
     if (status != LABRT_OK)
         return status;
-    if (!labrt_quantize_multiplier((double)input->scale / (double)output->scale,
-                                   &d->multiplier, &shift))
-        return labrt_unsupported(ctx, "requantization multiplier out of range");
+    status = labrt_prepare_multiplier(ctx, (double)input->scale / (double)output->scale,
+                                      &d->multiplier, &d->shift);
+    if (status != LABRT_OK)
+        return status;
     k = 63 - count_leading_zeros64(d->count); /* floor(log2(count)) */
     if (k > 32)
         k = 32;
-    if (k > 31 + shift)
-        k = 31 + shift;
+    if (k > 31 + d->shift)
+        k = 31 + d->shift;
     d->multiplier = (int32_t)(((int64_t)d->multiplier << k) / d->count);
-    d->shift = shift - k;
+    d->shift -= k;
     return LABRT_OK;
 }
 

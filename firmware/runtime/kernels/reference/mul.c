@@ -10,11 +10,7 @@ static labrt_status int8_parameters(labrt_prepare_ctx *ctx, mul_data *d)
 {
     const double real = (double)labrt_in(ctx, 0)->scale * (double)labrt_in(ctx, 1)->scale /
                         (double)labrt_out(ctx, 0)->scale;
-    int shift;
-    if (!labrt_quantize_multiplier(real, &d->multiplier, &shift))
-        return labrt_unsupported(ctx, "requantization multiplier out of range");
-    d->shift = shift;
-    return LABRT_OK;
+    return labrt_prepare_multiplier(ctx, real, &d->multiplier, &d->shift);
 }
 
 static labrt_status prepare(labrt_prepare_ctx *ctx)

@@ -31,7 +31,6 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
 {
     const labrt_tensor *input, *output;
     quantize_data *d;
-    int shift;
     labrt_status status = labrt_expect_io(ctx, 1, 1, 1);
     if (status == LABRT_OK)
         status = check_tensors(ctx);
@@ -48,11 +47,8 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     d->shift = 0;
     if (input->type == LABRT_FLOAT32)
         return LABRT_OK;
-    if (!labrt_quantize_multiplier((double)input->scale / (double)output->scale,
-                                   &d->multiplier, &shift))
-        return labrt_unsupported(ctx, "requantization multiplier out of range");
-    d->shift = shift;
-    return LABRT_OK;
+    return labrt_prepare_multiplier(ctx, (double)input->scale / (double)output->scale,
+                                    &d->multiplier, &d->shift);
 }
 
 static int32_t load_8bit(const labrt_tensor *t, uint32_t i)

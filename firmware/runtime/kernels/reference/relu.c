@@ -9,7 +9,6 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
 {
     const labrt_tensor *input, *output;
     relu_data *d;
-    int shift;
     labrt_status status = labrt_expect_unary(ctx);
     if (status == LABRT_OK)
         status = labrt_expect_quantized_io(ctx);
@@ -22,13 +21,10 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
         return LABRT_ERR_ARENA_TOO_SMALL;
     if (input->type == LABRT_FLOAT32)
         return LABRT_OK;
-    /* The scale ratio is divided in float, then widened (CalculateReluOpData). */
-    if (!labrt_quantize_multiplier((double)(input->scale / output->scale),
-                                   &d->multiplier, &shift))
-        return labrt_unsupported(ctx, "requantization multiplier out of range");
-    d->shift = shift;
     d->act_min = output->zero_point > -128 ? output->zero_point : -128;
-    return LABRT_OK;
+    /* The scale ratio is divided in float, then widened (CalculateReluOpData). */
+    return labrt_prepare_multiplier(ctx, (double)(input->scale / output->scale), &d->multiplier,
+                                    &d->shift);
 }
 
 static void eval(const labrt_runtime *rt, const labrt_node *node)
