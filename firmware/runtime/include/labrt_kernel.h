@@ -169,6 +169,18 @@ enum { LABRT_PADDING_SAME = 0, LABRT_PADDING_VALID = 1 };
 int labrt_conv_axis(int32_t padding, int32_t in, int32_t filter, int32_t stride,
                     int32_t dilation, int32_t *out, int32_t *pad);
 
+/* CONV_2D and DEPTHWISE_CONV_2D: strides, dilations and leading padding. */
+typedef struct {
+    int32_t stride_h, stride_w, dilation_h, dilation_w, pad_h, pad_w;
+} labrt_conv_params;
+
+/* Reads padding and strides (fields 0 to 2 of both ops' options) and the
+ * dilations (the op's fields dilation_w_field, dilation_h_field), and checks
+ * that they take the 4-D input 0 [N,H,W,.] through filter input 1 [.,KH,KW,.]
+ * to output 0 [N,OH,OW,.]. */
+labrt_status labrt_prepare_conv_params(labrt_prepare_ctx *ctx, unsigned dilation_w_field,
+                                       unsigned dilation_h_field, labrt_conv_params *p);
+
 /* Per-channel (or broadcast per-tensor) multipliers of conv-like ops:
  * (double)s_in * s_filter[c] / s_out (tflite.md 3.6). */
 labrt_status labrt_channel_multipliers(labrt_prepare_ctx *ctx, const labrt_tensor *input,

@@ -216,6 +216,30 @@ int labrt_conv_axis(int32_t padding, int32_t in, int32_t filter, int32_t stride,
     return 1;
 }
 
+/* Conv2DOptions and DepthwiseConv2DOptions both start with these. */
+enum { CONV_OPT_PADDING, CONV_OPT_STRIDE_W, CONV_OPT_STRIDE_H };
+
+labrt_status labrt_prepare_conv_params(labrt_prepare_ctx *ctx, unsigned dilation_w_field,
+                                       unsigned dilation_h_field, labrt_conv_params *p)
+{
+    const labrt_tensor *input = labrt_in(ctx, 0), *filter = labrt_in(ctx, 1);
+    const labrt_tensor *output = labrt_out(ctx, 0);
+    int32_t padding = labrt_option_i8(ctx, CONV_OPT_PADDING, LABRT_PADDING_SAME);
+    int32_t out_h, out_w;
+    p->stride_h = labrt_option_i32(ctx, CONV_OPT_STRIDE_H, 0);
+    p->stride_w = labrt_option_i32(ctx, CONV_OPT_STRIDE_W, 0);
+    p->dilation_h = labrt_option_i32(ctx, dilation_h_field, 1);
+    p->dilation_w = labrt_option_i32(ctx, dilation_w_field, 1);
+    if (!labrt_conv_axis(padding, input->dims[1], filter->dims[1], p->stride_h, p->dilation_h,
+                         &out_h, &p->pad_h) ||
+        !labrt_conv_axis(padding, input->dims[2], filter->dims[2], p->stride_w, p->dilation_w,
+                         &out_w, &p->pad_w))
+        return labrt_invalid(ctx, "bad padding, stride, dilation or filter size");
+    if (out_h != output->dims[1] || out_w != output->dims[2] || input->dims[0] != output->dims[0])
+        return labrt_invalid(ctx, "output shape does not match input, filter and strides");
+    return LABRT_OK;
+}
+
 labrt_status labrt_channel_multipliers(labrt_prepare_ctx *ctx, const labrt_tensor *input,
                                        const labrt_tensor *filter, const labrt_tensor *output,
                                        uint32_t channels, int32_t *multipliers, int32_t *shifts)
@@ -291,7 +315,8 @@ void *labrt_prepare_binary(labrt_prepare_ctx *ctx, uint64_t bytes, labrt_status 
                                       &b->shape);
     if (*status != LABRT_OK)
         return NULL;
-    b->act = labrt_activation_range(labrt_option_i8(ctx, BINARY_OPT_ACTIVATION, 0), labrt_out(ctx, 0));
+    b->act = labrt_activation_range(labrt_option_i8(ctx, BINARY_OPT_ACTIVATION, 0),
+                                    labrt_out(ctx, 0));
     return b;
 }
 

@@ -21,7 +21,7 @@ enum { OPT_PADDING, OPT_STRIDE_W, OPT_STRIDE_H, OPT_ACTIVATION, OPT_DILATION_W, 
 
 typedef struct {
     int32_t H, W, C, KH, KW, KC, OH, OW, OC, groups, per_group;
-    int32_t stride_h, stride_w, dilation_h, dilation_w, pad_h, pad_w;
+    labrt_conv_params conv;
     labrt_opt_output out;
     uint32_t pad4;             /* the input zero point in all four bytes of a word */
     uint32_t patch_len;        /* KH * KW * KC */
@@ -43,7 +43,6 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
      * messages); its op data serves the reference eval used for float. */
     labrt_status status = labrt_kernel_conv_2d.prepare(ctx);
     const labrt_tensor *input, *filter, *bias, *output;
-    int32_t padding, out_h, out_w;
     uint32_t oc;
     labrt_activation act;
     int32_t *multipliers, *shifts;
@@ -71,13 +70,8 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     d->OC = output->dims[3];
     d->groups = d->C / d->KC;
     d->per_group = d->OC / d->groups;
-    padding = labrt_option_i8(ctx, OPT_PADDING, LABRT_PADDING_SAME);
-    d->stride_h = labrt_option_i32(ctx, OPT_STRIDE_H, 0);
-    d->stride_w = labrt_option_i32(ctx, OPT_STRIDE_W, 0);
-    d->dilation_h = labrt_option_i32(ctx, OPT_DILATION_H, 1);
-    d->dilation_w = labrt_option_i32(ctx, OPT_DILATION_W, 1);
-    labrt_conv_axis(padding, d->H, d->KH, d->stride_h, d->dilation_h, &out_h, &d->pad_h);
-    labrt_conv_axis(padding, d->W, d->KW, d->stride_w, d->dilation_w, &out_w, &d->pad_w);
+    /* checked by the reference prepare */
+    (void)labrt_prepare_conv_params(ctx, OPT_DILATION_W, OPT_DILATION_H, &d->conv);
     act = labrt_activation_range(labrt_option_i8(ctx, OPT_ACTIVATION, 0), output);
     d->out.min = act.min;
     d->out.max = act.max;
@@ -85,11 +79,11 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     d->out.step = 1;
     d->pad4 = (uint32_t)(uint8_t)input->zero_point * 0x01010101u;
     d->patch_len = (uint32_t)d->KH * (uint32_t)d->KW * (uint32_t)d->KC;
-    d->rows = d->groups == 1 && (d->KW == 1 || d->dilation_w == 1);
+    d->rows = d->groups == 1 && (d->KW == 1 || d->conv.dilation_w == 1);
     /* In place: one pixel (1x1 filters, any groups), one row of taps, or whole
      * rows of the image stacked. */
     d->in_place = (d->KH == 1 && d->KW == 1) ||
-                  (d->rows && (d->KH == 1 || (d->KW == d->W && d->dilation_h == 1)));
+                  (d->rows && (d->KH == 1 || (d->KW == d->W && d->conv.dilation_h == 1)));
     d->bias_sums = (uint32_t *)(d + 1);
     multipliers = (int32_t *)(d->bias_sums + d->OC);
     shifts = multipliers + d->OC;
@@ -105,18 +99,6 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
                                      shifts);
 }
 
-/* Taps k in [*lo, *hi) put start + k * dilation inside [0, size). */
-static void tap_range(int32_t start, int32_t size, int32_t K, int32_t dilation, int32_t *lo,
-                      int32_t *hi)
-{
-    int32_t l = start >= 0 ? 0 : (dilation - 1 - start) / dilation;
-    int32_t h = size - start <= 0 ? 0 : (size - start + dilation - 1) / dilation;
-    if (h > K)
-        h = K;
-    *lo = l < h ? l : h;
-    *hi = h;
-}
-
 /* The window at (iy0, ix0), input channels [c0, c0 + KC), taps [ky_lo, ky_hi) x
  * [kx_lo, kx_hi) inside the image: a pointer into the input when it is
  * contiguous there, else gathered into d->patch with the zero point around it. */
@@ -125,7 +107,7 @@ static const int8_t *window(const conv_opt *d, const int8_t *x, int32_t iy0, int
                             int32_t kx_hi)
 {
     const uint32_t row_len = (uint32_t)(d->KW * d->KC);
-    const int32_t x_step = d->dilation_h * d->W * d->C;
+    const int32_t x_step = d->conv.dilation_h * d->W * d->C;
     int8_t *p = d->patch;
     const int8_t *src;
     int32_t ky, kx;
@@ -133,8 +115,8 @@ static const int8_t *window(const conv_opt *d, const int8_t *x, int32_t iy0, int
         labrt_opt_fill(p, d->pad4, d->patch_len);
         return d->patch;
     }
-    src = x + ((int64_t)(iy0 + ky_lo * d->dilation_h) * d->W + ix0 + kx_lo * d->dilation_w) *
-                  d->C + c0;
+    src = x + ((int64_t)(iy0 + ky_lo * d->conv.dilation_h) * d->W + ix0 +
+               kx_lo * d->conv.dilation_w) * d->C + c0;
     if (d->in_place && ky_lo == 0 && ky_hi == d->KH && kx_lo == 0 && kx_hi == d->KW)
         return src;
     labrt_opt_fill(p, d->pad4, (uint32_t)ky_lo * row_len);
@@ -165,7 +147,7 @@ static const int8_t *window(const conv_opt *d, const int8_t *x, int32_t iy0, int
         }
     } else {
         /* Tap by tap (groups, dilation in x). */
-        const int32_t tap_step = d->dilation_w * d->C;
+        const int32_t tap_step = d->conv.dilation_w * d->C;
         const uint32_t KC = (uint32_t)d->KC;
         for (ky = ky_lo; ky < ky_hi; ky++, p += row_len, src += x_step) {
             const int8_t *tap = src;
@@ -187,15 +169,15 @@ static void eval_int8(const conv_opt *d, const int8_t *input, const int8_t *w, i
     for (n = 0; n < batches; n++) {
         const int8_t *x = input + (int64_t)n * d->H * d->W * d->C;
         for (oy = 0; oy < d->OH; oy++) {
-            const int32_t iy0 = oy * d->stride_h - d->pad_h;
-            tap_range(iy0, d->H, d->KH, d->dilation_h, &ky_lo, &ky_hi);
+            const int32_t iy0 = oy * d->conv.stride_h - d->conv.pad_h;
+            labrt_opt_tap_range(iy0, d->H, d->KH, d->conv.dilation_h, &ky_lo, &ky_hi);
             for (ox = 0; ox < d->OW; ox++) {
-                const int32_t ix0 = ox * d->stride_w - d->pad_w;
-                if (ix0 >= 0 && ix0 + (d->KW - 1) * d->dilation_w < d->W) {
+                const int32_t ix0 = ox * d->conv.stride_w - d->conv.pad_w;
+                if (ix0 >= 0 && ix0 + (d->KW - 1) * d->conv.dilation_w < d->W) {
                     kx_lo = 0;
                     kx_hi = d->KW;
                 } else {
-                    tap_range(ix0, d->W, d->KW, d->dilation_w, &kx_lo, &kx_hi);
+                    labrt_opt_tap_range(ix0, d->W, d->KW, d->conv.dilation_w, &kx_lo, &kx_hi);
                 }
                 for (g = 0; g < d->groups; g++) {
                     const int8_t *patch =

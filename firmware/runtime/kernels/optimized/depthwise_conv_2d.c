@@ -25,8 +25,8 @@ enum {
 };
 
 typedef struct {
-    int32_t stride_h, stride_w, dilation_h, dilation_w, pad_h, pad_w, multiplier;
-    int32_t input_offset;
+    labrt_conv_params conv;
+    int32_t multiplier, input_offset;
     labrt_opt_output out;
 } depthwise_opt;
 
@@ -43,7 +43,6 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     /* The reference prepare checks everything (same models accepted, same messages). */
     labrt_status status = labrt_kernel_depthwise_conv_2d.prepare(ctx);
     const labrt_tensor *input, *filter, *output;
-    int32_t padding, out_h, out_w;
     uint32_t channels;
     depthwise_opt *d;
     labrt_activation act;
@@ -59,16 +58,9 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     d = labrt_alloc_op_data(ctx, sizeof *d + 2 * (uint64_t)channels * sizeof(int32_t));
     if (!d || status != LABRT_OK)
         return LABRT_ERR_ARENA_TOO_SMALL;
-    padding = labrt_option_i8(ctx, OPT_PADDING, LABRT_PADDING_SAME);
-    d->stride_h = labrt_option_i32(ctx, OPT_STRIDE_H, 0);
-    d->stride_w = labrt_option_i32(ctx, OPT_STRIDE_W, 0);
-    d->dilation_h = labrt_option_i32(ctx, OPT_DILATION_H, 1);
-    d->dilation_w = labrt_option_i32(ctx, OPT_DILATION_W, 1);
+    /* checked by the reference prepare */
+    (void)labrt_prepare_conv_params(ctx, OPT_DILATION_W, OPT_DILATION_H, &d->conv);
     d->multiplier = labrt_option_i32(ctx, OPT_DEPTH_MULTIPLIER, 0);
-    labrt_conv_axis(padding, input->dims[1], filter->dims[1], d->stride_h, d->dilation_h, &out_h,
-                    &d->pad_h);
-    labrt_conv_axis(padding, input->dims[2], filter->dims[2], d->stride_w, d->dilation_w, &out_w,
-                    &d->pad_w);
     act = labrt_activation_range(labrt_option_i8(ctx, OPT_ACTIVATION, 0), output);
     d->out.min = act.min;
     d->out.max = act.max;
@@ -80,18 +72,6 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     d->out.multipliers = multipliers;
     d->out.shifts = shifts;
     return labrt_channel_multipliers(ctx, input, filter, output, channels, multipliers, shifts);
-}
-
-/* Taps k in [*lo, *hi) put start + k * dilation inside [0, size). */
-static void tap_range(int32_t start, int32_t size, int32_t K, int32_t dilation, int32_t *lo,
-                      int32_t *hi)
-{
-    int32_t l = start >= 0 ? 0 : (dilation - 1 - start) / dilation;
-    int32_t h = size - start <= 0 ? 0 : (size - start + dilation - 1) / dilation;
-    if (h > K)
-        h = K;
-    *lo = l < h ? l : h;
-    *hi = h;
 }
 
 #if LABRT_OPT_DSP
@@ -266,30 +246,31 @@ static void eval_int8(const depthwise_opt *d, const labrt_tensor *in, const labr
     const int32_t KH = filter->dims[1], KW = filter->dims[2];
     const int32_t OH = out->dims[1], OW = out->dims[2], OC = out->dims[3];
     const int32_t M = d->multiplier, offset = d->input_offset;
+    const labrt_conv_params *p = &d->conv;
     const int32_t *b = bias ? (const int32_t *)bias->data : 0;
     const int8_t *w = (const int8_t *)filter->data;
     int8_t *y = (int8_t *)out->data;
     taps t;
     int32_t n, oy, ox, oc, ky_lo, ky_hi, kx_lo, kx_hi;
-    t.x_row = d->dilation_h * W * C;
-    t.x_col = d->dilation_w * C;
+    t.x_row = p->dilation_h * W * C;
+    t.x_col = p->dilation_w * C;
     t.w_row = KW * OC;
     t.w_col = OC;
     for (n = 0; n < N; n++) {
         const int8_t *x = (const int8_t *)in->data + (int64_t)n * H * W * C;
         for (oy = 0; oy < OH; oy++) {
-            const int32_t iy0 = oy * d->stride_h - d->pad_h;
-            tap_range(iy0, H, KH, d->dilation_h, &ky_lo, &ky_hi);
+            const int32_t iy0 = oy * p->stride_h - p->pad_h;
+            labrt_opt_tap_range(iy0, H, KH, p->dilation_h, &ky_lo, &ky_hi);
             for (ox = 0; ox < OW; ox++, y += OC) {
-                const int32_t ix0 = ox * d->stride_w - d->pad_w;
-                tap_range(ix0, W, KW, d->dilation_w, &kx_lo, &kx_hi);
+                const int32_t ix0 = ox * p->stride_w - p->pad_w;
+                labrt_opt_tap_range(ix0, W, KW, p->dilation_w, &kx_lo, &kx_hi);
                 t.rows = kx_hi > kx_lo ? ky_hi - ky_lo : 0;
                 t.cols = kx_hi - kx_lo;
                 t.x = x;
                 t.w = w;
                 if (t.rows > 0) {
-                    t.x = x + ((int64_t)(iy0 + ky_lo * d->dilation_h) * W +
-                               (ix0 + kx_lo * d->dilation_w)) * C;
+                    t.x = x + ((int64_t)(iy0 + ky_lo * p->dilation_h) * W +
+                               (ix0 + kx_lo * p->dilation_w)) * C;
                     t.w = w + (ky_lo * KW + kx_lo) * OC;
                 }
                 oc = 0;

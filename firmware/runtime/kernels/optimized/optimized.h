@@ -88,6 +88,18 @@ typedef struct {
 void labrt_opt_requantize(const labrt_opt_output *out, const uint32_t *acc, uint32_t c,
                           uint32_t n, int8_t *y);
 
+/* Taps k in [*lo, *hi) of a filter of K taps put start + k * dilation inside [0, size). */
+static inline void labrt_opt_tap_range(int32_t start, int32_t size, int32_t K, int32_t dilation,
+                                       int32_t *lo, int32_t *hi)
+{
+    int32_t l = start >= 0 ? 0 : (dilation - 1 - start) / dilation;
+    int32_t h = size - start <= 0 ? 0 : (size - start + dilation - 1) / dilation;
+    if (h > K)
+        h = K;
+    *lo = l < h ? l : h;
+    *hi = h;
+}
+
 /* Whether a kernel can take its fast path: int8 activations with constant
  * weights and bias (whose sums prepare precomputes). Anything else (float, or
  * weights computed at run time) runs the reference kernel. */

@@ -5,7 +5,7 @@
 enum { OPT_PADDING, OPT_STRIDE_W, OPT_STRIDE_H, OPT_ACTIVATION, OPT_DILATION_W, OPT_DILATION_H };
 
 typedef struct {
-    int32_t stride_h, stride_w, dilation_h, dilation_w, pad_h, pad_w;
+    labrt_conv_params conv;
     labrt_activation act;
     int32_t *multipliers, *shifts; /* int8: one per output channel */
 } conv_data;
@@ -27,8 +27,7 @@ static labrt_status check_shapes(labrt_prepare_ctx *ctx, conv_data *g)
 {
     const labrt_tensor *input = labrt_in(ctx, 0), *filter = labrt_in(ctx, 1);
     const labrt_tensor *output = labrt_out(ctx, 0);
-    int32_t padding = labrt_option_i8(ctx, OPT_PADDING, LABRT_PADDING_SAME);
-    int32_t out_h, out_w, groups;
+    int32_t groups;
     if (input->rank != 4 || filter->rank != 4 || output->rank != 4)
         return labrt_invalid(ctx, "input, filter and output must be 4-D");
     if (filter->dims[3] < 1 || input->dims[3] % filter->dims[3] != 0)
@@ -36,18 +35,7 @@ static labrt_status check_shapes(labrt_prepare_ctx *ctx, conv_data *g)
     groups = input->dims[3] / filter->dims[3];
     if (groups < 1 || filter->dims[0] % groups != 0 || filter->dims[0] != output->dims[3])
         return labrt_invalid(ctx, "output channels do not match the filter");
-    g->stride_h = labrt_option_i32(ctx, OPT_STRIDE_H, 0);
-    g->stride_w = labrt_option_i32(ctx, OPT_STRIDE_W, 0);
-    g->dilation_h = labrt_option_i32(ctx, OPT_DILATION_H, 1);
-    g->dilation_w = labrt_option_i32(ctx, OPT_DILATION_W, 1);
-    if (!labrt_conv_axis(padding, input->dims[1], filter->dims[1], g->stride_h, g->dilation_h,
-                         &out_h, &g->pad_h) ||
-        !labrt_conv_axis(padding, input->dims[2], filter->dims[2], g->stride_w, g->dilation_w,
-                         &out_w, &g->pad_w))
-        return labrt_invalid(ctx, "bad padding, stride, dilation or filter size");
-    if (out_h != output->dims[1] || out_w != output->dims[2] || input->dims[0] != output->dims[0])
-        return labrt_invalid(ctx, "output shape does not match input, filter and strides");
-    return LABRT_OK;
+    return labrt_prepare_conv_params(ctx, OPT_DILATION_W, OPT_DILATION_H, &g->conv);
 }
 
 static labrt_status prepare(labrt_prepare_ctx *ctx)
@@ -83,7 +71,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
 
 /* Output geometry shared by both types: where output (n, oy, ox) reads from. */
 typedef struct {
-    const conv_data *d;
+    const labrt_conv_params *p;
     int32_t H, W, C, KH, KW, KC, per_group;
 } conv_shape;
 
@@ -91,7 +79,7 @@ static conv_shape shape_of(const conv_data *d, const labrt_tensor *in, const lab
                            const labrt_tensor *out)
 {
     conv_shape s;
-    s.d = d;
+    s.p = &d->conv;
     s.H = in->dims[1];
     s.W = in->dims[2];
     s.C = in->dims[3];
@@ -110,11 +98,11 @@ static int64_t accumulate_int8(const conv_shape *s, const int8_t *x, const int8_
     int64_t acc = 0; /* 64-bit: TFLM's int32 sum without overflow UB */
     int32_t ky, kx, ic;
     for (ky = 0; ky < s->KH; ky++) {
-        const int32_t iy = oy * s->d->stride_h - s->d->pad_h + ky * s->d->dilation_h;
+        const int32_t iy = oy * s->p->stride_h - s->p->pad_h + ky * s->p->dilation_h;
         if (iy < 0 || iy >= s->H)
             continue;
         for (kx = 0; kx < s->KW; kx++) {
-            const int32_t ix = ox * s->d->stride_w - s->d->pad_w + kx * s->d->dilation_w;
+            const int32_t ix = ox * s->p->stride_w - s->p->pad_w + kx * s->p->dilation_w;
             const int8_t *xp, *wp;
             if (ix < 0 || ix >= s->W)
                 continue;
@@ -134,11 +122,11 @@ static float accumulate_float(const conv_shape *s, const float *x, const float *
     float total = 0.0f;
     int32_t ky, kx, ic;
     for (ky = 0; ky < s->KH; ky++) {
-        const int32_t iy = oy * s->d->stride_h - s->d->pad_h + ky * s->d->dilation_h;
+        const int32_t iy = oy * s->p->stride_h - s->p->pad_h + ky * s->p->dilation_h;
         if (iy < 0 || iy >= s->H)
             continue;
         for (kx = 0; kx < s->KW; kx++) {
-            const int32_t ix = ox * s->d->stride_w - s->d->pad_w + kx * s->d->dilation_w;
+            const int32_t ix = ox * s->p->stride_w - s->p->pad_w + kx * s->p->dilation_w;
             const float *xp, *wp;
             if (ix < 0 || ix >= s->W)
                 continue;

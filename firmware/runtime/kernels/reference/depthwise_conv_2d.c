@@ -9,7 +9,8 @@ enum {
 };
 
 typedef struct {
-    int32_t stride_h, stride_w, dilation_h, dilation_w, pad_h, pad_w, multiplier;
+    labrt_conv_params conv;
+    int32_t multiplier;
     labrt_activation act;
     int32_t *multipliers, *shifts; /* int8: one per output channel */
 } depthwise_data;
@@ -18,26 +19,13 @@ static labrt_status check_shapes(labrt_prepare_ctx *ctx, depthwise_data *g)
 {
     const labrt_tensor *input = labrt_in(ctx, 0), *filter = labrt_in(ctx, 1);
     const labrt_tensor *output = labrt_out(ctx, 0);
-    int32_t padding = labrt_option_i8(ctx, OPT_PADDING, LABRT_PADDING_SAME);
-    int32_t out_h, out_w;
     if (input->rank != 4 || filter->rank != 4 || output->rank != 4 || filter->dims[0] != 1)
         return labrt_invalid(ctx, "input, filter and output must be 4-D, filter [1,KH,KW,C]");
     g->multiplier = labrt_option_i32(ctx, OPT_DEPTH_MULTIPLIER, 0);
     if (g->multiplier < 1 || (int64_t)input->dims[3] * g->multiplier != output->dims[3] ||
         filter->dims[3] != output->dims[3])
         return labrt_invalid(ctx, "output channels must be input channels x depth multiplier");
-    g->stride_h = labrt_option_i32(ctx, OPT_STRIDE_H, 0);
-    g->stride_w = labrt_option_i32(ctx, OPT_STRIDE_W, 0);
-    g->dilation_h = labrt_option_i32(ctx, OPT_DILATION_H, 1);
-    g->dilation_w = labrt_option_i32(ctx, OPT_DILATION_W, 1);
-    if (!labrt_conv_axis(padding, input->dims[1], filter->dims[1], g->stride_h, g->dilation_h,
-                         &out_h, &g->pad_h) ||
-        !labrt_conv_axis(padding, input->dims[2], filter->dims[2], g->stride_w, g->dilation_w,
-                         &out_w, &g->pad_w))
-        return labrt_invalid(ctx, "bad padding, stride, dilation or filter size");
-    if (out_h != output->dims[1] || out_w != output->dims[2] || input->dims[0] != output->dims[0])
-        return labrt_invalid(ctx, "output shape does not match input, filter and strides");
-    return LABRT_OK;
+    return labrt_prepare_conv_params(ctx, OPT_DILATION_W, OPT_DILATION_H, &g->conv);
 }
 
 static labrt_status check_types(labrt_prepare_ctx *ctx)
@@ -82,7 +70,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
 
 /* One output value: the sum over the taps inside the image, in ky, kx order. */
 typedef struct {
-    const depthwise_data *d;
+    const labrt_conv_params *p;
     int32_t H, W, C, KH, KW, OC;
 } depthwise_shape;
 
@@ -90,7 +78,7 @@ static depthwise_shape shape_of(const depthwise_data *d, const labrt_tensor *in,
                                 const labrt_tensor *filter)
 {
     depthwise_shape s;
-    s.d = d;
+    s.p = &d->conv;
     s.H = in->dims[1];
     s.W = in->dims[2];
     s.C = in->dims[3];
@@ -105,8 +93,8 @@ static depthwise_shape shape_of(const depthwise_data *d, const labrt_tensor *in,
 static int64_t tap(const depthwise_shape *s, int32_t n, int32_t oy, int32_t ox, int32_t ky,
                    int32_t kx, int32_t ic)
 {
-    const int32_t iy = oy * s->d->stride_h - s->d->pad_h + ky * s->d->dilation_h;
-    const int32_t ix = ox * s->d->stride_w - s->d->pad_w + kx * s->d->dilation_w;
+    const int32_t iy = oy * s->p->stride_h - s->p->pad_h + ky * s->p->dilation_h;
+    const int32_t ix = ox * s->p->stride_w - s->p->pad_w + kx * s->p->dilation_w;
     if (iy < 0 || iy >= s->H || ix < 0 || ix >= s->W)
         return -1;
     return (((int64_t)n * s->H + iy) * s->W + ix) * s->C + ic;
