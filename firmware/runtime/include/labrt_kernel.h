@@ -181,11 +181,36 @@ typedef struct {
 labrt_status labrt_prepare_conv_params(labrt_prepare_ctx *ctx, unsigned dilation_w_field,
                                        unsigned dilation_h_field, labrt_conv_params *p);
 
+/* CONV_2D and DEPTHWISE_CONV_2D types: input, filter and output int8 or float32,
+ * the optional bias int32 (int8) or float32 with one value per output channel,
+ * int8 input and output per-tensor quantized. */
+labrt_status labrt_expect_conv_types(labrt_prepare_ctx *ctx);
+
 /* Per-channel (or broadcast per-tensor) multipliers of conv-like ops:
  * (double)s_in * s_filter[c] / s_out (tflite.md 3.6). */
 labrt_status labrt_channel_multipliers(labrt_prepare_ctx *ctx, const labrt_tensor *input,
                                        const labrt_tensor *filter, const labrt_tensor *output,
                                        uint32_t channels, int32_t *multipliers, int32_t *shifts);
+
+/* CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: an evaluation for one type
+ * from the per-op data, input, filter, bias (NULL when omitted) and output. */
+typedef void labrt_weights_eval(const void *data, const labrt_tensor *input,
+                                const labrt_tensor *filter, const labrt_tensor *bias,
+                                const labrt_tensor *output);
+
+/* Runs int8_eval or float_eval, by the input's type. */
+void labrt_eval_weights_op(const labrt_runtime *rt, const labrt_node *node,
+                           labrt_weights_eval *int8_eval, labrt_weights_eval *float_eval);
+
+/* Their int8 output (tflite.md 3.6): the int32 sum scaled by the channel's
+ * multiplier and shift, plus the output zero point (wrapping like int32),
+ * clamped to the activation range. */
+static inline int8_t labrt_requantize(int32_t acc, int32_t multiplier, int32_t shift,
+                                      int32_t zero_point, const labrt_activation *act)
+{
+    const int32_t result = labrt_wrap_add(labrt_mbqm(acc, multiplier, shift), zero_point);
+    return (int8_t)labrt_clamp(result, act->min, act->max);
+}
 
 /* Numpy-style broadcasting of two inputs to an output of rank <= 6: element
  * strides of each input aligned to the output's dims (0 along broadcast axes). */

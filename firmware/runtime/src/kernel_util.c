@@ -240,6 +240,19 @@ labrt_status labrt_prepare_conv_params(labrt_prepare_ctx *ctx, unsigned dilation
     return LABRT_OK;
 }
 
+labrt_status labrt_expect_conv_types(labrt_prepare_ctx *ctx)
+{
+    const labrt_tensor *input = labrt_in(ctx, 0), *filter = labrt_in(ctx, 1);
+    const labrt_tensor *bias = labrt_in(ctx, 2), *output = labrt_out(ctx, 0);
+    int32_t bias_type = input->type == LABRT_INT8 ? LABRT_INT32 : LABRT_FLOAT32;
+    labrt_status status = labrt_expect_int8_or_float(ctx, input, filter, output);
+    if (status != LABRT_OK)
+        return status;
+    if (bias && (bias->type != bias_type || labrt_elements(bias) != (uint32_t)output->dims[3]))
+        return labrt_invalid(ctx, "bias must hold one int32 (int8) or float per output channel");
+    return labrt_expect_quantized_io(ctx);
+}
+
 labrt_status labrt_channel_multipliers(labrt_prepare_ctx *ctx, const labrt_tensor *input,
                                        const labrt_tensor *filter, const labrt_tensor *output,
                                        uint32_t channels, int32_t *multipliers, int32_t *shifts)
@@ -257,6 +270,15 @@ labrt_status labrt_channel_multipliers(labrt_prepare_ctx *ctx, const labrt_tenso
             return status;
     }
     return LABRT_OK;
+}
+
+void labrt_eval_weights_op(const labrt_runtime *rt, const labrt_node *node,
+                           labrt_weights_eval *int8_eval, labrt_weights_eval *float_eval)
+{
+    const labrt_tensor *input = labrt_op_input(rt, node, 0);
+    labrt_weights_eval *eval = input->type == LABRT_INT8 ? int8_eval : float_eval;
+    eval(node->data, input, labrt_op_input(rt, node, 1), labrt_op_input(rt, node, 2),
+         labrt_op_output(rt, node, 0));
 }
 
 labrt_status labrt_prepare_broadcast(labrt_prepare_ctx *ctx, const labrt_tensor *in1,

@@ -10,19 +10,6 @@ typedef struct {
     int32_t *multipliers, *shifts; /* int8: one per output channel */
 } conv_data;
 
-static labrt_status check_types(labrt_prepare_ctx *ctx)
-{
-    const labrt_tensor *input = labrt_in(ctx, 0), *filter = labrt_in(ctx, 1);
-    const labrt_tensor *bias = labrt_in(ctx, 2), *output = labrt_out(ctx, 0);
-    int32_t bias_type = input->type == LABRT_INT8 ? LABRT_INT32 : LABRT_FLOAT32;
-    labrt_status status = labrt_expect_int8_or_float(ctx, input, filter, output);
-    if (status != LABRT_OK)
-        return status;
-    if (bias && (bias->type != bias_type || labrt_elements(bias) != (uint32_t)filter->dims[0]))
-        return labrt_invalid(ctx, "bias must hold one int32 (int8) or float per output channel");
-    return LABRT_OK;
-}
-
 static labrt_status check_shapes(labrt_prepare_ctx *ctx, conv_data *g)
 {
     const labrt_tensor *input = labrt_in(ctx, 0), *filter = labrt_in(ctx, 1);
@@ -47,14 +34,12 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     if (status == LABRT_OK)
         status = check_shapes(ctx, &geometry);
     if (status == LABRT_OK)
-        status = check_types(ctx);
+        status = labrt_expect_conv_types(ctx);
     if (status != LABRT_OK)
         return status;
     input = labrt_in(ctx, 0);
     filter = labrt_in(ctx, 1);
     output = labrt_out(ctx, 0);
-    if ((status = labrt_expect_quantized_io(ctx)) != LABRT_OK)
-        return status;
     channels = input->type == LABRT_INT8 ? (uint32_t)output->dims[3] : 0;
     d = labrt_alloc_op_data(ctx, sizeof *d + 2 * (uint64_t)channels * sizeof(int32_t));
     if (!d)
@@ -139,9 +124,10 @@ static float accumulate_float(const conv_shape *s, const float *x, const float *
     return total;
 }
 
-static void eval_int8(const conv_data *d, const labrt_tensor *in, const labrt_tensor *filter,
+static void eval_int8(const void *data, const labrt_tensor *in, const labrt_tensor *filter,
                       const labrt_tensor *bias, const labrt_tensor *out)
 {
+    const conv_data *d = data;
     const conv_shape s = shape_of(d, in, filter, out);
     const int32_t *b = bias ? (const int32_t *)bias->data : 0;
     int8_t *y = (int8_t *)out->data;
@@ -152,18 +138,17 @@ static void eval_int8(const conv_data *d, const labrt_tensor *in, const labrt_te
                 for (oc = 0; oc < out->dims[3]; oc++) {
                     int64_t acc = accumulate_int8(&s, in->data, filter->data, n, oy, ox, oc,
                                                   -in->zero_point);
-                    int32_t result;
                     if (b)
                         acc += b[oc];
-                    result = labrt_mbqm((int32_t)acc, d->multipliers[oc], d->shifts[oc]);
-                    result = labrt_wrap_add(result, out->zero_point);
-                    *y++ = (int8_t)labrt_clamp(result, d->act.min, d->act.max);
+                    *y++ = labrt_requantize((int32_t)acc, d->multipliers[oc], d->shifts[oc],
+                                            out->zero_point, &d->act);
                 }
 }
 
-static void eval_float(const conv_data *d, const labrt_tensor *in, const labrt_tensor *filter,
+static void eval_float(const void *data, const labrt_tensor *in, const labrt_tensor *filter,
                        const labrt_tensor *bias, const labrt_tensor *out)
 {
+    const conv_data *d = data;
     const conv_shape s = shape_of(d, in, filter, out);
     const float *b = bias ? (const float *)bias->data : 0;
     float *y = (float *)out->data;
@@ -179,13 +164,7 @@ static void eval_float(const conv_data *d, const labrt_tensor *in, const labrt_t
 
 static void eval(const labrt_runtime *rt, const labrt_node *node)
 {
-    const labrt_tensor *input = labrt_op_input(rt, node, 0);
-    if (input->type == LABRT_INT8)
-        eval_int8(node->data, input, labrt_op_input(rt, node, 1), labrt_op_input(rt, node, 2),
-                  labrt_op_output(rt, node, 0));
-    else
-        eval_float(node->data, input, labrt_op_input(rt, node, 1), labrt_op_input(rt, node, 2),
-                   labrt_op_output(rt, node, 0));
+    labrt_eval_weights_op(rt, node, eval_int8, eval_float);
 }
 
 const labrt_kernel labrt_kernel_conv_2d = {3, 1, prepare, eval};

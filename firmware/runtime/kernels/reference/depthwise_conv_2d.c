@@ -28,19 +28,6 @@ static labrt_status check_shapes(labrt_prepare_ctx *ctx, depthwise_data *g)
     return labrt_prepare_conv_params(ctx, OPT_DILATION_W, OPT_DILATION_H, &g->conv);
 }
 
-static labrt_status check_types(labrt_prepare_ctx *ctx)
-{
-    const labrt_tensor *input = labrt_in(ctx, 0), *filter = labrt_in(ctx, 1);
-    const labrt_tensor *bias = labrt_in(ctx, 2), *output = labrt_out(ctx, 0);
-    int32_t bias_type = input->type == LABRT_INT8 ? LABRT_INT32 : LABRT_FLOAT32;
-    labrt_status status = labrt_expect_int8_or_float(ctx, input, filter, output);
-    if (status != LABRT_OK)
-        return status;
-    if (bias && (bias->type != bias_type || labrt_elements(bias) != (uint32_t)output->dims[3]))
-        return labrt_invalid(ctx, "bias must hold one int32 (int8) or float per output channel");
-    return labrt_expect_quantized_io(ctx);
-}
-
 static labrt_status prepare(labrt_prepare_ctx *ctx)
 {
     const labrt_tensor *output;
@@ -50,7 +37,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     if (status == LABRT_OK)
         status = check_shapes(ctx, &geometry);
     if (status == LABRT_OK)
-        status = check_types(ctx);
+        status = labrt_expect_conv_types(ctx);
     if (status != LABRT_OK)
         return status;
     output = labrt_out(ctx, 0);
@@ -100,9 +87,10 @@ static int64_t tap(const depthwise_shape *s, int32_t n, int32_t oy, int32_t ox, 
     return (((int64_t)n * s->H + iy) * s->W + ix) * s->C + ic;
 }
 
-static void eval_int8(const depthwise_data *d, const labrt_tensor *in, const labrt_tensor *filter,
+static void eval_int8(const void *data, const labrt_tensor *in, const labrt_tensor *filter,
                       const labrt_tensor *bias, const labrt_tensor *out)
 {
+    const depthwise_data *d = data;
     const depthwise_shape s = shape_of(d, in, filter);
     const int8_t *x = (const int8_t *)in->data, *w = (const int8_t *)filter->data;
     const int32_t *b = bias ? (const int32_t *)bias->data : 0;
@@ -113,7 +101,6 @@ static void eval_int8(const depthwise_data *d, const labrt_tensor *in, const lab
             for (ox = 0; ox < out->dims[2]; ox++)
                 for (oc = 0; oc < s.OC; oc++) {
                     int64_t acc = 0; /* 64-bit: TFLM's int32 sum without overflow UB */
-                    int32_t result;
                     for (ky = 0; ky < s.KH; ky++)
                         for (kx = 0; kx < s.KW; kx++) {
                             int64_t i = tap(&s, n, oy, ox, ky, kx, oc / d->multiplier);
@@ -122,16 +109,16 @@ static void eval_int8(const depthwise_data *d, const labrt_tensor *in, const lab
                         }
                     if (b)
                         acc += b[oc];
-                    result = labrt_mbqm((int32_t)acc, d->multipliers[oc], d->shifts[oc]);
-                    result = labrt_wrap_add(result, out->zero_point);
-                    *y++ = (int8_t)labrt_clamp(result, d->act.min, d->act.max);
+                    *y++ = labrt_requantize((int32_t)acc, d->multipliers[oc], d->shifts[oc],
+                                            out->zero_point, &d->act);
                 }
 }
 
-static void eval_float(const depthwise_data *d, const labrt_tensor *in,
+static void eval_float(const void *data, const labrt_tensor *in,
                        const labrt_tensor *filter, const labrt_tensor *bias,
                        const labrt_tensor *out)
 {
+    const depthwise_data *d = data;
     const depthwise_shape s = shape_of(d, in, filter);
     const float *x = (const float *)in->data, *w = (const float *)filter->data;
     const float *b = bias ? (const float *)bias->data : 0;
@@ -154,13 +141,7 @@ static void eval_float(const depthwise_data *d, const labrt_tensor *in,
 
 static void eval(const labrt_runtime *rt, const labrt_node *node)
 {
-    const labrt_tensor *input = labrt_op_input(rt, node, 0);
-    if (input->type == LABRT_INT8)
-        eval_int8(node->data, input, labrt_op_input(rt, node, 1), labrt_op_input(rt, node, 2),
-                  labrt_op_output(rt, node, 0));
-    else
-        eval_float(node->data, input, labrt_op_input(rt, node, 1), labrt_op_input(rt, node, 2),
-                   labrt_op_output(rt, node, 0));
+    labrt_eval_weights_op(rt, node, eval_int8, eval_float);
 }
 
 const labrt_kernel labrt_kernel_depthwise_conv_2d = {4, 2, prepare, eval};

@@ -89,9 +89,10 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
                                      d->multipliers, d->shifts);
 }
 
-static void eval_int8(const fc_data *d, const labrt_tensor *in, const labrt_tensor *filter,
+static void eval_int8(const void *data, const labrt_tensor *in, const labrt_tensor *filter,
                       const labrt_tensor *bias, const labrt_tensor *out)
 {
+    const fc_data *d = data;
     const int8_t *x = (const int8_t *)in->data, *w = (const int8_t *)filter->data;
     const int32_t *b = bias ? (const int32_t *)bias->data : 0;
     const int32_t filter_offset = d->per_channel ? 0 : -filter->zero_point;
@@ -102,20 +103,19 @@ static void eval_int8(const fc_data *d, const labrt_tensor *in, const labrt_tens
             const int8_t *xb = x + batch * d->accum_depth, *wc = w + c * d->accum_depth;
             const uint32_t q = d->per_channel ? c : 0;
             int64_t acc = 0; /* 64-bit: TFLM's int32 sum without overflow UB */
-            int32_t result;
             for (i = 0; i < d->accum_depth; i++)
                 acc += (wc[i] + filter_offset) * (xb[i] - in->zero_point);
             if (b)
                 acc += b[c];
-            result = labrt_mbqm((int32_t)acc, d->multipliers[q], d->shifts[q]);
-            result = labrt_wrap_add(result, out->zero_point);
-            *y++ = (int8_t)labrt_clamp(result, d->act.min, d->act.max);
+            *y++ = labrt_requantize((int32_t)acc, d->multipliers[q], d->shifts[q], out->zero_point,
+                                    &d->act);
         }
 }
 
-static void eval_float(const fc_data *d, const labrt_tensor *in, const labrt_tensor *filter,
+static void eval_float(const void *data, const labrt_tensor *in, const labrt_tensor *filter,
                        const labrt_tensor *bias, const labrt_tensor *out)
 {
+    const fc_data *d = data;
     const float *x = (const float *)in->data, *w = (const float *)filter->data;
     const float *b = bias ? (const float *)bias->data : 0;
     float *y = (float *)out->data;
@@ -132,13 +132,7 @@ static void eval_float(const fc_data *d, const labrt_tensor *in, const labrt_ten
 
 static void eval(const labrt_runtime *rt, const labrt_node *node)
 {
-    const labrt_tensor *input = labrt_op_input(rt, node, 0);
-    if (input->type == LABRT_INT8)
-        eval_int8(node->data, input, labrt_op_input(rt, node, 1), labrt_op_input(rt, node, 2),
-                  labrt_op_output(rt, node, 0));
-    else
-        eval_float(node->data, input, labrt_op_input(rt, node, 1), labrt_op_input(rt, node, 2),
-                   labrt_op_output(rt, node, 0));
+    labrt_eval_weights_op(rt, node, eval_int8, eval_float);
 }
 
 const labrt_kernel labrt_kernel_fully_connected = {9, 8, prepare, eval};
