@@ -43,8 +43,6 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
      * messages); its op data serves the reference eval used for float. */
     labrt_status status = labrt_kernel_conv_2d.prepare(ctx);
     const labrt_tensor *input, *filter, *bias, *output;
-    uint32_t oc;
-    labrt_activation act;
     int32_t *multipliers, *shifts;
     conv_opt *d;
     if (status != LABRT_OK && status != LABRT_ERR_ARENA_TOO_SMALL)
@@ -72,11 +70,6 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     d->per_group = d->OC / d->groups;
     /* checked by the reference prepare */
     (void)labrt_prepare_conv_params(ctx, OPT_DILATION_W, OPT_DILATION_H, &d->conv);
-    act = labrt_activation_range(labrt_option_i8(ctx, OPT_ACTIVATION, 0), output);
-    d->out.min = act.min;
-    d->out.max = act.max;
-    d->out.zero_point = output->zero_point;
-    d->out.step = 1;
     d->pad4 = (uint32_t)(uint8_t)input->zero_point * 0x01010101u;
     d->patch_len = (uint32_t)d->KH * (uint32_t)d->KW * (uint32_t)d->KC;
     d->rows = d->groups == 1 && (d->KW == 1 || d->conv.dilation_w == 1);
@@ -87,14 +80,9 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     d->bias_sums = (uint32_t *)(d + 1);
     multipliers = (int32_t *)(d->bias_sums + d->OC);
     shifts = multipliers + d->OC;
-    d->out.multipliers = multipliers;
-    d->out.shifts = shifts;
     d->patch = (int8_t *)(shifts + d->OC);
-    for (oc = 0; oc < (uint32_t)d->OC; oc++) {
-        const int8_t *w = (const int8_t *)filter->data + (uint64_t)oc * d->patch_len;
-        uint32_t b = bias ? (uint32_t)((const int32_t *)bias->data)[oc] : 0;
-        d->bias_sums[oc] = b + (uint32_t)(-input->zero_point) * labrt_opt_sum(w, d->patch_len);
-    }
+    labrt_opt_output_init(ctx, &d->out, OPT_ACTIVATION, multipliers, shifts, 1);
+    labrt_opt_bias_sums(d->bias_sums, input, filter, bias, (uint32_t)d->OC, d->patch_len);
     return labrt_channel_multipliers(ctx, input, filter, output, (uint32_t)d->OC, multipliers,
                                      shifts);
 }

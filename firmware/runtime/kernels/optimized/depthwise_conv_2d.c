@@ -45,7 +45,6 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     const labrt_tensor *input, *filter, *output;
     uint32_t channels;
     depthwise_opt *d;
-    labrt_activation act;
     int32_t *multipliers, *shifts;
     if (status != LABRT_OK && status != LABRT_ERR_ARENA_TOO_SMALL)
         return status;
@@ -61,16 +60,10 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     /* checked by the reference prepare */
     (void)labrt_prepare_conv_params(ctx, OPT_DILATION_W, OPT_DILATION_H, &d->conv);
     d->multiplier = labrt_option_i32(ctx, OPT_DEPTH_MULTIPLIER, 0);
-    act = labrt_activation_range(labrt_option_i8(ctx, OPT_ACTIVATION, 0), output);
-    d->out.min = act.min;
-    d->out.max = act.max;
-    d->out.zero_point = output->zero_point;
-    d->out.step = 1;
     d->input_offset = -input->zero_point;
     multipliers = (int32_t *)(d + 1);
     shifts = multipliers + channels;
-    d->out.multipliers = multipliers;
-    d->out.shifts = shifts;
+    labrt_opt_output_init(ctx, &d->out, OPT_ACTIVATION, multipliers, shifts, 1);
     return labrt_channel_multipliers(ctx, input, filter, output, channels, multipliers, shifts);
 }
 

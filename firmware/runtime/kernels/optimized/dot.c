@@ -158,6 +158,32 @@ uint32_t labrt_opt_sum(const int8_t *w, uint32_t len)
     return sum;
 }
 
+void labrt_opt_bias_sums(uint32_t *sums, const labrt_tensor *input, const labrt_tensor *filter,
+                         const labrt_tensor *bias, uint32_t channels, uint32_t len)
+{
+    uint32_t c;
+    for (c = 0; c < channels; c++) {
+        const int8_t *w = (const int8_t *)filter->data + (uint64_t)c * len;
+        uint32_t b = bias ? (uint32_t)((const int32_t *)bias->data)[c] : 0;
+        sums[c] = b + (uint32_t)(-input->zero_point) * labrt_opt_sum(w, len);
+    }
+}
+
+void labrt_opt_output_init(labrt_prepare_ctx *ctx, labrt_opt_output *out,
+                           unsigned activation_field, int32_t *multipliers, int32_t *shifts,
+                           uint32_t step)
+{
+    const labrt_tensor *output = labrt_out(ctx, 0);
+    const labrt_activation act =
+        labrt_activation_range(labrt_option_i8(ctx, activation_field, 0), output);
+    out->min = act.min;
+    out->max = act.max;
+    out->zero_point = output->zero_point;
+    out->step = step;
+    out->multipliers = multipliers;
+    out->shifts = shifts;
+}
+
 void labrt_opt_requantize(const labrt_opt_output *out, const uint32_t *acc, uint32_t c,
                           uint32_t n, int8_t *y)
 {

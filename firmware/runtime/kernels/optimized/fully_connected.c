@@ -34,7 +34,6 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     labrt_status status = labrt_kernel_fully_connected.prepare(ctx);
     const labrt_tensor *input, *filter, *bias, *output;
     uint32_t channels, c;
-    labrt_activation act;
     int32_t *multipliers, *shifts;
     fc_opt *d;
     if (status != LABRT_OK && status != LABRT_ERR_ARENA_TOO_SMALL)
@@ -54,21 +53,12 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     d->out_depth = c;
     d->accum_depth = (uint32_t)filter->dims[1];
     d->batches = labrt_elements(output) / d->out_depth;
-    act = labrt_activation_range(labrt_option_i8(ctx, OPT_ACTIVATION, 0), output);
-    d->out.min = act.min;
-    d->out.max = act.max;
-    d->out.zero_point = output->zero_point;
-    d->out.step = filter->quantization == LABRT_QUANT_PER_CHANNEL ? 1 : 0;
     d->bias_sums = (uint32_t *)(d + 1);
     multipliers = (int32_t *)(d->bias_sums + d->out_depth);
     shifts = multipliers + channels;
-    d->out.multipliers = multipliers;
-    d->out.shifts = shifts;
-    for (c = 0; c < d->out_depth; c++) {
-        const int8_t *w = (const int8_t *)filter->data + (uint64_t)c * d->accum_depth;
-        uint32_t b = bias ? (uint32_t)((const int32_t *)bias->data)[c] : 0;
-        d->bias_sums[c] = b + (uint32_t)(-input->zero_point) * labrt_opt_sum(w, d->accum_depth);
-    }
+    labrt_opt_output_init(ctx, &d->out, OPT_ACTIVATION, multipliers, shifts,
+                          filter->quantization == LABRT_QUANT_PER_CHANNEL ? 1 : 0);
+    labrt_opt_bias_sums(d->bias_sums, input, filter, bias, d->out_depth, d->accum_depth);
     if (d->out.step == 0) {
         /* As the reference (TFLM's GetQuantizedConvolutionMultipler): the product
          * s_in * s_w in float first. */

@@ -35,6 +35,11 @@ void labrt_opt_dot4(const int8_t *w, uint32_t stride, const int8_t *x, uint32_t 
 uint32_t labrt_opt_dot1(const int8_t *w, const int8_t *x, uint32_t len, uint32_t acc);
 /* sum over k < len of w[k] (filter sums, in prepare). */
 uint32_t labrt_opt_sum(const int8_t *w, uint32_t len);
+/* Prepare: sums[c] = bias[c] + in_off * sum(w[c]) for the `channels` rows of
+ * `len` weights of the filter (in_off: minus the input zero point; bias may be
+ * NULL), the constant part of each output's sum. */
+void labrt_opt_bias_sums(uint32_t *sums, const labrt_tensor *input, const labrt_tensor *filter,
+                         const labrt_tensor *bias, uint32_t channels, uint32_t len);
 
 /* Unaligned 32-bit load and store: one LDR/STR on Cortex-M3/M4/M7 and the host. */
 static inline uint32_t labrt_opt_read32(const int8_t *p)
@@ -83,6 +88,13 @@ typedef struct {
     uint32_t step;             /* 1: one multiplier per channel, 0: one for all */
     int32_t zero_point, min, max;
 } labrt_opt_output;
+
+/* Prepare: out for output 0, with the activation of options field
+ * activation_field, and the multipliers and shifts (the caller computes them)
+ * with their step. */
+void labrt_opt_output_init(labrt_prepare_ctx *ctx, labrt_opt_output *out,
+                           unsigned activation_field, int32_t *multipliers, int32_t *shifts,
+                           uint32_t step);
 
 /* y[i] from acc[i] for channels c .. c+n-1. */
 void labrt_opt_requantize(const labrt_opt_output *out, const uint32_t *acc, uint32_t c,
