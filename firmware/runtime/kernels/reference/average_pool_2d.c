@@ -12,9 +12,7 @@ static int average_int8(const pool_data *d, const labrt_tensor *in, int32_t n, i
     int32_t count = 0, fy, fx;
     for (fy = w.y0; fy < w.y1; fy++)
         for (fx = w.x0; fx < w.x1; fx++) {
-            int64_t i = (((int64_t)n * in->dims[1] + w.in_y + fy) * in->dims[2] + w.in_x + fx) *
-                            in->dims[3] + c;
-            acc += x[i];
+            acc += x[labrt_pool_index(in, &w, n, fy, fx, c)];
             count++;
         }
     if (count == 0)
@@ -33,9 +31,7 @@ static int average_float(const pool_data *d, const labrt_tensor *in, int32_t n, 
     int32_t fy, fx;
     for (fy = w.y0; fy < w.y1; fy++)
         for (fx = w.x0; fx < w.x1; fx++) {
-            int64_t i = (((int64_t)n * in->dims[1] + w.in_y + fy) * in->dims[2] + w.in_x + fx) *
-                            in->dims[3] + c;
-            total += x[i];
+            total += x[labrt_pool_index(in, &w, n, fy, fx, c)];
             count += 1.0f;
         }
     if (count == 0.0f)

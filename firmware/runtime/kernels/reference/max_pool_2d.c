@@ -4,13 +4,6 @@
 
 #include <float.h>
 
-static int64_t input_index(const labrt_tensor *in, const pool_window *w, int32_t n, int32_t fy,
-                           int32_t fx, int32_t c)
-{
-    return (((int64_t)n * in->dims[1] + w->in_y + fy) * in->dims[2] + w->in_x + fx) *
-               in->dims[3] + c;
-}
-
 static int8_t max_int8(const pool_data *d, const labrt_tensor *in, int32_t n, int32_t oy,
                        int32_t ox, int32_t c)
 {
@@ -19,7 +12,7 @@ static int8_t max_int8(const pool_data *d, const labrt_tensor *in, int32_t n, in
     int32_t best = -128, fy, fx;
     for (fy = w.y0; fy < w.y1; fy++)
         for (fx = w.x0; fx < w.x1; fx++) {
-            int32_t v = x[input_index(in, &w, n, fy, fx, c)];
+            int32_t v = x[labrt_pool_index(in, &w, n, fy, fx, c)];
             if (v > best)
                 best = v;
         }
@@ -35,7 +28,7 @@ static float max_float(const pool_data *d, const labrt_tensor *in, int32_t n, in
     int32_t fy, fx;
     for (fy = w.y0; fy < w.y1; fy++)
         for (fx = w.x0; fx < w.x1; fx++) {
-            float v = x[input_index(in, &w, n, fy, fx, c)];
+            float v = x[labrt_pool_index(in, &w, n, fy, fx, c)];
             if (best < v) /* std::max: a NaN tap is skipped */
                 best = v;
         }

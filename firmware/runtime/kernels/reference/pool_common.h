@@ -20,4 +20,12 @@ typedef struct {
 labrt_status labrt_pool_prepare(labrt_prepare_ctx *ctx);
 pool_window labrt_pool_window(const pool_data *d, const labrt_tensor *in, int32_t oy, int32_t ox);
 
+/* Input index of tap (fy, fx) of window w, in batch n and channel c. */
+static inline int64_t labrt_pool_index(const labrt_tensor *in, const pool_window *w, int32_t n,
+                                       int32_t fy, int32_t fx, int32_t c)
+{
+    return (((int64_t)n * in->dims[1] + w->in_y + fy) * in->dims[2] + w->in_x + fx) *
+               in->dims[3] + c;
+}
+
 #endif
