@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from optimized_models import CASES, CRAFTED, case_model
 from runtime_malformed import all_cases, sine
 
 FUZZ_SECONDS = int(os.environ.get("LAB_FUZZ_SECONDS", "30"))
+REGRESSIONS = Path(__file__).resolve().parent / "regressions"   # inputs that once crashed
 MAX_MODEL_BYTES = 16384
 
 
@@ -57,3 +59,13 @@ def test_fuzzer_finds_no_crash_in_the_optimized_build(fuzzer, tmp_path):
     runs = int(re.search(r"Done (\d+) runs in (\d+) second", proc.stderr).group(1))
     optimized_results.fuzz_runs = (runs, FUZZ_SECONDS)
     assert runs > 1000
+
+
+def test_inputs_that_once_crashed_run_clean(fuzzer):
+    """Each file is a model the fuzzer once broke the runtime with (e.g. a one-row depthwise
+    filter with a dilation so large its tap step overflowed int32)."""
+    inputs = sorted(REGRESSIONS.glob("*.tflite"))
+    assert inputs
+    proc = subprocess.run([str(fuzzer), *map(str, inputs)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]

@@ -219,6 +219,15 @@ int labrt_conv_axis(int32_t padding, int32_t in, int32_t filter, int32_t stride,
 /* Conv2DOptions and DepthwiseConv2DOptions both start with these. */
 enum { CONV_OPT_PADDING, CONV_OPT_STRIDE_W, CONV_OPT_STRIDE_H };
 
+/* Offsets between filter taps (a row of taps times the image's row) fit in int32. */
+static int labrt_tap_steps_fit(const labrt_tensor *input, const labrt_conv_params *p)
+{
+    const int64_t channels = input->dims[3];
+    const int64_t row = (int64_t)p->dilation_h * input->dims[2] * channels;
+    const int64_t column = (int64_t)p->dilation_w * channels;
+    return row <= INT32_MAX && column <= INT32_MAX;
+}
+
 labrt_status labrt_prepare_conv_params(labrt_prepare_ctx *ctx, unsigned dilation_w_field,
                                        unsigned dilation_h_field, labrt_conv_params *p)
 {
@@ -237,6 +246,14 @@ labrt_status labrt_prepare_conv_params(labrt_prepare_ctx *ctx, unsigned dilation
         return labrt_invalid(ctx, "bad padding, stride, dilation or filter size");
     if (out_h != output->dims[1] || out_w != output->dims[2] || input->dims[0] != output->dims[0])
         return labrt_invalid(ctx, "output shape does not match input, filter and strides");
+    /* A one-tap axis never steps between taps: its dilation changes nothing (the effective
+     * size is 1 either way), and 1 keeps every tap step small. */
+    if (filter->dims[1] == 1)
+        p->dilation_h = 1;
+    if (filter->dims[2] == 1)
+        p->dilation_w = 1;
+    if (!labrt_tap_steps_fit(input, p))
+        return labrt_unsupported(ctx, "dilation so large that tap offsets exceed 32 bits");
     return LABRT_OK;
 }
 
