@@ -110,6 +110,15 @@ def _detections(axis, result) -> None:
                       transform=axis.get_xaxis_transform(), color="tab:red", fontsize=7)
 
 
+def _spectrogram(axis, samples, rate, extent_s):
+    """Power in dB; digital silence (the gaps between clips) floors at -100 dB instead
+    of log10(0)."""
+    from matplotlib import mlab
+    power, freqs, _ = mlab.specgram(samples, NFFT=512, Fs=rate, noverlap=256)
+    axis.imshow(10 * np.log10(np.maximum(power, 1e-10)), origin="lower", aspect="auto", cmap="magma",
+                extent=(extent_s[0], extent_s[1], freqs[0], freqs[-1]))
+
+
 def _plot_audio(result, session):
     microphone = getattr(session, "microphone", None)
     feed = getattr(microphone, "source", None)
@@ -124,8 +133,7 @@ def _plot_audio(result, session):
     step = max(1, len(samples) // 20000)
     wave_axis.plot(times[::step], samples[::step], linewidth=0.4)
     wave_axis.set_ylabel("PCM")
-    spec_axis.specgram(samples, NFFT=512, Fs=rate, noverlap=256, xextent=(times[0], times[-1]),
-                       cmap="magma")
+    _spectrogram(spec_axis, samples, rate, (times[0], times[-1]))
     spec_axis.set_ylabel("Hz")
     spec_axis.set_xlabel("virtual seconds")
     for axis in (wave_axis, spec_axis):

@@ -91,3 +91,30 @@ def test_invalid_scenario_names_file_line_and_field(tmp_path):
     scenario.write_text("name: bad\napp: hello\nplatform: [nrf52840]\n")
     proc = run_scenario(str(scenario), tmp_path)
     assert proc.returncode == 2 and ":3: platform: unknown field" in proc.stderr
+
+
+def test_a_wrong_expected_label_fails_names_the_clip_and_still_writes_results(tmp_path):
+    """A manifest calls a wing recording a ring: the run fails on that clip, whatever
+    the model hears, and its results are written."""
+    gestures, clips = ROOT / "data/test/gestures", tmp_path / "clips"
+    header, *rows = (gestures / "labels.csv").read_text().splitlines()
+    row = next(r for r in rows if r.startswith("wing/"))
+    source = row.split(",")[0]
+    (clips / "wing").mkdir(parents=True)
+    shutil.copy(gestures / source, clips / source)
+    (clips / "labels.csv").write_text(f"{header}\n{row}\n")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(f"file,label\n{source},ring\n")
+    scenario = tmp_path / "mislabelled.yaml"
+    scenario.write_text(f"name: mislabelled\napp: magic_wand\nplatforms: [nrf52840]\n"
+                        f"data:\n  imu: {clips}\n  manifest: {manifest}\nexpect:\n  labels: true\n")
+    results = tmp_path / "results"
+    proc = run_scenario(str(scenario), results)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    failure = [line for line in proc.stdout.splitlines() if f"clip {source}" in line]
+    assert failure and "expected ring, got" in failure[0], proc.stdout
+    (folder,) = results.iterdir()
+    result = json.loads((folder / "result.json").read_text())
+    assert result["passed"] is False
+    assert [c["expected"] for c in result["clips"]] == ["ring"]
+    assert {"junit.xml", "uart.log", "report.html"} <= {p.name for p in folder.iterdir()}

@@ -18,7 +18,7 @@ from ..platforms import ROOT
 from ..runner import Plan
 from ..sensors import imu as motion
 from .hello_world import model_arena, stage_cycles
-from .micro_speech import _confusion_for
+from .micro_speech import _confusion_for, _manifest
 
 LABELS = ("wing", "ring", "slope", "negative")
 DEFAULT_DATA = ROOT / "data" / "test" / "gestures"
@@ -28,7 +28,8 @@ MODEL_WINDOW_S = 128 / 25
 BOOT_MARGIN_S = 2.0
 
 
-def _recordings(root: Path) -> list[dict]:
+def _recordings(root: Path, manifest: Path | None = None) -> list[dict]:
+    """labels.csv's rows; a manifest (file,label) overrides their labels."""
     labels = root / "labels.csv"
     if root.is_file():
         return [{"file": root.name, "path": root, "label": None, "start_s": None,
@@ -40,6 +41,9 @@ def _recordings(root: Path) -> list[dict]:
     for row in rows:
         row["path"] = root / row["file"]
         row["start_s"], row["end_s"] = float(row["start_s"]), float(row["end_s"])
+    relabel = _manifest(manifest) if manifest else {}
+    for row in rows:
+        row["label"] = relabel.get(row["file"], relabel.get(Path(row["file"]).name, row["label"]))
     return rows
 
 
@@ -49,7 +53,7 @@ def plan(audio=None, imu=None, on_end="end", manifest=None) -> Plan:
         raise LabError(f"{root}: no such file or folder")
     times, values, clips = [], [], []
     offset = LEAD_IN_S
-    for row in _recordings(root):
+    for row in _recordings(root, Path(manifest) if manifest else None):
         recording_times, recording_values = motion.read_csv(Path(row["path"]))
         if not times:   # hold the first sample while the firmware starts
             times.append(np.array([0.0]))
