@@ -13,6 +13,7 @@ import random
 import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -116,25 +117,85 @@ def check_supported_ops(model_bytes: bytes, name: str) -> list[str]:
 
 # ------------------------------------------------------------ training loop
 
-def fit_keeping_best(model, epoch_data, validation, epochs: int, learning_rate, batch_size: int):
+def fit_keeping_best(model, epoch_data, validate, epochs: int, learning_rate, batch_size: int):
     """Train one epoch at a time on fresh data from `epoch_data()` (augmentation
-    differs every epoch), and keep the weights with the best validation accuracy.
+    differs every epoch), and keep the weights that `validate(model)` likes best.
 
-    `learning_rate(epoch)` gives each epoch's rate; returns that best accuracy.
+    `validate(model)` returns (merit, text): merits compare with `>` (numbers or
+    tuples), text is printed. `learning_rate(epoch)` gives each epoch's rate.
+    Returns the best merit.
     """
-    x_validation, y_validation = validation
-    best_accuracy, best_weights = -1.0, None
+    best_merit, best_weights = None, None
     for epoch in range(epochs):
         model.optimizer.learning_rate.assign(learning_rate(epoch))
         x, y = epoch_data()
         model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
+        merit, text = validate(model)
+        print(f"  epoch {epoch + 1:3d}/{epochs}: {text}", flush=True)
+        if best_merit is None or merit > best_merit:
+            best_merit, best_weights = merit, model.get_weights()
+    model.set_weights(best_weights)
+    return best_merit
+
+
+def accuracy_on(x_validation, y_validation):
+    """A `validate` for fit_keeping_best: plain accuracy on a fixed validation set."""
+    def validate(model):
         predicted = np.argmax(model.predict(x_validation, verbose=0), axis=1)
         accuracy = float(np.mean(predicted == y_validation))
-        print(f"  epoch {epoch + 1:3d}/{epochs}: validation accuracy {accuracy:.3f}", flush=True)
-        if accuracy > best_accuracy:
-            best_accuracy, best_weights = accuracy, model.get_weights()
-    model.set_weights(best_weights)
-    return best_accuracy
+        return accuracy, f"validation accuracy {accuracy:.3f}"
+    return validate
+
+
+def in_streams(rng, items: list, per_stream: int, stream):
+    """One epoch of stream windows: `items` shuffled, chained `per_stream` at a time,
+    stream(group) -> (x, y) for each chain; all concatenated."""
+    order = rng.permutation(len(items))
+    xs, ys = [], []
+    for first in range(0, len(order), per_stream):
+        x, y = stream([items[i] for i in order[first:first + per_stream]])
+        xs.append(x)
+        ys.append(y)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def streaming_judge(stream_accuracy, x_windows, y_windows, what: str):
+    """A `validate` for fit_keeping_best: stream_accuracy(model) -> (accuracy, note)
+    first (how the firmware would do on laid-out validation data), then plain
+    window accuracy."""
+    def validate(model):
+        streamed, note = stream_accuracy(model)
+        predicted = np.argmax(model.predict(x_windows, verbose=0, batch_size=512), axis=1)
+        windows = float(np.mean(predicted == y_windows))
+        return ((streamed, windows),
+                f"validation: {what} {streamed:.3f}{note}, single windows {windows:.3f}")
+    return validate
+
+
+def splits_of(items: list, split_of, names, root) -> dict:
+    """{split name: its items}, refusing an empty split."""
+    split = {name: [item for item in items if split_of(item) == name] for name in names}
+    for name, members in split.items():
+        if not members:
+            raise LabError(f"{root}: the {name} split is empty")
+    return split
+
+
+def dataset_card(args, root: Path, counts: dict) -> dict:
+    from lab.data.common import dataset_hash
+    return {"path": str(args.data) if args.data else "generated", "sha256": dataset_hash(root),
+            **counts, "generator": generator_of(root)}
+
+
+def to_tflite(build, trained, representative, name: str):
+    """The trained Keras model rebuilt with batch 1, converted to float and full-int8
+    .tflite, ops checked against the runtime, both loaded in TFLite Micro.
+    Returns (float_bytes, int8_bytes, ops, float MicroModel, int8 MicroModel)."""
+    fixed = build(tensorflow().keras, batch_size=1)
+    fixed.set_weights(trained.get_weights())
+    float_bytes, int8_bytes = convert(fixed), convert(fixed, representative)
+    ops = check_supported_ops(int8_bytes, name)
+    return float_bytes, int8_bytes, ops, MicroModel(float_bytes), MicroModel(int8_bytes)
 
 
 # ------------------------------------------------------------ TFLite Micro
@@ -246,7 +307,29 @@ def training_command(args) -> str:
     return " ".join(parts)
 
 
+def provenance(args, started: float) -> dict:
+    """The card's last fields: how to remake it and what made it."""
+    return {"seed": args.seed, "quick": bool(args.quick),
+            "training_command": training_command(args),
+            "training_seconds": round(time.monotonic() - started, 1),
+            "versions": versions()}
+
+
 def generator_of(root: Path) -> str:
     """The `lab data` command recorded in a generated set's info.json ('' if none)."""
     info = Path(root) / "info.json"
     return json.loads(info.read_text()).get("generator", "") if info.exists() else ""
+
+
+def train_on_dataset(args, generate, size: int, what: str, train_and_report) -> int:
+    """`lab train` for a model with a data set: seed everything, use --data or generate
+    `size` examples (generate(dir, size, seed)) in a temporary directory, then
+    train_and_report(tf, args, root, started)."""
+    started = time.monotonic()
+    tf = seed_everything(args.seed)
+    with tempfile.TemporaryDirectory(prefix="lab-train-") as tmp:
+        root = Path(args.data) if args.data else Path(tmp)
+        if not args.data:
+            print(f"generating {what} ({size}, seed {args.seed}) in {root}")
+            generate(root, size, args.seed)
+        return train_and_report(tf, args, root, started)

@@ -4,16 +4,27 @@ The model sees the last 128 samples x 3 axes (x, y, z in g) at 25 Hz, a 5.12 s
 window, as TFLite Micro's magic_wand did. The firmware reads the LSM9DS1 at
 119 Hz and resamples: window sample k (k = 0 oldest .. 127 newest) is the
 linear interpolation of the 119 Hz stream at t_k = t_now - (127 - k) / 25 s.
-A window is labelled with a gesture when the whole gesture lies inside it.
 
-Model (TFLite Micro's magic_wand CNN): CONV_2D 8x(4x3) + RELU, MAX_POOL 3x3,
-CONV_2D 16x(4x1) + RELU, MAX_POOL 3x1, FULLY_CONNECTED 16 + RELU,
-FULLY_CONNECTED 4, SOFTMAX.
+Labels follow what the firmware must report in a continuous stream (a window
+every 250 ms, a gesture reported once): a window is a gesture when the whole
+gesture lies inside it and ended at most RECENT_S ago; a gesture still in
+progress, or one that ended more than STALE_S ago, is negative (so a gesture
+is not reported again once the firmware's suppression ends, and an incomplete
+ring does not look like a wing); the windows in between are left out. Training
+windows are cut from streams of chained training recordings, computed as the
+firmware computes them (lab.training.wand_streaming), and the epoch kept is
+the one that detects best on the validation recordings laid out as `lab run
+magic_wand` plays them.
+
+Model: TFLite Micro's magic_wand CNN with twice its widths (its 8/16/16 misses the
+unusual styles of some held-out users): CONV_2D 16x(4x3) + RELU, MAX_POOL 3x3,
+CONV_2D 32x(4x1) + RELU, MAX_POOL 3x1, FULLY_CONNECTED 32 + RELU,
+FULLY_CONNECTED 4, SOFTMAX (about 1.1 M cycles per inference on the nRF52840, 250 ms
+apart). The firmware's detection rule (threshold, consecutive inferences) is chosen
+with the model, on the validation recordings, and recorded in the card.
 """
 from __future__ import annotations
 
-import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -21,13 +32,27 @@ import numpy as np
 from lab.data import gestures
 from lab.errors import LabError
 from lab.training import common
+from lab.training import wand_streaming as streaming
 
 LABELS = gestures.LABELS
+NEGATIVE = LABELS.index("negative")
 WINDOW = 128
 MODEL_HZ = 25.0
 WINDOW_S = WINDOW / MODEL_HZ
 SENSOR_HZ = gestures.ODR_HZ
-WINDOWS_PER_RECORDING = 4          # fresh random windows of each recording per epoch
+RECENT_S = 1.5               # a window is the gesture until it ended this long ago ...
+STALE_S = 2.0                # ... and negative once it ended longer ago than this
+NEARLY_DONE = 0.85           # a gesture in progress is left out once this share of it is in
+STREAM_RECORDINGS = 16       # recordings chained into one training stream
+STREAM_GAP_S = (0.3, 2.0)    # the wand held still between them
+WINDOWS_PER_RECORDING = (2, 2)   # per epoch: in the gesture's span, anywhere near it
+EPOCHS, EPOCHS_QUICK = 60, 25
+RULE_THRESHOLDS = tuple(range(128, 240, 8))   # detection rules tried on validation
+RULE_CONSECUTIVE = tuple(range(1, 8))
+FILTERS, DENSE_UNITS = (16, 32), 32   # twice TFLite Micro's 8, 16 and 16
+# Label smoothing keeps the logits small: int8 quantizes them (and so the softmax
+# scores the firmware thresholds) finely instead of in a few coarse steps.
+LABEL_SMOOTHING = 0.1
 
 
 def model_window(samples_g: np.ndarray, end_s: float) -> np.ndarray:
@@ -38,13 +63,10 @@ def model_window(samples_g: np.ndarray, end_s: float) -> np.ndarray:
     return np.column_stack([np.interp(times, stream_times, samples_g[:, axis]) for axis in range(3)])
 
 
-def window_end_range(row: dict, duration_s: float) -> tuple[float, float]:
-    """Window ends for which the whole gesture (or non-gesture motion) is inside."""
-    earliest = max(row["end_s"], WINDOW_S)
-    latest = min(row["start_s"] + WINDOW_S, duration_s)
-    if row["kind"] == "still" or earliest > latest:
-        return WINDOW_S, duration_s
-    return earliest, latest
+def evaluation_end(row: dict) -> float:
+    """The window end that judges a recording on its own: the middle of the span in
+    which its gesture (or non-gesture motion) counts, RECENT_S / 2 after it ended."""
+    return row["end_s"] + RECENT_S / 2
 
 
 def load_recordings(root: Path) -> list[dict]:
@@ -53,107 +75,185 @@ def load_recordings(root: Path) -> list[dict]:
     rows = gestures.read_labels(root)
     for row in rows:
         table = gestures.read_csv(root / row["file"])
+        row["times"] = table[:, 0]
         row["samples"] = table[:, 1:4]
         row["duration_s"] = len(table) / SENSOR_HZ
         row["label_index"] = LABELS.index(row["label"])
     return rows
 
 
-def windows(rows: list[dict], rng=None, per_recording: int = 1):
-    """Model inputs (n, 128, 3, 1) and labels: random window ends when `rng` is
-    given (training), else the middle of the allowed range (evaluation)."""
-    x, y = [], []
-    for row in rows:
-        low, high = window_end_range(row, row["duration_s"])
-        ends = rng.uniform(low, high, per_recording) if rng is not None else [(low + high) / 2]
-        for end in ends:
-            x.append(model_window(row["samples"], end))
-            y.append(row["label_index"])
-    return np.array(x, dtype=np.float32)[..., None], np.array(y)
+def windows(rows: list[dict]):
+    """Each recording judged on its own: model inputs (n, 128, 3, 1) and labels."""
+    x = [model_window(row["samples"], evaluation_end(row)) for row in rows]
+    return np.array(x, dtype=np.float32)[..., None], np.array([r["label_index"] for r in rows])
+
+
+def window_label(end_s: float, gestures_in_stream) -> int:
+    """The label of the window ending at `end_s` (-1: left out) given the stream's
+    gestures [(start_s, end_s, label index)]."""
+    positive = []
+    for start, end, label in gestures_in_stream:
+        if start >= end_s - WINDOW_S and end <= end_s:           # whole gesture inside
+            age = end_s - end
+            if age <= RECENT_S:
+                positive.append(label)
+            elif age <= STALE_S:
+                return -1
+        elif start < end_s < end and (end_s - start) >= NEARLY_DONE * (end - start):
+            return -1                                            # all but finished
+    if len(positive) > 1:
+        return -1
+    return positive[0] if positive else NEGATIVE
+
+
+def laid_out(rows: list[dict]) -> "streaming.Replay":
+    """Recordings chained as `lab run magic_wand` plays them, ready to replay."""
+    return streaming.Replay(*streaming.lay_out(
+        [(r["times"], r["samples"], {"name": r["file"], "label": r["label"],
+                                     "start_s": r["start_s"], "end_s": r["end_s"]}) for r in rows]))
+
+
+class Streams:
+    """Training recordings chained into streams (the wand still for a random gap
+    between them), windows computed as the firmware does at random times."""
+
+    def __init__(self, rows: list[dict], rng):
+        self.rows, self.rng = rows, rng
+
+    def epoch(self):
+        """Windows (n, 128, 3, 1) in g and labels of this epoch's streams."""
+        x, y = common.in_streams(self.rng, self.rows, STREAM_RECORDINGS, self.stream)
+        return x[..., None], y
+
+    def stream(self, rows: list[dict]):
+        from lab.apps.magic_wand import LEAD_IN_S
+        times, values, spans, offset = [np.array([0.0])], [rows[0]["samples"][:1]], [], LEAD_IN_S
+        events = []
+        for row in rows:
+            times.append(row["times"] - row["times"][0] + offset)
+            values.append(row["samples"])
+            if row["label"] != "negative":
+                events.append((offset + row["start_s"], offset + row["end_s"], row["label_index"]))
+            spans.append((offset, offset + row["end_s"]))
+            offset += row["duration_s"] + self.rng.uniform(*STREAM_GAP_S)
+        times, values = np.concatenate(times), np.concatenate(values)
+        raw = streaming.sensor_samples(times, values, offset)
+        newest_time = streaming.IMU_START_S + (np.arange(len(raw)) + 1) / SENSOR_HZ
+        ends = []
+        for _, end, _ in events:
+            ends += list(self.rng.uniform(end, end + RECENT_S, WINDOWS_PER_RECORDING[0]))
+        for low, high in spans:
+            ends += list(self.rng.uniform(low, high + STALE_S + 1.0, WINDOWS_PER_RECORDING[1]))
+        x, y = [], []
+        for end_s in ends:
+            received = int(np.searchsorted(newest_time, end_s, side="right"))
+            label = window_label(newest_time[received - 1], events) if received >= 2 else -1
+            if label >= 0:
+                x.append(streaming.firmware_window(raw, received))
+                y.append(label)
+        return np.array(x, dtype=np.float32), np.array(y)
 
 
 def build(keras, batch_size=None):
     inputs = keras.Input((WINDOW, 3, 1), batch_size=batch_size)
-    x = keras.layers.Conv2D(8, (4, 3), padding="same", activation="relu")(inputs)
+    x = keras.layers.Conv2D(FILTERS[0], (4, 3), padding="same", activation="relu")(inputs)
     x = keras.layers.MaxPooling2D((3, 3))(x)
     x = keras.layers.Dropout(0.1)(x)
-    x = keras.layers.Conv2D(16, (4, 1), padding="same", activation="relu")(x)
+    x = keras.layers.Conv2D(FILTERS[1], (4, 1), padding="same", activation="relu")(x)
     x = keras.layers.MaxPooling2D((3, 1), padding="same")(x)
     x = keras.layers.Dropout(0.1)(x)
     x = keras.layers.Flatten()(x)
-    x = keras.layers.Dense(16, activation="relu")(x)
+    x = keras.layers.Dense(DENSE_UNITS, activation="relu")(x)
     x = keras.layers.Dropout(0.1)(x)
     x = keras.layers.Dense(len(LABELS))(x)
     return keras.Model(inputs, keras.layers.Softmax()(x))
 
 
-def fit(tf, train_rows, validation, seed: int, epochs: int):
-    """Adam at 2e-3, then 3e-4 for the last 30 %; fresh random windows every epoch."""
+def detection_validation(x_windows, y_windows, replay):
+    """fit_keeping_best's judge: detection accuracy on the laid-out validation
+    recordings (float model, the firmware's windows and rule), then window accuracy."""
+    def detections(model):
+        streamed = replay.float(lambda x: model.predict(x, verbose=0, batch_size=512))
+        return streamed["accuracy"], ""
+    return common.streaming_judge(detections, x_windows, y_windows, "detections")
+
+
+def choose_rule(replay, model_bytes: bytes) -> tuple[dict, float]:
+    """The firmware's detection rule (threshold of 255, consecutive inferences) that
+    detects best on `replay`; among equals, the one in the middle of a plateau (its
+    neighbours do best), so it does not sit on the edge of what the validation set
+    happened to contain. Returns (rule, its accuracy)."""
+    labels, scores = streaming.int8_scores(model_bytes, replay.windows)
+    accuracy = {(t, c): replay.result(labels, scores, threshold=t, consecutive=c)["accuracy"]
+                for t in RULE_THRESHOLDS for c in RULE_CONSECUTIVE}
+
+    def neighbourhood(t, c):
+        near = [accuracy[k] for k in ((t - 8, c), (t + 8, c), (t, c - 1), (t, c + 1)) if k in accuracy]
+        return sum(near) / len(near)
+
+    best = max(accuracy, key=lambda k: (accuracy[k], neighbourhood(*k)))
+    return {"threshold": best[0], "consecutive": best[1]}, accuracy[best]
+
+
+def fit(tf, train_rows, validate, seed: int, epochs: int):
+    """Adam at 2e-3, then 3e-4 for the last 30 %; fresh streams and windows every epoch."""
     rng = np.random.default_rng(seed)
     model = build(tf.keras)
     model.compile(optimizer=tf.keras.optimizers.Adam(2e-3),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+                  loss=tf.keras.losses.CategoricalCrossentropy(label_smoothing=LABEL_SMOOTHING))
+    streams = Streams(train_rows, rng)
 
     def epoch_data():
-        x, y = windows(train_rows, rng, WINDOWS_PER_RECORDING)
+        x, y = streams.epoch()
         order = rng.permutation(len(x))
-        return x[order], y[order]
+        return x[order], np.eye(len(LABELS), dtype=np.float32)[y[order]]
 
-    accuracy = common.fit_keeping_best(
-        model, epoch_data, validation, epochs, batch_size=64,
+    merit = common.fit_keeping_best(
+        model, epoch_data, validate, epochs, batch_size=64,
         learning_rate=lambda epoch: 2e-3 if epoch < epochs * 0.7 else 3e-4)
-    return model, accuracy
-
-
-def dataset_for(args, workdir: Path) -> Path:
-    if args.data:
-        return Path(args.data)
-    size = 320 if args.quick else 4000
-    print(f"generating a gesture set ({size} recordings, seed {args.seed}) in {workdir}")
-    gestures.generate(workdir, size, args.seed)
-    return workdir
+    return model, merit, streams
 
 
 def main(args) -> int:
-    started = time.monotonic()
-    tf = common.seed_everything(args.seed)
-    with tempfile.TemporaryDirectory(prefix="lab-gestures-") as tmp:
-        root = dataset_for(args, Path(tmp))
-        return _train_and_report(tf, args, root, started)
+    return common.train_on_dataset(args, gestures.generate, 320 if args.quick else 8000,
+                                   "a gesture set", _train_and_report)
 
 
 def _train_and_report(tf, args, root: Path, started: float) -> int:
-    from lab.data.common import dataset_hash
     rows = load_recordings(root)
-    split = {s: [r for r in rows if r["split"] == s] for s in ("training", "validation", "testing")}
-    for name, members in split.items():
-        if not members:
-            raise LabError(f"{root}: the {name} split is empty")
+    split = common.splits_of(rows, lambda r: r["split"], ("training", "validation", "testing"), root)
     validation, test = windows(split["validation"]), windows(split["testing"])
+    replays = {s: laid_out(split[s]) for s in ("validation", "testing")}
     print(f"magic_wand: {len(split['training'])} training, {len(split['validation'])} validation, "
           f"{len(split['testing'])} testing recordings from {root}")
-    model, validation_accuracy = fit(tf, split["training"], validation, args.seed,
-                                     epochs=25 if args.quick else 60)
+    model, (validation_detections, validation_accuracy), streams = fit(
+        tf, split["training"], detection_validation(*validation, replays["validation"]), args.seed,
+        epochs=EPOCHS_QUICK if args.quick else EPOCHS)
 
-    fixed = build(tf.keras, batch_size=1)
-    fixed.set_weights(model.get_weights())
-    representative = windows(split["training"], np.random.default_rng(args.seed), 1)[0][:400]
-    float_bytes, int8_bytes = common.convert(fixed), common.convert(fixed, representative)
-    ops = common.check_supported_ops(int8_bytes, "magic_wand")
-    float_model, int8_model = common.MicroModel(float_bytes), common.MicroModel(int8_bytes)
+    representative = streams.epoch()[0][:400]
+    float_bytes, int8_bytes, ops, float_model, int8_model = common.to_tflite(
+        build, model, representative, "magic_wand")
     float_predicted = np.argmax(float_model.run(test[0]), axis=1)
     int8_predicted = np.argmax(int8_model.run(test[0]), axis=1)
     float_accuracy = float(np.mean(float_predicted == test[1]))
     int8_accuracy = float(np.mean(int8_predicted == test[1]))
     matrix = common.confusion_matrix(test[1], int8_predicted, len(LABELS))
+    rule, rule_accuracy = choose_rule(replays["validation"], int8_bytes)
+    print(f"detection rule chosen on the validation recordings: {rule} "
+          f"(detections {rule_accuracy:.4f})")
+    streamed = {s: replay.int8(int8_bytes, **rule) for s, replay in replays.items()}
     print(f"test accuracy (TFLite Micro): float {float_accuracy:.4f}, int8 {int8_accuracy:.4f}")
     print("int8 confusion matrix (test split):\n" + common.format_confusion(matrix, LABELS))
+    for s, result in streamed.items():
+        print(f"detections ({s} split laid out as `lab run` plays it, int8, firmware pipeline): "
+              f"{result['accuracy']:.4f} of {result['recordings']}")
 
     out = Path(args.out or "models/magic_wand")
     card = {
         "name": "magic_wand",
-        "description": "gesture CNN (TFLite Micro magic_wand): CONV_2D 8x(4x3) + RELU, MAX_POOL 3x3, "
-                       "CONV_2D 16x(4x1) + RELU, MAX_POOL 3x1, FC 16 + RELU, FC 4, SOFTMAX",
+        "description": f"gesture CNN (TFLite Micro magic_wand's layers, twice as wide): CONV_2D "
+                       f"{FILTERS[0]}x(4x3) + RELU, MAX_POOL 3x3, CONV_2D {FILTERS[1]}x(4x1) + RELU, "
+                       f"MAX_POOL 3x1, FC {DENSE_UNITS} + RELU, FC 4, SOFTMAX",
         "models": {"int8": common.write_model(out, "magic_wand.tflite", int8_bytes),
                    "float": common.write_model(out, "magic_wand_float.tflite", float_bytes)},
         "ops": ops, "arena_bytes": int8_model.arena_bytes(),
@@ -168,22 +268,38 @@ def _train_and_report(tf, args, root: Path, started: float) -> int:
                      "axes": "wand forward +y, right +x, up +z (LSM9DS1 accelerometer axes)",
                      "resampling": "window[k] = linear interpolation of the 119 Hz samples at "
                                    "t_now - (127 - k) / 25 s, k = 0..127 (oldest first)",
-                     "positive_window": "the whole gesture lies inside the 5.12 s window"},
-        "accuracy": {"split": "testing (users never seen in training)",
+                     "positive_window": f"the whole gesture lies inside the 5.12 s window and ended "
+                                        f"at most {RECENT_S} s ago; negative while it is in "
+                                        f"progress or once it ended more than {STALE_S} s ago",
+                     "evaluation_window_end": f"gesture end + {RECENT_S / 2} s"},
+        "accuracy": {"split": "testing (users never seen in training), one window per recording",
                      "float": round(float_accuracy, 4), "int8": round(int8_accuracy, 4),
                      "validation_float_keras": round(validation_accuracy, 4),
                      "evaluated_with": "tflite-micro",
                      "confusion_int8": {"rows_truth_columns_predicted": list(LABELS),
                                         "matrix": matrix.tolist()}},
-        "dataset": {"path": str(args.data) if args.data else "generated", "sha256": dataset_hash(root),
-                    "recordings": {s: len(m) for s, m in split.items()},
-                    "generator": common.generator_of(root)},
-        "seed": args.seed, "quick": bool(args.quick),
-        "training_command": common.training_command(args),
-        "training_seconds": round(time.monotonic() - started, 1),
-        "versions": common.versions(),
+        "streaming": {
+            "what": "the firmware's pipeline replayed on the host (lab.training.wand_streaming: "
+                    "the IMU sampling the chained recordings at 119 Hz, a window every 250 ms "
+                    "resampled as main.c does, TFLite Micro, main.c's detection rule) over a "
+                    "split's recordings laid out as `lab run magic_wand` plays them; a "
+                    "recording is right when its first detection is its label (none for "
+                    "negative)",
+            "rule": dict(rule, suppression_ms=streaming.SUPPRESSION_MS,
+                         chosen="best detection accuracy of the int8 model on the validation "
+                                "recordings; ties go to the rule whose neighbours (threshold "
+                                "+-8, consecutive +-1) do best"),
+            "validation_float_keras_at_selection": round(validation_detections, 4),
+            **{f"{s}_int8": {k: v for k, v in result.items() if k != "table"}
+               for s, result in streamed.items()}},
+        "training_windows": {"streams_of_recordings": STREAM_RECORDINGS, "gap_s": list(STREAM_GAP_S),
+                             "per_recording_in_gesture_span": WINDOWS_PER_RECORDING[0],
+                             "per_recording_anywhere": WINDOWS_PER_RECORDING[1],
+                             "recent_s": RECENT_S, "stale_s": STALE_S,
+                             "in_progress_left_out_from_share": NEARLY_DONE},
+        "dataset": common.dataset_card(args, root, {"recordings": {s: len(m) for s, m in split.items()}}),
+        **common.provenance(args, started),
     }
     common.write_card(out, card)
     print(f"wrote {out}/magic_wand.tflite ({len(int8_bytes)} B, arena {card['arena_bytes']} B) and card.json")
     return 0
-

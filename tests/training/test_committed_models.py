@@ -2,6 +2,7 @@
 accuracy their cards claim, re-measured in TFLite Micro on the committed data,
 and data sets that their documented commands reproduce byte for byte."""
 import json
+import re
 import shlex
 from pathlib import Path
 
@@ -89,3 +90,10 @@ def test_committed_test_sets_are_reproduced_by_their_command(kind, tmp_path):
     argv = shlex.split(command.replace("--out DIR", f"--out {tmp_path}"))
     assert argv[:3] == ["lab", "data", kind] and main(argv[1:]) == 0
     assert dataset_hash(tmp_path) == dataset_hash(committed)
+
+
+def test_magic_wand_firmware_uses_the_rule_chosen_with_the_model():
+    rule = card("magic_wand")["streaming"]["rule"]
+    source = (MODELS.parent / "firmware/apps/magic_wand/main.c").read_text()
+    defaults = dict(re.findall(r"#define (THRESHOLD|CONSECUTIVE) (\d+)", source))
+    assert defaults == {"THRESHOLD": str(rule["threshold"]), "CONSECUTIVE": str(rule["consecutive"])}
