@@ -97,3 +97,10 @@ def test_magic_wand_firmware_uses_the_rule_chosen_with_the_model():
     source = (MODELS.parent / "firmware/apps/magic_wand/main.c").read_text()
     defaults = dict(re.findall(r"#define (THRESHOLD|CONSECUTIVE) (\d+)", source))
     assert defaults == {"THRESHOLD": str(rule["threshold"]), "CONSECUTIVE": str(rule["consecutive"])}
+
+
+def test_micro_speech_scenario_asks_the_card_accuracy_within_five_points():
+    import yaml
+    scenario = yaml.safe_load((MODELS.parent / "scenarios/micro_speech.yaml").read_text())
+    card_accuracy = card("micro_speech")["accuracy"]["int8"]
+    assert scenario["expect"]["accuracy_at_least"] == pytest.approx(card_accuracy - 0.05, abs=5e-4)
