@@ -54,11 +54,18 @@ def _first(pattern: str) -> Path | None:
 
 
 def _speech_pcm() -> None:
+    """One clip per word as Renode's raw s16le PCM, spoken after the lead-in of digital
+    silence `lab run micro_speech` also gives: the board has booted and its front end
+    has a full window of audio before the word starts, as when someone speaks to a
+    board that is already listening."""
+    from ..apps.micro_speech import LEAD_IN_S, RATE
     from ..sensors.convert import convert
     for word in ("yes", "no"):
         clip = _first(f"data/test/speech/{word}/*.wav")
         if clip:
-            convert(clip, BUILD_DIR / f"{word}.s16le.pcm", rate=16000)
+            target = BUILD_DIR / f"{word}.s16le.pcm"
+            convert(clip, target, rate=RATE)
+            target.write_bytes(bytes(2 * int(LEAD_IN_S * RATE)) + target.read_bytes())
 
 
 def _gesture_text() -> None:
