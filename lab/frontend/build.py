@@ -1,18 +1,13 @@
 """Builds firmware/frontend (the C audio front end) into a host shared library.
 
 The firmware compiles the very same files. The library is cached in
-lab/frontend/_build/, named by a hash of the sources and flags, written to a
-temporary file first and renamed, so concurrent users never see half a library.
+lab/frontend/_build/, named by a hash of the sources and flags (lab.hostlib).
 """
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
+from .. import hostlib
 from ..errors import LabError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -30,38 +25,13 @@ def sources() -> list[Path]:
     return files
 
 
-def _digest() -> str:
-    h = hashlib.sha256(" ".join(HOST_FLAGS).encode())
-    for path in sorted(FRONTEND_DIR.glob("*/*.[ch]")):
-        h.update(str(path.relative_to(FRONTEND_DIR)).encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def _compiler() -> str:
-    compiler = (shutil.which(os.environ.get("CC", "gcc")) or shutil.which("gcc")
-                or shutil.which("cc"))
-    if not compiler:
-        raise LabError("no C compiler for the audio front end: "
-                       "install gcc (sudo apt-get install gcc)")
-    return compiler
+WHAT = "the audio front end"
+PREFIX = "libfrontend-"
 
 
 def build_library() -> Path:
     """The shared library for the current sources, compiled on first use."""
-    target = BUILD_DIR / f"libfrontend-{_digest()}.so"
-    if target.exists():
-        return target
-    compiler = _compiler()
-    BUILD_DIR.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=BUILD_DIR) as tmp:
-        out = Path(tmp) / target.name
-        cmd = [compiler, *HOST_FLAGS, "-shared", f"-I{INCLUDE_DIR}", *map(str, sources()),
-               "-o", str(out), "-lm"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise LabError(f"building the audio front end failed: {proc.stderr.strip()}")
-        out.replace(target)
-    for old in BUILD_DIR.glob("libfrontend-*.so"):
-        if old != target:
-            old.unlink(missing_ok=True)
-    return target
+    key = hostlib.digest(FRONTEND_DIR, FRONTEND_DIR.glob("*/*.[ch]"), *HOST_FLAGS)
+    return hostlib.compile_shared(hostlib.library(BUILD_DIR, PREFIX, key), PREFIX,
+                                  [*HOST_FLAGS, f"-I{INCLUDE_DIR}", *map(str, sources())],
+                                  ["-lm"], what=WHAT)

@@ -72,8 +72,9 @@ def test_rejected_settings_say_why():
 
 
 def test_missing_compiler_says_what_to_do(monkeypatch, tmp_path):
+    from lab import hostlib
     from lab.frontend import build
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("CC", raising=False)
     with pytest.raises(LabError, match="install gcc"):
-        build._compiler()
+        hostlib.find_compiler(build.WHAT)

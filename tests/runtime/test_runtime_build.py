@@ -34,6 +34,6 @@ def test_a_source_change_gives_a_new_library(sandbox):
 
 
 def test_missing_compiler_says_what_to_do(sandbox, monkeypatch):
-    monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    monkeypatch.setattr(build.hostlib.shutil, "which", lambda name: None)
     with pytest.raises(LabError, match=r"install gcc \(apt-get install gcc\)"):
         build.build_library()

@@ -6,15 +6,9 @@
 from __future__ import annotations
 
 import ctypes
-import hashlib
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
-from ....errors import LabError
+from .... import hostlib
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "labcore.c"
@@ -33,37 +27,18 @@ def _libunicorn() -> Path:
     return _unicorn_dir() / "lib" / "libunicorn.so.2"
 
 
-def _library_path() -> Path:
-    digest = hashlib.sha256(SOURCE.read_bytes() + str(_libunicorn()).encode()).hexdigest()[:16]
-    return BUILD_DIR / f"liblabcore-{digest}.so"
+PREFIX = "liblabcore-"
 
 
 def build(verbose: bool = False) -> Path:
     """Compile labcore.c if the current source has no library yet; return its path."""
-    target = _library_path()
-    if target.exists():
-        return target
-    compiler = shutil.which(os.environ.get("CC", "gcc")) or shutil.which("cc")
-    if not compiler:
-        raise LabError("no C compiler for the engine's native helper: install gcc "
-                       "(apt-get install gcc) and run `make setup`")
-    BUILD_DIR.mkdir(parents=True, exist_ok=True)
-    include = _unicorn_dir() / "include"
-    libdir = _libunicorn().parent
-    with tempfile.TemporaryDirectory(dir=BUILD_DIR) as tmp:
-        out = Path(tmp) / target.name
-        cmd = [compiler, "-O2", "-shared", "-fPIC", "-std=c99", "-Wall", "-Wextra",
-               f"-I{include}", str(SOURCE), "-o", str(out),
-               str(_libunicorn()), f"-Wl,-rpath,{libdir}"]
-        if verbose:
-            print(" ".join(cmd), file=sys.stderr)
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise LabError(f"building the native helper failed: {proc.stderr.strip()}")
-        for old in BUILD_DIR.glob("liblabcore-*.so"):
-            old.unlink()
-        out.replace(target)  # atomic: never a half-written library
-    return target
+    key = hostlib.digest(HERE, [SOURCE], str(_libunicorn()))
+    return hostlib.compile_shared(
+        hostlib.library(BUILD_DIR, PREFIX, key), PREFIX,
+        ["-O2", "-fPIC", "-std=c99", "-Wall", "-Wextra", f"-I{_unicorn_dir() / 'include'}",
+         str(SOURCE)],
+        [str(_libunicorn()), f"-Wl,-rpath,{_libunicorn().parent}"],
+        what="the engine's native helper", then=" and run `make setup`", verbose=verbose)
 
 
 class State(ctypes.Structure):
