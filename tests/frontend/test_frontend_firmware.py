@@ -4,20 +4,18 @@ computes the same tables and features as the host build that matches TensorFlow.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from arm_objects import M4F, arm_gcc, compile_objects, symbols
 from lab.frontend import Frontend
 from lab.frontend.build import FRONTEND_DIR, INCLUDE_DIR, sources
 
 from .oracle import tensorflow_features
 
-M4F_FLAGS = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16", "-O2",
-             "-Wall", "-Wextra"]
+M4F_FLAGS = [*M4F, "-O2", "-Wall", "-Wextra"]
 ALLOWED_HEADERS = {"string.h", "stdint.h", "math.h", "stddef.h"}
 ALLOWED_CALLS = {"memcpy", "memmove", "memset", "cos", "sin", "floor", "log", "log1p", "log2",
                  "powf", "roundf"}
@@ -26,27 +24,14 @@ CHECK_APP = Path(__file__).resolve().parent / "firmware" / "frontend_check"
 
 @pytest.fixture(scope="module")
 def m4f_objects(tmp_path_factory):
-    gcc = shutil.which("arm-none-eabi-gcc")
-    if not gcc:
-        pytest.skip("arm-none-eabi-gcc is not installed (apt-get install gcc-arm-none-eabi)")
     out = tmp_path_factory.mktemp("m4f")
     objects, warnings = [], []
     for standard in ("c99", "c11"):
-        for source in sources():
-            obj = out / f"{source.stem}-{standard}.o"
-            proc = subprocess.run([gcc, f"-std={standard}", *M4F_FLAGS, f"-I{INCLUDE_DIR}", "-c",
-                                   str(source), "-o", str(obj)], capture_output=True, text=True)
-            assert proc.returncode == 0, proc.stderr
-            warnings += [proc.stderr] if proc.stderr.strip() else []
-            objects.append(obj)
+        built = compile_objects(sources(), [f"-std={standard}", *M4F_FLAGS], INCLUDE_DIR, out,
+                                suffix=f"-{standard}")
+        objects += built[0]
+        warnings += built[1]
     return objects, warnings
-
-
-def symbols(objects, *flags) -> set[str]:
-    proc = subprocess.run(["arm-none-eabi-nm", *flags, *map(str, objects)],
-                          capture_output=True, text=True, check=True)
-    return {line.split()[-1] for line in proc.stdout.splitlines()
-            if len(line.split()) >= 2 and not line.endswith(":")}
 
 
 def test_compiles_for_cortex_m4f_without_warnings(m4f_objects):
@@ -96,8 +81,7 @@ def fnv1a(data: bytes) -> int:
 
 @pytest.fixture(scope="module")
 def board_run():
-    if not shutil.which("arm-none-eabi-gcc"):
-        pytest.skip("arm-none-eabi-gcc is not installed (apt-get install gcc-arm-none-eabi)")
+    arm_gcc()
     from lab import platforms
     from lab.build import build
     from lab.engines.embedded.session import Session

@@ -8,42 +8,19 @@ import subprocess
 
 import pytest
 
+from arm_objects import M4F, compile_objects, symbols
 from lab.runtime.build import INCLUDE_DIR, RUNTIME_DIR, runtime_sources
 
 OPTIMIZED_DIR = RUNTIME_DIR / "kernels" / "optimized"
-M4F = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
 FLAGS = ["-std=c99", "-O2", "-ffunction-sections", "-Wall", "-Wextra", "-pedantic"]
 ALLOWED_LIBRARY_CALLS = {"memcpy", "memmove", "memset", "memcmp", "strlen", "expf", "tanhf",
                          "fabsf", "roundf", "round", "floor", "frexp", "ldexp"}
 
 
-@pytest.fixture(scope="module")
-def gcc():
-    found = shutil.which("arm-none-eabi-gcc")
-    if not found:
-        pytest.skip("arm-none-eabi-gcc is not installed (apt-get install gcc-arm-none-eabi)")
-    return found
-
-
-def compile_all(gcc, out, cpu_flags, extra=(), sources=None):
+def compile_all(out, cpu_flags, extra=(), sources=None):
     """Objects and compiler messages for every runtime source."""
-    objects, messages = [], []
-    for source in sources or runtime_sources():
-        obj = out / f"{source.parent.name}-{source.stem}.o"
-        proc = subprocess.run([gcc, *cpu_flags, *FLAGS, *extra, f"-I{INCLUDE_DIR}", "-c",
-                               str(source), "-o", str(obj)], capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stderr
-        if proc.stderr.strip():
-            messages.append(proc.stderr)
-        objects.append(obj)
-    return objects, messages
+    return compile_objects(sources or runtime_sources(), [*cpu_flags, *FLAGS, *extra], INCLUDE_DIR, out)
 
-
-def nm(objects, *flags) -> set[str]:
-    proc = subprocess.run(["arm-none-eabi-nm", *flags, *map(str, objects)],
-                          capture_output=True, text=True, check=True)
-    return {line.split()[-1] for line in proc.stdout.splitlines()
-            if line.strip() and not line.endswith(":") and len(line.split()) >= 2}
 
 
 def disassembly(objects) -> str:
@@ -57,12 +34,12 @@ def test_sources_are_part_of_the_runtime():
                                         "fully_connected.c", "dot.c")} <= sources
 
 
-def test_cortex_m4f_build_with_the_define(gcc, tmp_path):
-    objects, messages = compile_all(gcc, tmp_path, M4F, ["-DLABRT_OPTIMIZED=1"])
+def test_cortex_m4f_build_with_the_define(tmp_path):
+    objects, messages = compile_all(tmp_path, M4F, ["-DLABRT_OPTIMIZED=1"])
     assert not messages, "\n".join(messages)
-    external = {s for s in nm(objects, "-u") if not s.startswith(("labrt_", "__aeabi_"))}
+    external = {s for s in symbols(objects, "-u") if not s.startswith(("labrt_", "__aeabi_"))}
     assert external <= ALLOWED_LIBRARY_CALLS, sorted(external - ALLOWED_LIBRARY_CALLS)
-    exported = nm(objects, "-g", "--defined-only")
+    exported = symbols(objects, "-g", "--defined-only")
     assert all(s.startswith("labrt_") for s in exported), sorted(exported)
     assert "labrt_kernel_conv_2d_optimized" in exported
     code = disassembly([o for o in objects if o.name.startswith("optimized-")])
@@ -70,22 +47,22 @@ def test_cortex_m4f_build_with_the_define(gcc, tmp_path):
         assert f"\t{instruction}" in code, instruction
 
 
-def test_without_the_define_the_optimized_files_are_empty(gcc, tmp_path):
+def test_without_the_define_the_optimized_files_are_empty(tmp_path):
     sources = sorted(OPTIMIZED_DIR.glob("*.c"))
-    objects, messages = compile_all(gcc, tmp_path, M4F, sources=sources)
+    objects, messages = compile_all(tmp_path, M4F, sources=sources)
     assert not messages, "\n".join(messages)
-    assert nm(objects, "--defined-only") == set()
-    resolver = compile_all(gcc, tmp_path, M4F, sources=[RUNTIME_DIR / "src" / "resolver.c"])[0]
-    assert not any("optimized" in s for s in nm(resolver, "-u"))
+    assert symbols(objects, "--defined-only") == set()
+    resolver = compile_all(tmp_path, M4F, sources=[RUNTIME_DIR / "src" / "resolver.c"])[0]
+    assert not any("optimized" in s for s in symbols(resolver, "-u"))
 
 
 @pytest.mark.parametrize("cpu", [["-mcpu=cortex-m0", "-mthumb"], ["-mcpu=cortex-m3", "-mthumb"],
                                  [*M4F, "-O0"]], ids=["cortex-m0", "cortex-m3", "m4f-O0"])
-def test_portable_path_without_dsp_or_optimization(gcc, tmp_path, cpu):
+def test_portable_path_without_dsp_or_optimization(tmp_path, cpu):
     """Cores without the DSP extension get plain C; an -O0 build (no registers to spare
     for the assembly loops) still compiles."""
     sources = sorted(OPTIMIZED_DIR.glob("*.c"))
-    objects, messages = compile_all(gcc, tmp_path, cpu, ["-DLABRT_OPTIMIZED=1"], sources)
+    objects, messages = compile_all(tmp_path, cpu, ["-DLABRT_OPTIMIZED=1"], sources)
     assert not messages, "\n".join(messages)
     code = disassembly(objects)
     if "-O0" in cpu:
