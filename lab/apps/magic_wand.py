@@ -47,26 +47,34 @@ def _recordings(root: Path, manifest: Path | None = None) -> list[dict]:
     return rows
 
 
-def plan(audio=None, imu=None, on_end="end", manifest=None) -> Plan:
-    root = Path(imu) if imu else DEFAULT_DATA
-    if not root.exists():
-        raise LabError(f"{root}: no such file or folder")
-    times, values, clips = [], [], []
-    offset = LEAD_IN_S
-    for row in _recordings(root, Path(manifest) if manifest else None):
-        recording_times, recording_values = motion.read_csv(Path(row["path"]))
-        if not times:   # hold the first sample while the firmware starts
-            times.append(np.array([0.0]))
-            values.append(recording_values[:1])
+def chain(recordings):
+    """(times, values, clip table, end s) of (times s, values g (n, 3), row) recordings
+    played back to back: the first sample held for the lead-in while the firmware
+    starts, GAP_S between recordings. A row with a gesture window (label, start_s,
+    end_s within the recording, file) gets a clip. Training replays the same stream
+    (lab.training.wand_streaming)."""
+    times, values, clips, offset = [np.array([0.0])], [recordings[0][1][:1]], [], LEAD_IN_S
+    for recording_times, recording_values, row in recordings:
         times.append(recording_times - recording_times[0] + offset)
         values.append(recording_values)
-        duration = recording_times[-1] - recording_times[0] + 1 / 119
         if row["start_s"] is not None:
             clips.append({"name": row["file"], "expected": row["label"],
                           "start_s": round(offset + row["start_s"], 6),
                           "end_s": round(offset + row["end_s"], 6)})
-        offset += duration + GAP_S
-    feed = motion.TimedFeed(np.concatenate(times), np.concatenate(values), str(root), on_end="end")
+        offset += recording_times[-1] - recording_times[0] + 1 / 119 + GAP_S
+    return np.concatenate(times), np.concatenate(values), clips, offset
+
+
+def plan(audio=None, imu=None, on_end="end", manifest=None) -> Plan:
+    root = Path(imu) if imu else DEFAULT_DATA
+    if not root.exists():
+        raise LabError(f"{root}: no such file or folder")
+    recordings = []
+    for row in _recordings(root, Path(manifest) if manifest else None):
+        recording_times, recording_values = motion.read_csv(Path(row["path"]))
+        recordings.append((recording_times, recording_values, row))
+    times, values, clips, offset = chain(recordings)
+    feed = motion.TimedFeed(times, values, str(root), on_end="end")
     return Plan(imu=(feed, None), context={"clips": clips,
                                            "min_timeout_s": offset + BOOT_MARGIN_S})
 

@@ -74,26 +74,34 @@ def _clips(audio: Path, manifest: Path | None) -> list[tuple[Path, str | None]]:
     return clips
 
 
+def lay_out(pieces) -> tuple[np.ndarray, list[dict]]:
+    """(signal at RATE, clip table) of (samples at RATE, name, expected label) pieces
+    played back to back: a lead-in, each clip followed by a gap of digital silence, a
+    tail. Training replays the same layout (lab.training.streaming)."""
+    signal, clips, cursor = [np.zeros(int(LEAD_IN_S * RATE))], [], LEAD_IN_S
+    for samples, name, label in pieces:
+        duration = len(samples) / RATE
+        clips.append({"name": name, "expected": label, "start_s": round(cursor, 6),
+                      "end_s": round(cursor + duration, 6)})
+        signal += [samples, np.zeros(int(GAP_S * RATE))]
+        cursor += duration + GAP_S
+    signal.append(np.zeros(int(TAIL_S * RATE)))
+    return np.concatenate(signal), clips
+
+
 def plan(audio=None, imu=None, on_end="end", manifest=None) -> Plan:
     root = Path(audio) if audio else DEFAULT_DATA
     if not root.exists():
         raise LabError(f"{root}: no such audio file or folder"
                        + ("" if audio else " (the committed test clips: see models/README.md)"))
-    pieces = [np.zeros(int(LEAD_IN_S * RATE))]
-    clips, cursor = [], LEAD_IN_S
+    pieces = []
     for path, label in _clips(root, Path(manifest) if manifest else None):
         samples, rate = read_wav(path)
         mono = samples.mean(axis=1)
         if rate != RATE:
             mono = resample(mono[:, None], rate, RATE)[:, 0]
-        duration = len(mono) / RATE
-        clips.append({"name": str(path.relative_to(root)) if root.is_dir() else path.name,
-                      "expected": label, "start_s": round(cursor, 6),
-                      "end_s": round(cursor + duration, 6)})
-        pieces += [mono, np.zeros(int(GAP_S * RATE))]
-        cursor += duration + GAP_S
-    pieces.append(np.zeros(int(TAIL_S * RATE)))
-    signal = np.concatenate(pieces)
+        pieces.append((mono, str(path.relative_to(root)) if root.is_dir() else path.name, label))
+    signal, clips = lay_out(pieces)
     feed = AudioFeed(signal, RATE, str(root), on_end="end")   # the run ends with the audio
     return Plan(audio=feed, context={"clips": clips,
                                      "min_timeout_s": len(signal) / RATE + BOOT_MARGIN_S})

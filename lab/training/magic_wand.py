@@ -108,9 +108,8 @@ def window_label(end_s: float, gestures_in_stream) -> int:
 
 def laid_out(rows: list[dict]) -> "streaming.Replay":
     """Recordings chained as `lab run magic_wand` plays them, ready to replay."""
-    return streaming.Replay(*streaming.lay_out(
-        [(r["times"], r["samples"], {"name": r["file"], "label": r["label"],
-                                     "start_s": r["start_s"], "end_s": r["end_s"]}) for r in rows]))
+    from lab.apps.magic_wand import chain
+    return streaming.Replay(*chain([(r["times"], r["samples"], r) for r in rows]))
 
 
 class Streams:

@@ -147,18 +147,11 @@ def lab_layout(folder: Path) -> tuple[np.ndarray, list[dict]]:
 
 
 def lay_out(pieces: list[np.ndarray], expected: list[str]) -> tuple[np.ndarray, list[dict]]:
-    """In-memory clips (int16, 16 kHz) laid out as lab.apps.micro_speech.plan does:
-    lead-in, each clip followed by a gap of digital silence, a tail."""
-    from lab.apps.micro_speech import GAP_S, LEAD_IN_S, RATE, TAIL_S
-    parts, clips, cursor = [np.zeros(int(LEAD_IN_S * RATE), np.int16)], [], LEAD_IN_S
-    for piece, label in zip(pieces, expected):
-        duration = len(piece) / RATE
-        clips.append({"expected": label, "start_s": round(cursor, 6),
-                      "end_s": round(cursor + duration, 6)})
-        parts += [np.asarray(piece, np.int16), np.zeros(int(GAP_S * RATE), np.int16)]
-        cursor += duration + GAP_S
-    parts.append(np.zeros(int(TAIL_S * RATE), np.int16))
-    return np.concatenate(parts), clips
+    """In-memory clips (int16, 16 kHz) laid out as lab.apps.micro_speech.plan does."""
+    from lab.apps import micro_speech
+    signal, clips = micro_speech.lay_out([(np.asarray(p), "", label)
+                                          for p, label in zip(pieces, expected)])
+    return signal.astype(np.int16), clips
 
 
 def float_probabilities(predict, features: np.ndarray, divisor: float,

@@ -31,31 +31,11 @@ THRESHOLD, CONSECUTIVE, SUPPRESSION_MS = 204, 2, 2000
 IMU_START_S, RTC_START_S = 0.2575, 0.2615
 
 
-def lay_out(recordings: list[tuple[np.ndarray, np.ndarray, dict]]):
-    """(times, values g) of the chained stream and the clip table, as plan() builds them
-    from (recording times s, values g (n, 3), {label, start_s, end_s, name})."""
-    from lab.apps.magic_wand import GAP_S, LEAD_IN_S
-    times, values, clips, offset = [np.array([0.0])], [recordings[0][1][:1]], [], LEAD_IN_S
-    for recording_times, recording_values, row in recordings:
-        times.append(recording_times - recording_times[0] + offset)
-        values.append(recording_values)
-        clips.append({"name": row.get("name", ""), "expected": row["label"],
-                      "start_s": round(offset + row["start_s"], 6),
-                      "end_s": round(offset + row["end_s"], 6)})
-        offset += recording_times[-1] - recording_times[0] + 1 / 119 + GAP_S
-    return np.concatenate(times), np.concatenate(values), clips, offset
-
-
 def lab_layout(folder: Path):
     """The stream and clip table `lab run magic_wand --imu folder` plays."""
-    from lab.apps.magic_wand import _recordings
+    from lab.apps.magic_wand import _recordings, chain
     from lab.sensors import imu as motion
-    recordings = []
-    for row in _recordings(Path(folder)):
-        t, v = motion.read_csv(Path(row["path"]))
-        recordings.append((t, v, {"name": row["file"], "label": row["label"],
-                                  "start_s": row["start_s"], "end_s": row["end_s"]}))
-    return lay_out(recordings)
+    return chain([(*motion.read_csv(Path(row["path"])), row) for row in _recordings(Path(folder))])
 
 
 def sensor_samples(times: np.ndarray, values: np.ndarray, until_s: float) -> np.ndarray:
