@@ -177,12 +177,12 @@ def detection_validation(x_windows, y_windows, replay):
     return common.streaming_judge(detections, x_windows, y_windows, "detections")
 
 
-def choose_rule(replay, model_bytes: bytes) -> tuple[dict, float]:
+def choose_rule(replay, labels, scores) -> tuple[dict, float]:
     """The firmware's detection rule (threshold of 255, consecutive inferences) that
     detects best on `replay`; among equals, the one in the middle of a plateau (its
     neighbours do best), so it does not sit on the edge of what the validation set
-    happened to contain. Returns (rule, its accuracy)."""
-    labels, scores = streaming.int8_scores(model_bytes, replay.windows)
+    happened to contain. `labels`, `scores`: the model's on replay.windows.
+    Returns (rule, its accuracy)."""
     accuracy = {(t, c): replay.result(labels, scores, threshold=t, consecutive=c)["accuracy"]
                 for t in RULE_THRESHOLDS for c in RULE_CONSECUTIVE}
 
@@ -237,10 +237,11 @@ def _train_and_report(tf, args, root: Path, started: float) -> int:
     float_accuracy = float(np.mean(float_predicted == test[1]))
     int8_accuracy = float(np.mean(int8_predicted == test[1]))
     matrix = common.confusion_matrix(test[1], int8_predicted, len(LABELS))
-    rule, rule_accuracy = choose_rule(replays["validation"], int8_bytes)
+    int8 = {s: streaming.int8_scores(int8_bytes, replay.windows) for s, replay in replays.items()}
+    rule, rule_accuracy = choose_rule(replays["validation"], *int8["validation"])
     print(f"detection rule chosen on the validation recordings: {rule} "
           f"(detections {rule_accuracy:.4f})")
-    streamed = {s: replay.int8(int8_bytes, **rule) for s, replay in replays.items()}
+    streamed = {s: replay.result(*int8[s], **rule) for s, replay in replays.items()}
     print(f"test accuracy (TFLite Micro): float {float_accuracy:.4f}, int8 {int8_accuracy:.4f}")
     print("int8 confusion matrix (test split):\n" + common.format_confusion(matrix, LABELS))
     for s, result in streamed.items():
