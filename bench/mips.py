@@ -11,6 +11,7 @@ Last line: `embedded_mips=X qemu_mips=Y ratio=Z`.
 """
 from __future__ import annotations
 
+import argparse
 import shutil
 import statistics
 import subprocess
@@ -61,6 +62,7 @@ def run_qemu(elf: Path, platform) -> tuple[float, str]:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     if not shutil.which("qemu-system-arm"):
         raise SystemExit("qemu-system-arm not found: run `make setup`")
     embedded = [run_embedded("nrf52840") for _ in range(REPEATS)]

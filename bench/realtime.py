@@ -18,7 +18,8 @@ sys.path.insert(0, str(ROOT))
 
 from lab import platforms  # noqa: E402
 from lab.apps.micro_speech import DEFAULT_DATA  # noqa: E402
-from lab.runner import Plan, run_app  # noqa: E402
+from lab.inputs import Plan  # noqa: E402
+from lab.runner import run_app  # noqa: E402
 from lab.sensors.audio import AudioFeed, read_wav  # noqa: E402
 
 AUDIO_S = 60.0
@@ -47,26 +48,18 @@ def main() -> int:
     parser.add_argument("--clips", default=str(DEFAULT_DATA), help="folder of 1 s clips")
     args = parser.parse_args()
     feed = AudioFeed(sixty_seconds(Path(args.clips)), RATE, "60 s of test clips", on_end="end")
-    run = run_app(platforms.load("nrf52840"), "micro_speech", model=args.model,
-                  plan=Plan(audio=feed, context={"clips": []}), timeout_s=AUDIO_S + 10)
-    try:
-        result = run.result
-        microphone = run.session.microphone
-        audio_s = microphone.captured_samples / RATE
-        stages = result.extras.get("stages", {})
-        inference = stages.get("inference", {})
-        print(f"audio {audio_s:.2f} s, {result.extras.get('detections')} detections, "
-              f"{inference.get('count')} inferences of {inference.get('median')} cycles, "
-              f"firmware load {result.extras.get('load')}, dropped audio samples "
-              f"{result.extras.get('dropped_audio_samples')}")
-        print(f"{result.instructions} instructions in {result.wall_s:.2f} wall s "
-              f"({result.instructions / result.wall_s / 1e6:.0f} MIPS)")
-        print(f"virtual_s={result.virtual_s:.2f} wall_s={result.wall_s:.2f} "
-              f"speedup={result.virtual_s / result.wall_s:.2f}")
-    finally:
-        run.close()
+    result = run_app(platforms.load("nrf52840"), "micro_speech", model=args.model,
+                     plan=Plan(audio=feed), timeout_s=AUDIO_S + 10)
+    audio = result.streams["audio"]
+    inference = result.stages.get("inference", {})
+    print(f"audio {audio.samples / RATE:.2f} s, {len(result.events_named('detection'))} "
+          f"detections, {inference.get('count')} inferences of {inference.get('median')} "
+          f"cycles, dropped audio samples {audio.dropped}")
+    print(f"{result.instructions} instructions in {result.wall_s:.2f} wall s "
+          f"({result.instructions / result.wall_s / 1e6:.0f} MIPS)")
+    print(f"virtual_s={result.virtual_s:.2f} wall_s={result.wall_s:.2f} "
+          f"speedup={result.virtual_s / result.wall_s:.2f}")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -21,6 +21,7 @@ import yaml
 
 from .elf import Firmware
 from .errors import LabError
+from .files import as_created
 from .platforms import ROOT, Platform
 
 FIRMWARE_DIR = ROOT / "firmware"
@@ -37,25 +38,62 @@ class AppSpec:
     """firmware/apps/<app>/app.yaml: what an app needs to build and run."""
     description: str = ""
     libraries: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()     # what the board's HAL must provide (hal.yaml)
     model: Path | None = None          # default .tflite compiled in
     run: dict | None = None            # defaults for `lab run`
+
+
+def _yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise LabError(f"{path}: not valid YAML ({error})")
+    if not isinstance(data, dict):
+        raise LabError(f"{path}: expected a mapping at the top level")
+    return data
 
 
 def app_spec(app_dir: Path) -> AppSpec:
     path = app_dir / "app.yaml"
     if not path.exists():
         return AppSpec()
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as error:
-        raise LabError(f"{path}: not valid YAML ({error})")
+    data = _yaml(path)
     libraries = tuple(data.get("libraries", []) or [])
     unknown = [lib for lib in libraries if lib not in LIBRARIES]
     if unknown:
         raise LabError(f"{path}: unknown libraries {unknown}; known: {', '.join(LIBRARIES)}")
     model = data.get("model")
     return AppSpec(description=data.get("description", ""), libraries=libraries,
+                   requires=tuple(data.get("requires", []) or []),
                    model=(ROOT / model) if model else None, run=data.get("run") or {})
+
+
+def hal_provides(platform: Platform) -> tuple[str, ...]:
+    """What the platform's firmware HAL offers apps (firmware/hal/<hal>/hal.yaml)."""
+    hal = platform.build.get("hal")
+    if not hal:
+        return ()
+    path = FIRMWARE_DIR / "hal" / hal / "hal.yaml"
+    return tuple(_yaml(path).get("provides", []) or []) if path.exists() else ()
+
+
+def missing_for(spec: AppSpec, platform: Platform) -> list[str]:
+    """What the app needs that the platform's HAL does not provide."""
+    provided = hal_provides(platform)
+    return [need for need in spec.requires if need not in provided]
+
+
+def check_model(path: Path) -> None:
+    """The runtime's own checks on the host (parse, ops, arena), before a build."""
+    from .runtime import inspect_model
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise LabError(f"{path}: cannot read ({error.strerror})") from None
+    report = inspect_model(data)
+    if report.status != "OK":
+        raise LabError(f"{path}: the runtime cannot run this model: {report.message} "
+                       f"(see `lab model inspect {path}`)")
 
 
 @dataclass
@@ -70,9 +108,17 @@ class BuildResult:
     model: Path | None = None
 
     def summary(self) -> str:
-        how = "cache hit" if self.cached else f"built in {self.seconds:.1f} s"
-        return (f"{self.app} for {self.platform}: flash {self.flash} B, RAM {self.ram} B "
-                f"({how}) -> {self.elf}")
+        """`built APP for BOARD in 2.1 s: ...` or `cached APP for BOARD: ...`."""
+        how = "cached" if self.cached else "built"
+        took = "" if self.cached else f" in {self.seconds:.1f} s"
+        return (f"{how} {self.app} for {self.platform}{took}: flash {self.flash} B, "
+                f"RAM {self.ram} B -> {self.elf}")
+
+    def to_dict(self) -> dict:
+        return {"app": self.app, "platform": self.platform, "elf": str(self.elf),
+                "flash": self.flash, "ram": self.ram, "cached": self.cached,
+                "seconds": round(self.seconds, 3),
+                "model": str(self.model) if self.model else None}
 
 
 def cache_root() -> Path:
@@ -151,12 +197,23 @@ def build(app: str, platform: Platform, extra_sources=(), defines=(),
     """Build `app` (a name under firmware/apps or a directory) for `platform`, with
     `model` (a .tflite) compiled in instead of the app's default one."""
     app_dir = app_directory(app)
+    if not any(app_dir.glob("*.c")):
+        raise LabError(f"{app_dir} has no C sources (*.c): an app is a folder with a main.c "
+                       "(see firmware/apps/hello)")
     spec = app_spec(app_dir)
+    missing = missing_for(spec, platform)
+    if missing:
+        raise LabError(f"{app_dir.name} needs {', '.join(missing)}, which {platform.name} "
+                       f"does not provide (see `lab list` for the boards that run it)")
     model_path = Path(model).resolve() if model else spec.model
     if model_path is not None and not model_path.is_file():
         raise LabError(f"model {model_path} not found"
                        + ("" if model else f" (the default of {app_dir.name}: train it with "
                           f"`lab train {app_dir.name}`)"))
+    if model and "runtime" not in spec.libraries:
+        raise LabError(f"{app_dir.name} runs no model: --model does not apply")
+    if model:
+        check_model(model_path)
     extra_sources = [Path(s).resolve() for s in extra_sources]
     key = cache_key(app_dir, platform, extra_sources, defines, model_path)
     target = cache_root() / "builds" / f"{app_dir.name}-{platform.name}-{key}"
@@ -187,15 +244,25 @@ def _compile(app_dir, platform, extra_sources, defines, target: Path, verbose: b
                    f"EXTRA_CFLAGS={' '.join('-D' + d for d in defines)}",
                    f"LIBS={' '.join(libraries)}", f"MODEL={model or ''}"]
         proc = subprocess.run(command, capture_output=True, text=True)
-        if verbose or proc.returncode:
+        if verbose:
             print(proc.stdout + proc.stderr)
         if proc.returncode != 0:
-            errors = [line for line in proc.stderr.splitlines() if "error" in line]
-            first = errors[0] if errors else (proc.stderr.strip().splitlines() or ["?"])[-1]
-            raise LabError(f"building {app_dir.name} for {platform.name} failed: {first}")
+            raise LabError(f"building {app_dir.name} for {platform.name} failed: "
+                           f"{_first_error(proc.stderr)} (`lab build -v` shows everything)")
+        as_created(Path(tmp))
         try:
             Path(tmp).rename(target)
         except OSError:
             if not (target / "app.elf").exists():   # another build won the race: fine
                 raise
         # TemporaryDirectory tolerates the renamed folder being gone
+
+
+def _first_error(stderr: str) -> str:
+    """The compiler's or linker's first real complaint (not collect2's summary)."""
+    lines = stderr.strip().splitlines()
+    for marker in ("error:", "undefined reference", "multiple definition", "No rule to make"):
+        for line in lines:
+            if marker in line and not line.startswith("collect2"):
+                return line.strip()
+    return lines[-1].strip() if lines else "unknown error"

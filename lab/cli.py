@@ -1,12 +1,12 @@
 """The `lab` command line."""
 from __future__ import annotations
 
-import argparse
 import importlib
 import logging
 import sys
 
 from . import __version__
+from .commands.arguments import LabParser
 from .errors import LabError
 
 # Each module registers its own subcommands (see lab/commands/__init__.py).
@@ -18,11 +18,12 @@ COMMAND_MODULES = [
     "model",
     "test",
     "tools",
+    "report",
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def build_parser() -> LabParser:
+    parser = LabParser(
         prog="lab", description="Virtual MCU Lab: TinyML firmware on simulated boards.")
     parser.add_argument("--version", action="version", version=f"lab {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -42,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except LabError as error:
         print(f"lab: error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:   # a file the checks could not foresee (disk full, vanished)
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"lab: error: {where}{error.strerror or error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("lab: interrupted", file=sys.stderr)

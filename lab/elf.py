@@ -86,6 +86,17 @@ class Firmware:
             return function.name
         return None
 
+    def label_before(self, address: int) -> str:
+        """`name+0xOFFSET` of the closest function or code symbol at or below
+        `address`, for code no sized function symbol covers."""
+        address &= ~1
+        labels = [(s.address & ~1, s.name) for s in self.symbols.values()
+                  if s.address & ~1 <= address and not s.name.startswith("$")]
+        if not labels:
+            return f"0x{address:08X} (no symbol)"
+        start, name = max(labels)
+        return f"{name}+0x{address - start:X}" if address != start else name
+
     def describe(self, address: int) -> str:
         name = self.function_at(address)
         if name is None:

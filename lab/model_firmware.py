@@ -87,7 +87,7 @@ class FirmwareModel:
             raise LabError(f"invoke failed in firmware (status {event['status']})")
         outputs = [np.frombuffer(bytes(machine.uc.mem_read(t["address"], t["bytes"])),
                                  dtype=DTYPES[t["type"]]).copy() for t in self.outputs]
-        return FirmwareInference(outputs, event["cycles"])
+        return FirmwareInference(outputs, event["cycles_inference"])
 
     def close(self) -> None:
         self.session.close()

@@ -5,11 +5,13 @@ from collections import defaultdict
 from pathlib import Path
 
 
-def functions(session) -> list[tuple[str, int, int]]:
-    """[(function, cycles, block executions)], most cycles first."""
+def functions(blocks, firmware) -> list[tuple[str, int, int]]:
+    """[(function, cycles, block executions)], most cycles first, from the native block
+    histogram [(pc, executions, cycles)]. Code outside every sized function symbol (hand-
+    written assembly without `.size`) is named after the symbol before it."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for pc, count, cycles in session.machine.core.read_profile():
-        name = session.firmware.function_at(pc) or f"0x{pc:08X}"
+    for pc, count, cycles in blocks:
+        name = firmware.function_at(pc) or firmware.label_before(pc)
         totals[name][0] += cycles
         totals[name][1] += count
     return sorted(((name, c, n) for name, (c, n) in totals.items()), key=lambda r: -r[1])
@@ -23,7 +25,6 @@ def format_table(rows, total_cycles: int, top: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def write_profile(session, path: str | Path) -> None:
-    rows = functions(session)
+def write_profile(rows, path: str | Path) -> None:
     total = sum(c for _, c, _ in rows)
     Path(path).write_text(format_table(rows, total) + "\n")

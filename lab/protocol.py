@@ -91,3 +91,18 @@ class LineReader:
 
     def pending(self) -> str:
         return self._partial.decode("utf-8", errors="replace")
+
+
+STAGE_PREFIX = "cycles_"
+
+
+def stage_cycles(events) -> dict[str, list[int]]:
+    """{stage: [cycles, ...]} from the events (dicts or Events) in order: a stage's cycle
+    count is the field `cycles_<stage>=N` of the event that ends it (docs/protocol.md)."""
+    stages: dict[str, list[int]] = {}
+    for event in events:
+        values = event.fields if isinstance(event, Event) else event
+        for key, value in values.items():
+            if key.startswith(STAGE_PREFIX) and isinstance(value, int):
+                stages.setdefault(key[len(STAGE_PREFIX):], []).append(value)
+    return stages

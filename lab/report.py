@@ -11,11 +11,13 @@ import html
 import io
 import json
 import os
+import wave
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import numpy as np
 
+from .errors import LabError
 from .platforms import ROOT
 
 RESULTS_DIR = ROOT / "results"
@@ -24,23 +26,56 @@ RESULTS_DIR = ROOT / "results"
 def results_folder(scenario: str, platform: str, base: Path | None = None) -> Path:
     """A new folder for one run (LAB_RESULTS_DIR overrides the default results/)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    base = base or Path(os.environ.get("LAB_RESULTS_DIR", RESULTS_DIR))
+    base = Path(base or os.environ.get("LAB_RESULTS_DIR", RESULTS_DIR))
     folder = base / f"{scenario}-{platform}-{stamp}"
-    folder.mkdir(parents=True, exist_ok=False)
+    try:
+        folder.mkdir(parents=True, exist_ok=False)
+    except OSError as error:
+        raise LabError(f"cannot create the results folder {folder}: "
+                       f"{error.strerror or error} (choose another with --results DIR)") from None
     return folder
 
 
-def write_all(folder: Path, scenario: str, result, checks, session=None) -> None:
-    """Write every result file; plots come from the session while it is alive."""
+def write_all(folder: Path, scenario, result, checks) -> None:
+    """Write every result file. The sensor recordings go first, next to result.json;
+    the report is then drawn from what is on disk, as `lab report` would."""
+    _write_recordings(folder, result)
     data = result.to_dict()
-    data["scenario"] = scenario
+    data["scenario"] = scenario.name
+    data["expect"] = scenario.expect
     data["checks"] = [vars(c) for c in checks]
     data["passed"] = all(c.passed for c in checks)
     (folder / "result.json").write_text(json.dumps(data, indent=2, default=_plain))
     (folder / "uart.log").write_text(result.uart)
+    render(folder, scenario.name, result, checks)
+
+
+def render(folder: Path, scenario: str, result, checks) -> None:
+    """junit.xml and report.html from a result and the files in its folder."""
     write_junit(folder / "junit.xml", scenario, result, checks)
-    plots = make_plots(result, session) if session is not None else []
+    plots = make_plots(result, folder)
     (folder / "report.html").write_text(render_html(scenario, result, checks, plots))
+
+
+def _write_recordings(folder: Path, result) -> None:
+    """What the microphone and the IMU delivered: microphone.wav (what the board heard)
+    and imu.csv (t, ax, ay, az in g as the firmware could read them)."""
+    audio = result.recordings.get("audio")
+    if audio is not None and "audio" in result.streams:
+        samples, rate = audio
+        with wave.open(str(folder / "microphone.wav"), "wb") as handle:
+            handle.setnchannels(1)
+            handle.setsampwidth(2)
+            handle.setframerate(int(round(rate)))
+            handle.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+        result.streams["audio"].recording = "microphone.wav"
+    imu = result.recordings.get("imu")
+    if imu is not None and "imu" in result.streams:
+        times, values = imu
+        rows = ["t,ax,ay,az"] + [f"{t:.9f},{x:.6f},{y:.6f},{z:.6f}"
+                                 for t, (x, y, z) in zip(times, values)]
+        (folder / "imu.csv").write_text("\n".join(rows) + "\n")
+        result.streams["imu"].recording = "imu.csv"
 
 
 def _plain(value):
@@ -51,6 +86,29 @@ def _plain(value):
     if isinstance(value, Path):
         return str(value)
     raise TypeError(f"not JSON serialisable: {type(value)}")
+
+
+def rebuild(folder: Path) -> tuple:
+    """`lab report DIR`: the analysis, checks, junit.xml and report.html again, from
+    result.json and the recordings next to it. Returns (result, checks)."""
+    from . import apps, scenarios
+    from .results import RunResult
+    path = folder / "result.json"
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise LabError(f"{folder}: no result.json (is it a results folder?)") from None
+    except (OSError, ValueError) as error:
+        raise LabError(f"{path}: not a readable result ({error})") from None
+    try:
+        result = RunResult.from_dict(data)
+        name, expect = data.get("scenario") or result.app, data.get("expect") or {}
+    except (TypeError, AttributeError, KeyError) as error:
+        raise LabError(f"{path}: not a lab result.json ({error})") from None
+    apps.analyze(result)
+    checks = scenarios.check(expect, result)
+    render(folder, name, result, checks)
+    return result, checks
 
 
 # --------------------------------------------------------------------- JUnit
@@ -72,7 +130,7 @@ def write_junit(path: Path, scenario: str, result, checks) -> None:
 
 
 # ---------------------------------------------------------------------- plots
-def make_plots(result, session) -> list[tuple[str, str]]:
+def make_plots(result, folder: Path) -> list[tuple[str, str]]:
     """[(title, base64 PNG)] for whatever this run has: audio, motion, scores, cycles, LEDs."""
     import matplotlib
     matplotlib.use("Agg")
@@ -81,7 +139,7 @@ def make_plots(result, session) -> list[tuple[str, str]]:
                         ("Accelerometer and gestures", _plot_motion),
                         ("Scores", _plot_scores), ("Cycles per stage", _plot_stages),
                         ("LED brightness", _plot_leds)):
-        figure = draw(result, session)
+        figure = draw(result, folder)
         if figure is not None:
             plots.append((title, _png(figure)))
     return plots
@@ -96,10 +154,11 @@ def _png(figure) -> str:
 
 
 def _windows(axis, result) -> None:
-    for clip in result.extras.get("clips", []):
+    from .apps import analysis_of
+    for clip in analysis_of(result).get("clips", []):
         axis.axvspan(clip["start_s"], clip["end_s"], color="tab:green", alpha=0.08)
-        axis.text(clip["start_s"], 1.0, str(clip.get("expected")), transform=axis.get_xaxis_transform(),
-                  fontsize=7, va="bottom", clip_on=True)
+        axis.text(clip["start_s"], 1.0, str(clip.get("expected") or ""),
+                  transform=axis.get_xaxis_transform(), fontsize=7, va="bottom", clip_on=True)
 
 
 def _detections(axis, result) -> None:
@@ -119,15 +178,25 @@ def _spectrogram(axis, samples, rate, extent_s):
                 extent=(extent_s[0], extent_s[1], freqs[0], freqs[-1]))
 
 
-def _plot_audio(result, session):
-    microphone = getattr(session, "microphone", None)
-    feed = getattr(microphone, "source", None)
-    if feed is None or feed.stream is None or not microphone.captured_samples:
+def _recording(result, folder: Path, kind: str) -> Path | None:
+    stream = result.streams.get(kind)
+    if stream is None or not stream.recording or not (folder / stream.recording).is_file():
+        return None
+    return folder / stream.recording
+
+
+def _plot_audio(result, folder):
+    path = _recording(result, folder, "audio")
+    if path is None:
         return None
     import matplotlib.pyplot as plt
-    rate = feed.stream_rate
-    samples = feed.stream[:microphone.captured_samples, 0].astype(np.float64)
-    start = microphone._start_time / session.machine.clock_hz
+    with wave.open(str(path), "rb") as handle:
+        rate = handle.getframerate()
+        samples = np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2")
+    if not len(samples):
+        return None
+    samples = samples.astype(np.float64)
+    start = result.streams["audio"].start_s or 0.0
     times = start + np.arange(len(samples)) / rate
     figure, (wave_axis, spec_axis) = plt.subplots(2, 1, figsize=(11, 5), sharex=True)
     step = max(1, len(samples) // 20000)
@@ -142,17 +211,17 @@ def _plot_audio(result, session):
     return figure
 
 
-def _plot_motion(result, session):
-    device = getattr(session, "imu", None)
-    log = getattr(device, "log", None)
-    if not log:
+def _plot_motion(result, folder):
+    path = _recording(result, folder, "imu")
+    if path is None:
         return None
     import matplotlib.pyplot as plt
-    times = np.array([session.machine.seconds(t) for t, _ in log])
-    accel = np.array([sample[3:] for _, sample in log], dtype=np.float64) * 0.122e-3
+    table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    if not len(table):
+        return None
     figure, axis = plt.subplots(figsize=(11, 3.5))
     for index, name in enumerate("xyz"):
-        axis.plot(times, accel[:, index], linewidth=0.8, label=f"a{name}")
+        axis.plot(table[:, 0], table[:, 1 + index], linewidth=0.8, label=f"a{name}")
     axis.set_ylabel("g (as the firmware reads it)")
     axis.set_xlabel("virtual seconds")
     axis.legend(loc="upper right", fontsize=8)
@@ -161,7 +230,7 @@ def _plot_motion(result, session):
     return figure
 
 
-def _plot_scores(result, session):
+def _plot_scores(result, folder):
     rows = result.events_named("scores")
     if not rows:
         return None
@@ -178,8 +247,8 @@ def _plot_scores(result, session):
     return figure
 
 
-def _plot_stages(result, session):
-    stages = result.extras.get("stages") or {}
+def _plot_stages(result, folder):
+    stages = result.stages
     if not stages:
         return None
     import matplotlib.pyplot as plt
@@ -193,17 +262,14 @@ def _plot_stages(result, session):
     return figure
 
 
-def _plot_leds(result, session):
-    platform = session.platform
-    traces = {led.name: session.led_trace(led.name) for led in platform.leds}
-    traces = {name: trace for name, trace in traces.items() if len(trace) > 1}
+def _plot_leds(result, folder):
+    traces = {name: trace for name, trace in result.leds.items() if len(trace) > 1}
     if not traces:
         return None
     import matplotlib.pyplot as plt
     figure, axis = plt.subplots(figsize=(11, 2.8))
-    end = session.machine.seconds()
     for name, trace in traces.items():
-        times = [t for t, _ in trace] + [end]
+        times = [t for t, _ in trace] + [result.virtual_s]
         values = [v for _, v in trace] + [trace[-1][1]]
         axis.step(times, values, where="post", label=name, linewidth=0.9)
     axis.set_ylim(-0.05, 1.05)
@@ -238,18 +304,11 @@ def render_html(scenario: str, result, checks, plots) -> str:
                           f"<span class='{'pass' if c.passed else 'fail'}'>"
                           f"{'PASS' if c.passed else 'FAIL'}</span>"] for c in checks],
                         escape_last=False))
-    clips = result.extras.get("clips", [])
-    if clips:
-        parts.append("<h2>Clips</h2>")
-        parts.append(_table(["clip", "expected", "heard", "score", "latency s"],
-                            [[c["name"], c.get("expected"), c.get("heard"), c.get("score"),
-                              _num(c.get("latency_s"))] for c in clips]))
-    confusion = result.extras.get("confusion")
-    if confusion:
-        labels = confusion["labels"]
-        parts.append("<h2>Confusion matrix</h2><p>rows: expected, columns: heard</p>")
-        parts.append(_table([""] + labels, [[labels[i]] + row
-                                            for i, row in enumerate(confusion["matrix"])]))
+    from .apps import analyzer
+    app_analyzer = analyzer(result.app)
+    for title, header, rows in (app_analyzer.tables(result) if app_analyzer else []):
+        parts.append(f"<h2>{e(title)}</h2>")
+        parts.append(_table(header, [[_num(cell) for cell in row] for row in rows]))
     for title, png in plots:
         parts.append(f"<h2>{e(title)}</h2><img alt='{e(title)}' src='data:image/png;base64,"
                      f"{png}'>")

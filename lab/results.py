@@ -1,11 +1,21 @@
-"""The one results model: what a run did. The CLI, reports and the Robot library all
-read and write RunResult, and `lab run --json` prints RunResult.to_dict()."""
+"""The one results model: what a run did, as data.
+
+The engine fills a RunResult at the end of a run with everything analysis needs (the
+UART, the parsed events, what each sensor stream delivered and when, LED traces, the
+layout of the inputs). App analyzers, checks and reports are functions of it, so
+`result.json` alone rebuilds them (`lab report DIR`). The CLI, reports and the Robot
+library all read RunResult; `lab run --json` prints RunResult.to_dict().
+"""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+
+from .protocol import stage_cycles
 
 END_DONE, END_FAULT, END_TIMEOUT, END_EXIT = "done", "fault", "timeout", "exit"
+END_ERROR = "error"                 # the firmware reported `@lab error`
+END_INTERRUPTED = "interrupted"     # Ctrl-C: what ran is kept
 
 
 @dataclass
@@ -39,11 +49,23 @@ class FaultReport:
 
 
 @dataclass
+class Stream:
+    """What one sensor delivered to the board, on the virtual clock."""
+    source: str                       # the file or folder it played
+    rate_hz: float | None             # samples per second as the firmware configured it
+    start_s: float | None             # virtual time the stream started (None: never)
+    samples: int                      # samples the sensor produced
+    dropped: int                      # samples the firmware did not collect in time
+    busy_cycles_at_start: int | None = None   # core cycles executed when it started
+    recording: str | None = None      # file in the results folder with what it delivered
+
+
+@dataclass
 class RunResult:
     platform: str
     app: str
     engine: str
-    end: str                          # done | fault | timeout | exit
+    end: str                          # done | fault | timeout | exit | error | interrupted
     virtual_s: float
     instructions: int
     cycles: int                       # cycles the core executed (sleep excluded)
@@ -53,7 +75,16 @@ class RunResult:
     exit_code: int | None = None
     firmware: dict = field(default_factory=dict)   # elf, flash, ram
     wall_s: float = 0.0
-    extras: dict = field(default_factory=dict)     # app- and board-specific results
+    clock_hz: int = 0
+    resets: int = 0
+    streams: dict[str, Stream] = field(default_factory=dict)         # "audio", "imu"
+    leds: dict[str, list[list[float]]] = field(default_factory=dict)  # name: [[t, level]]
+    inputs: dict = field(default_factory=dict)     # the plan's layout: clips, own_data
+    analysis: dict = field(default_factory=dict)   # {app: its analyzer's typed results}
+    profile: list = field(default_factory=list)    # [[function, cycles, blocks]] if profiled
+    # What the sensors delivered, as arrays (written next to result.json, not into it):
+    # "audio": (int16 samples, rate), "imu": (times s, acceleration g (n, 3)).
+    recordings: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -62,10 +93,72 @@ class RunResult:
     def events_named(self, name: str) -> list[dict]:
         return [e for e in self.events if e["event"] == name]
 
+    @property
+    def stages(self) -> dict:
+        """{stage: {min, median, max, count}} of the cycle counts the firmware reported."""
+        return summarize_stages(stage_cycles(self.events))
+
+    @property
+    def arena(self) -> int | None:
+        """The tensor arena the firmware's runtime reported (`@lab model arena=`)."""
+        models = self.events_named("model")
+        return models[-1].get("arena") if models else None
+
+    @property
+    def dropped_samples(self) -> int:
+        return sum(stream.dropped for stream in self.streams.values())
+
+    @property
+    def clips(self) -> list[dict]:
+        return self.inputs.get("clips", [])
+
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data.update(data.pop("extras"))
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "recordings"}
+        data["fault"] = asdict(self.fault) if self.fault else None
+        data["streams"] = {name: asdict(s) for name, s in self.streams.items()}
+        data["stages"] = self.stages
+        data["arena"] = self.arena
         return data
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, sort_keys=False)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RunResult":
+        """The result a run wrote (result.json), for analysis and reports elsewhere."""
+        known = {f.name for f in fields(cls)} - {"recordings"}
+        values = {k: v for k, v in data.items() if k in known}
+        if values.get("fault"):
+            values["fault"] = FaultReport(**values["fault"])
+        values["streams"] = {name: Stream(**s) for name, s in (values.get("streams") or {}).items()}
+        return cls(**values)
+
+
+def summarize_stages(per_stage: dict[str, list[int]]) -> dict:
+    """{stage: {min, median, max, count}} for stages with measurements."""
+    out = {}
+    for stage, values in per_stage.items():
+        if values:
+            ordered = sorted(values)
+            out[stage] = {"min": ordered[0], "median": ordered[len(ordered) // 2],
+                          "max": ordered[-1], "count": len(ordered)}
+    return out
+
+
+@dataclass
+class Check:
+    """One expectation evaluated on a run."""
+    name: str
+    passed: bool
+    expected: str
+    actual: str
+
+    def line(self) -> str:
+        mark = "PASS" if self.passed else "FAIL"
+        return f"{mark} {self.name}: expected {self.expected}, got {self.actual}"
+
+    @staticmethod
+    def format(value) -> str:
+        if value is None:
+            return "nothing"
+        return f"{value:.4f}" if isinstance(value, float) else str(value)

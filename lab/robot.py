@@ -141,12 +141,12 @@ class LabKeywords:
         session = self._require_started()
 
         def seen(text, time):
-            return matcher(session._reader.pending()) or matcher(text)
+            return matcher(session.partial_line()) or matcher(text)
 
-        if matcher(session._reader.pending()):
+        if matcher(session.partial_line()):
             return prompt
         if self._wait_for_line(matcher, self._seconds(timeout), extra=seen) is None and \
-                not matcher(session._reader.pending()):
+                not matcher(session.partial_line()):
             raise AssertionError(f"no prompt {prompt!r} within {self._seconds(timeout):g} "
                                  f"virtual s{self._tail()}")
         return prompt
@@ -228,10 +228,10 @@ class LabKeywords:
         return _event_of(found).fields
 
     def cycles_should_be_below(self, stage: str, limit):
-        """Every cycle count reported so far for `stage` is below `limit`: from
-        `@lab cycles name=<stage> cycles=N`, `@lab <stage> ... cycles=N`, or a
-        `cycles_<stage>=N` field of any event."""
-        values = self._stage_cycles(stage)
+        """Every cycle count reported so far for `stage` is below `limit`: the
+        `cycles_<stage>=N` fields of the firmware's events (docs/protocol.md)."""
+        from .protocol import stage_cycles
+        values = stage_cycles(self._require_started().events).get(stage, [])
         if not values:
             raise AssertionError(f"no cycle count for stage {stage!r} yet")
         worst = max(values)
@@ -241,9 +241,10 @@ class LabKeywords:
     def no_samples_should_be_dropped(self):
         """Fails when the microphone or the IMU lost samples the firmware did not collect."""
         result = self._require_started().result()
-        dropped = {k: v for k, v in result.extras.items() if k.startswith("dropped_") and v}
+        dropped = {kind: s.dropped for kind, s in result.streams.items() if s.dropped}
         if dropped:
-            raise AssertionError(", ".join(f"{k} = {v}" for k, v in dropped.items()))
+            raise AssertionError(", ".join(f"dropped {kind} samples = {n}"
+                                           for kind, n in dropped.items()))
 
     def run_scenario(self, name: str, platform: str = ""):
         """Runs scenarios/<name>.yaml (on `platform`, or every platform it lists), writes its
@@ -255,10 +256,14 @@ class LabKeywords:
         if path is None:
             raise AssertionError(f"no scenario {name!r}; scenarios: "
                                  f"{', '.join(scenarios.available())}")
-        scenario = scenarios.load(path)
         failures = []
-        for target in [platform] if platform else scenario.platforms:
-            outcome = run_scenario(scenario, target)
+        try:
+            scenario = scenarios.load(path)
+            outcomes = [run_scenario(scenario, target)
+                        for target in ([platform] if platform else scenario.platforms)]
+        except LabError as error:
+            raise AssertionError(str(error)) from None
+        for outcome, target in zip(outcomes, [o.platform for o in outcomes]):
             logger.info(f"{name} on {target}: results in {outcome.folder}")
             for check in outcome.checks:
                 logger.info(check.line())
@@ -282,7 +287,7 @@ class LabKeywords:
         """Writes a profile (cycles per function) to `path` when the machine is released."""
         self._profile_path = path
         if self._session is not None:
-            self._session.machine.core.enable_profile()
+            self._session.enable_profile()
 
     def run_result(self):
         """The run so far as the lab's results dictionary (as `lab run --json` prints)."""
@@ -302,7 +307,7 @@ class LabKeywords:
             self._session = Session(self._platform, self._elf, app=self._app,
                                     stop_on_done=False)
             if getattr(self, "_profile_path", None):
-                self._session.machine.core.enable_profile()
+                self._session.enable_profile()
             self._attach_feeds()
         return self._session
 
@@ -323,7 +328,7 @@ class LabKeywords:
         if self._session is not None:
             if getattr(self, "_profile_path", None):
                 from .profile import write_profile
-                write_profile(self._session, self._profile_path)
+                write_profile(self._session.profile(), self._profile_path)
             self._session.close()
             self._session = None
 
@@ -380,17 +385,6 @@ class LabKeywords:
     def _tail(self) -> str:
         lines = [t for _, t in self._session.lines[-5:]] if self._session else []
         return "; last lines: " + " | ".join(lines) if lines else "; nothing on the UART"
-
-    def _stage_cycles(self, stage: str) -> list[int]:
-        values = []
-        for event in self._require_started().events:
-            if event.name == "cycles" and event.get("name") == stage:
-                values.append(int(event["cycles"]))        # @lab cycles name=<stage>
-            elif event.name == stage and "cycles" in event.fields:
-                values.append(int(event["cycles"]))        # @lab <stage> ... cycles=
-            elif f"cycles_{stage}" in event.fields:
-                values.append(int(event[f"cycles_{stage}"]))  # ... cycles_<stage>=
-        return values
 
     # LED helpers
     def _require_led(self):

@@ -1,78 +1,66 @@
-"""Runs an app on a platform: feeds, build, boot, run, the app's analysis.
+"""Runs an app on a platform: inputs, build, boot, run, the app's analysis.
 
-`lab run APP`, scenarios and benchmarks all come through run_app(). An app's
-analyzer (lab/apps/) may plan its inputs (e.g. micro_speech plays clips back to back
-and knows when each one starts) and turns the finished run into the app's results.
+`lab run APP`, scenarios, profiles and benchmarks all come through here, in two steps:
+prepare() checks everything that can be wrong with the user's input (platform, data,
+model, the build) before anything is written; execute() runs the firmware and returns
+the RunResult, with the app's analysis (lab/apps/) computed from the result alone.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from .apps import analyzer
+from . import apps
 from .build import app_directory, app_spec, build
 from .errors import LabError
+from .inputs import Plan, load_feeds
+from .results import END_INTERRUPTED
+
+DEFAULT_TIMEOUT_S = 30.0
 
 
-@dataclass
-class Plan:
-    """Inputs for one run: sensor feeds and whatever the analyzer needs to remember."""
-    audio: object = None
-    imu: tuple | None = None
-    context: dict = field(default_factory=dict)
-
-
-def load_feeds(audio_path=None, imu_path=None, on_end: str = "silence") -> Plan:
-    """Plain feeds from files (bad files raise LabError naming the file)."""
-    from .sensors import imu
-    from .sensors.audio import AudioFeed
-
-    plan = Plan()
-    if audio_path:
-        plan.audio = AudioFeed.from_path(audio_path, on_end=on_end)
-    if imu_path:
-        accel_end = {"silence": "hold"}.get(on_end, on_end)
-        plan.imu = (imu.load_acceleration(imu_path, accel_end),
-                    imu.load_angular_rate(imu_path, accel_end))
+def plan_inputs(app: str | None, audio=None, imu=None, on_end="silence", manifest=None,
+                own_data: bool | None = None) -> Plan:
+    """The app's own layout of its inputs, or plain feeds. `own_data`: the data is the
+    user's, not a scenario's (default: whenever audio or imu is given)."""
+    app_analyzer = apps.analyzer(app)
+    if app_analyzer is not None and hasattr(app_analyzer, "plan"):
+        plan = app_analyzer.plan(audio=audio, imu=imu, on_end=on_end, manifest=manifest)
+    else:
+        if manifest:
+            raise LabError(f"a manifest labels clips for micro_speech and magic_wand, not for "
+                           f"{app or 'an ELF'}")
+        plan = load_feeds(audio, imu, on_end)
+    plan.own_data = bool(audio or imu or manifest) if own_data is None else own_data
     return plan
 
 
-def plan_inputs(app: str | None, audio=None, imu_path=None, on_end="silence",
-                manifest=None) -> Plan:
-    app_analyzer = analyzer(app) if app else None
-    if app_analyzer is not None and hasattr(app_analyzer, "plan"):
-        return app_analyzer.plan(audio=audio, imu=imu_path, on_end=on_end, manifest=manifest)
-    return load_feeds(audio, imu_path, on_end)
-
-
-def default_timeout(app: str | None, fallback: float) -> float:
+def default_timeout(app: str | None) -> float:
     if not app:
-        return fallback
+        return DEFAULT_TIMEOUT_S
     try:
         spec = app_spec(app_directory(app))
     except LabError:
-        return fallback
-    return float((spec.run or {}).get("timeout", fallback))
+        return DEFAULT_TIMEOUT_S
+    return float((spec.run or {}).get("timeout", DEFAULT_TIMEOUT_S))
 
 
-class AppRun:
-    """A finished run with its session still open (for plots); close() when done."""
+@dataclass
+class Prepared:
+    """A run with everything checked: the firmware built, the inputs loaded."""
+    platform: object
+    app: str | None
+    elf: Path
+    plan: Plan
+    timeout_s: float
+    strict_alignment: bool = False
+    profile: bool = False
 
-    def __init__(self, session, result):
-        self.session, self.result = session, result
 
-    def close(self) -> None:
-        self.session.close()
-
-
-def run_app(platform, app: str | None = None, elf: str | Path | None = None, *, model=None,
+def prepare(platform, app: str | None = None, elf: str | Path | None = None, *, model=None,
             defines=(), plan: Plan | None = None, timeout_s: float | None = None,
-            echo=None, strict_alignment: bool = False, progress=None,
-            profile: bool = False) -> AppRun:
-    """Build (unless `elf`), run until done, fault or `timeout_s` virtual seconds, and
-    analyze. `progress(virtual_s, total_s)` is called every virtual second."""
-    from .engines.embedded.session import Session
-
+            strict_alignment: bool = False, profile: bool = False) -> Prepared:
+    """Build (unless `elf`) and settle the time limit; LabError for bad input."""
     if "embedded" not in platform.engines:
         raise LabError(f"platform {platform.name} runs on {', '.join(platform.engines)}, "
                        "not on the embedded engine")
@@ -80,25 +68,52 @@ def run_app(platform, app: str | None = None, elf: str | Path | None = None, *, 
     if elf is None:
         built = build(app, platform, defines=list(defines), model=model)
         elf, app = built.elf, built.app
+    elif not Path(elf).is_file():
+        raise LabError(f"{elf}: no such ELF file")
     if not timeout_s:   # the app's default, long enough for the planned inputs
-        timeout_s = max(default_timeout(app, 30.0), plan.context.get("min_timeout_s", 0))
-    session = Session(platform, elf, app=app, echo=echo, strict_alignment=strict_alignment,
-                      audio=plan.audio, imu=plan.imu)
-    if profile:
-        session.machine.core.enable_profile()
+        timeout_s = max(default_timeout(app), plan.min_timeout_s)
+    return Prepared(platform, app, Path(elf), plan, timeout_s, strict_alignment, profile)
+
+
+def execute(prepared: Prepared, echo=None, progress=None):
+    """Run until done, fault, the time limit or Ctrl-C (end `interrupted`: what ran is
+    kept); returns the RunResult with the app's analysis."""
+    from .engines.embedded.session import Session
+
+    plan = prepared.plan
+    session = Session(prepared.platform, prepared.elf, app=prepared.app, echo=echo,
+                      strict_alignment=prepared.strict_alignment, audio=plan.audio,
+                      imu=plan.imu)
     try:
-        _run_in_steps(session, timeout_s, progress)
-        result = session.result()
-        app_analyzer = analyzer(app) if app else None
-        if app_analyzer is not None:
-            app_analyzer.analyze(session, result, plan.context)
-    except BaseException:
+        if prepared.profile:
+            session.enable_profile()
+        interrupted = False
+        try:
+            _run_in_steps(session, prepared.timeout_s, progress)
+        except KeyboardInterrupt:
+            interrupted = True
+        result = session.result(END_INTERRUPTED if interrupted else None)
+        result.inputs = plan.layout()
+        if prepared.profile:
+            result.profile = session.profile()
+    finally:
         session.close()
-        raise
-    return AppRun(session, result)
+    apps.analyze(result)
+    return result
+
+
+def run_app(platform, app: str | None = None, elf: str | Path | None = None, *, model=None,
+            defines=(), plan: Plan | None = None, timeout_s: float | None = None,
+            echo=None, strict_alignment: bool = False, progress=None,
+            profile: bool = False):
+    """prepare() then execute(): the RunResult of one run."""
+    prepared = prepare(platform, app, elf, model=model, defines=defines, plan=plan,
+                       timeout_s=timeout_s, strict_alignment=strict_alignment, profile=profile)
+    return execute(prepared, echo=echo, progress=progress)
 
 
 def _run_in_steps(session, timeout_s: float, progress, step_s: float = 1.0) -> None:
+    """`progress(virtual_s, total_s)` is called every virtual second."""
     elapsed = 0.0
     while elapsed < timeout_s:
         chunk = min(step_s, timeout_s - elapsed) if progress else timeout_s - elapsed

@@ -7,7 +7,6 @@ manifest), a timeout in virtual seconds, and expectations checked on the results
 """
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import jsonschema
 import yaml
 
 from .errors import LabError
+from .results import Check
 from .platforms import ROOT
 
 SCENARIO_DIR = ROOT / "scenarios"
@@ -40,27 +40,31 @@ SCHEMA = {
                 "manifest": {"type": "string"},
             },
         },
-        "expect": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "labels": {"type": "boolean"},
-                "accuracy_at_least": {"type": "number", "minimum": 0, "maximum": 1},
-                "no_detection_on": {"type": "array", "items": {"type": "string"}},
-                "cycles_below": {"type": "object",
-                                 "additionalProperties": {"type": "integer", "minimum": 1}},
-                "flash_below": {"type": "integer", "minimum": 1},
-                "ram_below": {"type": "integer", "minimum": 1},
-                "arena_below": {"type": "integer", "minimum": 1},
-                "dropped_samples": {"type": "integer", "minimum": 0},
-                "no_fault": {"type": "boolean"},
-                "finishes": {"type": "boolean"},
-                "led_error_below": {"type": "number", "exclusiveMinimum": 0},
-                "uart_contains": {"type": "array", "items": {"type": "string"}},
-            },
-        },
+        "expect": {"type": "object"},    # GENERIC_EXPECT + the app's own (lab.apps)
     },
 }
+
+# Expectations every run can have; an app's analyzer adds its own (its EXPECT).
+GENERIC_EXPECT = {
+    "cycles_below": {"type": "object",
+                     "additionalProperties": {"type": "integer", "minimum": 1}},
+    "flash_below": {"type": "integer", "minimum": 1},
+    "ram_below": {"type": "integer", "minimum": 1},
+    "arena_below": {"type": "integer", "minimum": 1},
+    "dropped_samples": {"type": "integer", "minimum": 0},
+    "no_fault": {"type": "boolean"},
+    "finishes": {"type": "boolean"},
+    "uart_contains": {"type": "array", "items": {"type": "string"}},
+}
+
+
+def schema_for(app: str) -> dict:
+    """SCHEMA with `expect` limited to the generic expectations and the app's own."""
+    from .apps import analyzer
+    app_analyzer = analyzer(app)
+    properties = {**GENERIC_EXPECT, **(getattr(app_analyzer, "EXPECT", {}) or {})}
+    expect = {"type": "object", "additionalProperties": False, "properties": properties}
+    return {**SCHEMA, "properties": {**SCHEMA["properties"], "expect": expect}}
 
 
 @dataclass
@@ -106,6 +110,9 @@ def load(path: str | Path) -> Scenario:
         raise LabError(f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)})")
     errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data),
                     key=lambda e: list(e.absolute_path))
+    if not errors:       # the expectations the scenario's app can check
+        errors = sorted(jsonschema.Draft202012Validator(schema_for(data["app"])).iter_errors(data),
+                        key=lambda e: list(e.absolute_path))
     if errors:
         raise LabError(_describe(path, node, errors[0]))
     return _scenario(data, path)
@@ -166,75 +173,43 @@ def _scenario(data: dict, path: Path) -> Scenario:
 
 
 # ------------------------------------------------------------------ expectations
-@dataclass
-class Check:
-    name: str
-    passed: bool
-    expected: str
-    actual: str
-
-    def line(self) -> str:
-        mark = "PASS" if self.passed else "FAIL"
-        return f"{mark} {self.name}: expected {self.expected}, got {self.actual}"
-
-
 def check(expect: dict, result) -> list[Check]:
-    """Evaluate a scenario's expectations on a RunResult (with the app's extras)."""
+    """Evaluate a scenario's expectations on a RunResult: the generic ones here, the
+    app's own by its analyzer (lab.apps)."""
+    from .apps import analyzer
+    checks = _generic_checks(expect, result)
+    app_analyzer = analyzer(result.app)
+    if app_analyzer is not None:
+        checks += app_analyzer.checks(expect, result)
+    return checks
+
+
+def _generic_checks(expect: dict, result) -> list[Check]:
     checks = []
-    extras = result.extras
     if expect.get("no_fault", True):
         fault = result.fault.summary() if result.fault else "none"
         checks.append(Check("no fault", result.fault is None and result.end != "fault",
                             "no fault", fault if result.fault else result.end))
     if expect.get("finishes", True):
         checks.append(Check("run finishes", result.end == "done", "done", result.end))
-    clips = extras.get("clips", [])
-    if expect.get("labels"):
-        for clip in clips:
-            if clip.get("expected") is None:
-                continue
-            outcome = clip.get("outcome", clip["heard"])   # no detection as the app names it
-            checks.append(Check(f"clip {clip['name']}", outcome == clip["expected"],
-                                str(clip["expected"]), str(outcome)))
-    if "accuracy_at_least" in expect:
-        accuracy = extras.get("accuracy")
-        checks.append(Check("accuracy", accuracy is not None and
-                            accuracy >= expect["accuracy_at_least"],
-                            f">= {expect['accuracy_at_least']:.3f}", _fmt(accuracy)))
-    for pattern in expect.get("no_detection_on", []):
-        for clip in clips:
-            if fnmatch.fnmatch(clip["name"], pattern):
-                checks.append(Check(f"no detection on {clip['name']}", clip["heard"] is None,
-                                    "no detection", str(clip["heard"])))
-    stages = extras.get("stages", {})
+    stages = result.stages
     for stage, limit in expect.get("cycles_below", {}).items():
         worst = (stages.get(stage) or {}).get("max")
         checks.append(Check(f"cycles of {stage}", worst is not None and worst < limit,
-                            f"< {limit}", _fmt(worst)))
+                            f"< {limit}", Check.format(worst)))
     memory = {"flash": result.firmware.get("flash"), "ram": result.firmware.get("ram"),
-              "arena": extras.get("arena")}
+              "arena": result.arena}
     for what in ("flash", "ram", "arena"):
         if f"{what}_below" in expect:
             value = memory[what]
             checks.append(Check(f"{what} bytes", value is not None and
                                 value < expect[f"{what}_below"],
-                                f"< {expect[f'{what}_below']}", _fmt(value)))
+                                f"< {expect[f'{what}_below']}", Check.format(value)))
     if "dropped_samples" in expect:
-        dropped = extras.get("dropped_audio_samples", 0) + extras.get("dropped_imu_samples", 0)
+        dropped = result.dropped_samples
         checks.append(Check("dropped samples", dropped <= expect["dropped_samples"],
                             f"<= {expect['dropped_samples']}", str(dropped)))
-    if "led_error_below" in expect:
-        error = extras.get("led_max_error")
-        checks.append(Check("LED duty cycle error", error is not None and
-                            error < expect["led_error_below"],
-                            f"< {expect['led_error_below']}", _fmt(error)))
     for text in expect.get("uart_contains", []):
         checks.append(Check(f"UART shows {text!r}", text in result.uart, "present",
                             "present" if text in result.uart else "absent"))
     return checks
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return "nothing"
-    return f"{value:.4f}" if isinstance(value, float) else str(value)

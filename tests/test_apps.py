@@ -32,16 +32,16 @@ def test_two_micro_speech_runs_give_identical_results_and_cycles(tmp_path):
     clips = few_clips(tmp_path)
     first, second = (lab_json("micro_speech", "--platform", "nrf52840", "--audio", str(clips))
                      for _ in range(2))
-    assert first["end"] == "done" and len(first["clips"]) == 4
-    for key in ("events", "uart", "instructions", "cycles", "virtual_s", "clips", "stages",
-                "dropped_audio_samples", "load"):
+    assert first["end"] == "done" and len(first["analysis"]["micro_speech"]["clips"]) == 4
+    for key in ("events", "uart", "instructions", "cycles", "virtual_s", "analysis", "stages",
+                "streams"):
         assert first[key] == second[key], key
     assert first["stages"]["frontend"]["count"] > 100
-    assert first["dropped_audio_samples"] == 0
+    assert first["streams"]["audio"]["dropped"] == 0
 
 
 def test_two_magic_wand_runs_give_identical_results_and_cycles():
     first, second = (lab_json("magic_wand", "--platform", "nrf52840", "--timeout", "40")
                      for _ in range(2))
-    for key in ("events", "instructions", "cycles", "clips", "stages"):
+    for key in ("events", "instructions", "cycles", "analysis", "stages"):
         assert first[key] == second[key], key

@@ -22,7 +22,7 @@ def test_hello_run_prints_banner_and_cycles_and_exits_zero():
     proc = lab("run", "hello", "--platform", "nrf52840")
     assert proc.returncode == 0, proc.stderr
     assert "Virtual MCU Lab: hello from nrf52840" in proc.stdout
-    assert "@lab cycles name=loop cycles=6003" in proc.stdout
+    assert "@lab loop cycles_loop=6003" in proc.stdout
 
 
 def test_three_json_runs_are_identical():
@@ -55,7 +55,7 @@ def test_timeout_exits_one():
 @pytest.mark.parametrize("args, message", [
     (["run", "hello", "--platform", "nosuchboard"], "unknown platform 'nosuchboard'"),
     (["run", "nosuchapp", "--platform", "nrf52840"], "unknown app 'nosuchapp'"),
-    (["run", "--elf", "/nonexistent.elf", "--platform", "nrf52840"], "no such ELF file"),
+    (["run", "--elf", "/nonexistent.elf", "--platform", "nrf52840"], "/nonexistent.elf: no such file"),
     (["run", "hello", "--platform", "nrf52840", "--timeout", "-1"], "--timeout"),
 ])
 def test_bad_usage_is_one_line_and_exit_two(args, message):
@@ -76,8 +76,8 @@ def test_second_build_of_same_inputs_is_a_cache_hit(tmp_path):
     env = dict(os.environ, LAB_CACHE_DIR=str(tmp_path))
     first = lab("build", "hello", "--platform", "nrf52840", env=env)
     second = lab("build", "hello", "--platform", "nrf52840", env=env)
-    assert first.returncode == 0 and "built in" in first.stdout
-    assert second.returncode == 0 and "cache hit" in second.stdout
+    assert first.returncode == 0 and first.stdout.startswith("built hello for nrf52840 in ")
+    assert second.returncode == 0 and second.stdout.startswith("cached hello for nrf52840:")
     assert "flash" in second.stdout and "RAM" in second.stdout
 
 

@@ -116,5 +116,5 @@ def test_a_wrong_expected_label_fails_names_the_clip_and_still_writes_results(tm
     (folder,) = results.iterdir()
     result = json.loads((folder / "result.json").read_text())
     assert result["passed"] is False
-    assert [c["expected"] for c in result["clips"]] == ["ring"]
+    assert [c["expected"] for c in result["analysis"]["magic_wand"]["clips"]] == ["ring"]
     assert {"junit.xml", "uart.log", "report.html"} <= {p.name for p in folder.iterdir()}

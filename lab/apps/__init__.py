@@ -1,8 +1,14 @@
 """What each example app's run means: app-specific analysis of a finished run.
 
-An analyzer module has `analyze(session, result)`, which adds the app's results to
-result.extras (shared by `lab run`, `--json`, scenarios, reports and Robot), and
-`summary(result) -> list[str]`, the lines `lab run` prints after the UART.
+An analyzer module (one per app) is a set of functions of the run's data, never of the
+live machine:
+  - `plan(audio, imu, on_end, manifest) -> Plan` (optional): lays out the app's inputs;
+  - `analyze(result) -> dict`: the app's typed results (a dataclass's fields), stored
+    in result.analysis[<app>] so they never overwrite the core fields;
+  - `EXPECT`: the JSON-schema properties of the scenario expectations it checks, and
+    `checks(expect, result) -> [Check]` that evaluates them;
+  - `summary(result) -> [str]`: the lines `lab run` prints after the UART;
+  - `tables(result) -> [(title, header, rows)]`: the report's app sections.
 """
 from __future__ import annotations
 
@@ -12,6 +18,17 @@ ANALYZERS = {"hello_world": "hello_world", "micro_speech": "micro_speech",
              "magic_wand": "magic_wand"}
 
 
-def analyzer(app: str):
-    name = ANALYZERS.get(app)
+def analyzer(app: str | None):
+    name = ANALYZERS.get(app or "")
     return importlib.import_module(f"{__name__}.{name}") if name else None
+
+
+def analyze(result) -> None:
+    """Fill result.analysis with the app's results (a no-op for apps without one)."""
+    app_analyzer = analyzer(result.app)
+    if app_analyzer is not None:
+        result.analysis = {result.app: app_analyzer.analyze(result)}
+
+
+def analysis_of(result) -> dict:
+    return result.analysis.get(result.app, {})

@@ -14,13 +14,15 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import LabError
+from ..inputs import Plan
 from ..platforms import ROOT
-from ..runner import Plan
 from ..sensors import imu as motion
-from .hello_world import model_arena, stage_cycles
-from .micro_speech import _confusion_for, _manifest
+from . import clips as clip_apps
+from .clips import read_manifest as _manifest
 
 LABELS = ("wing", "ring", "slope", "negative")
+NOTHING = "negative"
+EXPECT = clip_apps.EXPECT
 DEFAULT_DATA = ROOT / "data" / "test" / "gestures"
 LEAD_IN_S = 3.0          # the wand lies still while the firmware starts
 GAP_S = 1.0
@@ -66,6 +68,8 @@ def chain(recordings):
 
 
 def plan(audio=None, imu=None, on_end="end", manifest=None) -> Plan:
+    if audio:
+        raise LabError("magic_wand feels the accelerometer only: --audio does not apply")
     root = Path(imu) if imu else DEFAULT_DATA
     if not root.exists():
         raise LabError(f"{root}: no such file or folder")
@@ -75,31 +79,27 @@ def plan(audio=None, imu=None, on_end="end", manifest=None) -> Plan:
         recordings.append((recording_times, recording_values, row))
     times, values, clips, offset = chain(recordings)
     feed = motion.TimedFeed(times, values, str(root), on_end="end")
-    return Plan(imu=(feed, None), context={"clips": clips,
-                                           "min_timeout_s": offset + BOOT_MARGIN_S})
+    return Plan(imu=(feed, None), clips=clips, min_timeout_s=offset + BOOT_MARGIN_S)
 
 
-def analyze(session, result, context=None) -> None:
-    clips = [dict(c) for c in (context or {}).get("clips", [])]
+def analyze(result) -> dict:
+    """A gesture belongs to a recording from the gesture's start until the model's
+    window has slid past it (or the next recording's gesture starts); times are the
+    virtual clock, on which the recordings were laid out."""
     gestures = result.events_named("gesture")
-    starts = [c["start_s"] for c in clips] + [float("inf")]
-    for index, clip in enumerate(clips):
-        until = min(clip["end_s"] + MODEL_WINDOW_S + 0.5, starts[index + 1])
-        heard = [g for g in gestures if clip["start_s"] <= g["t"] < until]
-        first = heard[0] if heard else None
-        clip["heard"] = first["label"] if first else None
-        clip["outcome"] = clip["heard"] or "negative"   # what counts, no detection included
-        clip["score"] = first["score"] if first else None
-        clip["latency_s"] = round(first["t"] - clip["start_s"], 3) if first else None
-    result.extras["clips"] = clips
-    correct = sum(c["outcome"] == c["expected"] for c in clips)
-    result.extras["accuracy"] = round(correct / len(clips), 4) if clips else None
-    result.extras["confusion"] = _confusion_for(clips, LABELS, "negative")
-    result.extras["stages"] = stage_cycles(
-        {"inference": [e["cycles_inference"] for e in result.events_named("scores")]})
-    result.extras["arena"] = model_arena(result)
+    clips = clip_apps.attribute(
+        result.clips, gestures, time_of=lambda g: g["t"], nothing=NOTHING,
+        until=lambda clip, next_start: min(clip["end_s"] + MODEL_WINDOW_S + 0.5, next_start))
+    return clip_apps.summarize(clips, LABELS, NOTHING, len(gestures))
+
+
+def checks(expect: dict, result) -> list:
+    return clip_apps.checks(expect, result, result.analysis.get("magic_wand", {}))
+
+
+def tables(result) -> list:
+    return clip_apps.tables(result.analysis.get("magic_wand", {}))
 
 
 def summary(result) -> list[str]:
-    from .micro_speech import summary as speech_summary
-    return speech_summary(result, no_detection="negative")
+    return clip_apps.summary(result, result.analysis.get("magic_wand", {}))

@@ -1,4 +1,9 @@
-"""`lab build` and `lab run`: builds, and runs of apps and scenarios on virtual boards."""
+"""`lab build` and `lab run`: builds, and runs of apps and scenarios on virtual boards.
+
+Exit status: 0 when the run ends on `@lab done` (and a scenario's checks hold), 1 when
+it faults, times out, reports `@lab error` or fails a check, 2 for bad usage or bad
+input (nothing is run or written then), 130 on Ctrl-C (what ran is kept).
+"""
 from __future__ import annotations
 
 import json
@@ -8,49 +13,57 @@ from pathlib import Path
 from .. import platforms, scenarios
 from ..build import build
 from ..errors import LabError
-from ..results import END_DONE
-
-DEFAULT_TIMEOUT_S = 30.0
+from ..results import END_DONE, END_INTERRUPTED
+from ..runner import DEFAULT_TIMEOUT_S
+from .arguments import existing_file, existing_path, output_folder, seconds
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("build", help="build an app's firmware for a platform")
     parser.add_argument("app", help="app name (see `lab list`) or a directory of C sources")
     parser.add_argument("--platform", "-p", required=True, help="board, e.g. nrf52840")
-    parser.add_argument("--model", help="a .tflite to compile in instead of the app's default")
+    parser.add_argument("--model", type=existing_file,
+                        help="a .tflite to compile in instead of the app's default")
     parser.add_argument("--define", "-D", action="append", default=[], metavar="NAME=VALUE",
                         help="a C define for the build (repeatable)")
     parser.add_argument("--verbose", "-v", action="store_true", help="show compiler output")
+    parser.add_argument("--json", action="store_true", help="print the build as one JSON object")
     parser.set_defaults(handler=build_command)
 
     parser = subparsers.add_parser(
         "run", help="run an app or a scenario on a virtual board",
         description="Runs a scenario (scenarios/<name>.yaml: app, data, expectations) or an "
-                    "app (firmware/apps/<name>). A name that is both runs the scenario.")
+                    "app (firmware/apps/<name>). A name that is both runs the scenario. "
+                    "With your own data (--audio, --imu, --manifest) the checks that belong "
+                    "to the scenario's data (accuracy, labels) do not apply: the run reports "
+                    "what the board heard.")
     parser.add_argument("target", nargs="?", help="scenario or app name, or a source directory")
     parser.add_argument("--platform", "-p", help="board, e.g. nrf52840 (scenarios: all of theirs)")
     parser.add_argument("--all", action="store_true", help="run every scenario")
-    parser.add_argument("--elf", help="run this ELF instead of building an app")
+    parser.add_argument("--elf", type=existing_file, help="run this ELF instead of building an app")
     parser.add_argument("--engine", choices=("embedded", "qemu"),
                         help="the simulator (default: the platform's first; qemu only for "
                              "boards QEMU has, e.g. mps2-an386)")
-    parser.add_argument("--model", help="a .tflite to compile in instead of the app's default")
-    parser.add_argument("--audio", metavar="FILE|DIR",
+    parser.add_argument("--model", type=existing_file,
+                        help="a .tflite to compile in instead of the app's default")
+    parser.add_argument("--audio", type=existing_path, metavar="FILE|DIR",
                         help="what the microphone hears: a WAV, raw s16le PCM, or a folder of "
                              "WAVs (labels from a Speech Commands layout)")
-    parser.add_argument("--imu", metavar="FILE|DIR",
-                        help="what the accelerometer feels: CSV t,ax,ay,az / Renode sample "
-                             "text / RESD")
+    parser.add_argument("--imu", type=existing_path, metavar="FILE|DIR",
+                        help="what the accelerometer feels: a CSV t,ax,ay,az / Renode sample "
+                             "text / RESD file (magic_wand: also a folder with labels.csv)")
+    parser.add_argument("--manifest", type=existing_file, metavar="FILE",
+                        help="labels of your clips: CSV file,label (or JSON {file: label})")
     parser.add_argument("--on-end", choices=("silence", "loop", "end"), default="silence",
                         help="when the audio runs out: silence (default), loop, or end the run")
     parser.add_argument("--define", "-D", action="append", default=[], metavar="NAME=VALUE",
                         help="a C define for the app's build (repeatable)")
-    parser.add_argument("--timeout", type=float,
+    parser.add_argument("--timeout", type=seconds,
                         help="virtual seconds before giving up (default: the app's, or "
-                             f"{DEFAULT_TIMEOUT_S:g})")
+                             f"{DEFAULT_TIMEOUT_S:g}); wall seconds on --engine qemu")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object with the results instead of the UART")
-    parser.add_argument("--results", metavar="DIR",
+    parser.add_argument("--results", type=output_folder, metavar="DIR",
                         help="where scenario results go (default: results/)")
     parser.add_argument("--strict-alignment", action="store_true",
                         help="trap LDRD/LDM/PUSH... at unaligned addresses as the core does "
@@ -62,13 +75,14 @@ def build_command(args) -> int:
     platform = platforms.load(args.platform)
     result = build(args.app, platform, verbose=args.verbose, model=args.model,
                    defines=args.define)
-    print(f"built {result.summary()}")
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(result.summary())
     return 0
 
 
 def run_command(args) -> int:
-    if args.timeout is not None and args.timeout <= 0:
-        raise LabError("--timeout must be a positive number of virtual seconds")
     if args.all:
         if args.target or args.elf:
             raise LabError("--all runs every scenario: give no target")
@@ -84,6 +98,9 @@ def run_command(args) -> int:
                        "(give an app directory or --elf with --engine qemu)")
     if found:
         return run_scenarios([scenarios.load(found)], args)
+    if args.results:
+        raise LabError("--results is for scenarios: an app's run prints its results "
+                       "(--json for one JSON object)")
     if not args.platform:
         raise LabError("--platform is required to run an app (e.g. --platform nrf52840)")
     return run_single_app(args)
@@ -92,7 +109,7 @@ def run_command(args) -> int:
 # --------------------------------------------------------------------- apps
 def run_single_app(args) -> int:
     from ..engines.embedded.session import print_line
-    from ..runner import plan_inputs, run_app
+    from ..runner import execute, plan_inputs, prepare
 
     platform = platforms.load(args.platform)
     engine = args.engine or platform.engines[0]
@@ -102,21 +119,25 @@ def run_single_app(args) -> int:
     if engine == "qemu":
         return run_on_qemu(args, platform)
     app = None if args.elf else args.target
-    plan = plan_inputs(app and Path(app).name, args.audio, args.imu, args.on_end)
-    run = run_app(platform, app, args.elf, model=args.model, defines=args.define, plan=plan,
-                  timeout_s=args.timeout, echo=None if args.json else print_line,
-                  strict_alignment=args.strict_alignment)
-    try:
-        result = run.result
-        if args.elf:
-            result.app = Path(args.elf).name
-        if args.json:
-            print(result.to_json())
-        else:
-            print_summary(result)
-    finally:
-        run.close()
-    return 0 if result.end == END_DONE else 1
+    plan = plan_inputs(app and Path(app).name, args.audio, args.imu, args.on_end,
+                       manifest=args.manifest)
+    prepared = prepare(platform, app, args.elf, model=args.model, defines=args.define,
+                       plan=plan, timeout_s=args.timeout, strict_alignment=args.strict_alignment)
+    result = execute(prepared, echo=None if args.json else print_line)
+    if args.elf:
+        result.app = Path(args.elf).name
+    if args.json:
+        print(result.to_json())
+    else:
+        print_summary(result)
+    return exit_status(result.end == END_DONE, result)
+
+
+def exit_status(passed: bool, result) -> int:
+    if result is not None and result.end == END_INTERRUPTED:
+        print("lab: interrupted", file=sys.stderr)
+        return 130
+    return 0 if passed else 1
 
 
 def run_on_qemu(args, platform) -> int:
@@ -134,19 +155,26 @@ def run_on_qemu(args, platform) -> int:
     else:
         print(f"[lab] {result.app} on {platform.name} (qemu): {result.end} after "
               f"{result.wall_s:.2f} wall s", file=sys.stderr)
-    return 0 if result.end == END_DONE else 1
+    return exit_status(result.end == END_DONE, result)
 
 
-def _print_app_summary(result) -> None:
+def _print_results(result) -> None:
+    """The app's own summary, then cycles per stage and memory."""
     from ..apps import analyzer
 
     app_analyzer = analyzer(result.app)
     if app_analyzer:
         print("\n".join(app_analyzer.summary(result)))
+    for stage, c in result.stages.items():
+        print(f"cycles {stage}: min {c['min']}, median {c['median']}, max {c['max']} "
+              f"({c['count']} runs)")
+    if result.firmware:
+        arena = f", arena {result.arena} B" if result.arena is not None else ""
+        print(f"flash {result.firmware.get('flash')} B, RAM {result.firmware.get('ram')} B{arena}")
 
 
 def print_summary(result) -> None:
-    _print_app_summary(result)
+    _print_results(result)
     mips = result.instructions / result.wall_s / 1e6 if result.wall_s else 0.0
     print(f"[lab] {result.app} on {result.platform}: {result.end} after "
           f"{result.virtual_s:.6f} virtual s, {result.instructions} instructions, "
@@ -154,41 +182,57 @@ def print_summary(result) -> None:
           file=sys.stderr)
     if result.fault:
         print(f"[lab] fault: {result.fault.summary()}", file=sys.stderr)
-    elif result.end != END_DONE:
+    elif result.end == "error":
+        errors = result.events_named("error")
+        fields = " ".join(f"{k}={v}" for k, v in errors[0].items() if k not in ("event", "t"))
+        print(f"[lab] the firmware reported an error: {fields}", file=sys.stderr)
+    elif result.end not in (END_DONE, END_INTERRUPTED):
         print(f"[lab] no `@lab done` within the time limit ({result.end})", file=sys.stderr)
 
 
 # ---------------------------------------------------------------- scenarios
 def run_scenarios(selected, args) -> int:
-    from ..scenario_run import Overrides, run_scenario
+    from ..scenario_run import Overrides, prepare_scenario, run_prepared
 
     overrides = Overrides(model=args.model, audio=args.audio, imu=args.imu,
-                          timeout=args.timeout, on_end=args.on_end, defines=args.define,
-                          strict_alignment=args.strict_alignment)
-    base = Path(args.results) if args.results else None
+                          manifest=args.manifest, timeout=args.timeout, on_end=args.on_end,
+                          defines=args.define, strict_alignment=args.strict_alignment)
+    # Everything is checked (data, model, builds) before the first run or results folder.
+    runs = [(scenario, prepare_scenario(scenario, name, overrides))
+            for scenario in selected
+            for name in ([args.platform] if args.platform else scenario.platforms)]
     outcomes = []
-    for scenario in selected:
-        for name in [args.platform] if args.platform else scenario.platforms:
-            with _Progress(not args.json, f"{scenario.name} on {name}") as bar:
-                outcome = run_scenario(scenario, name, overrides, base, echo=bar.echo,
-                                       progress=bar.update)
-            outcomes.append(outcome)
-            if not args.json and outcome.result is not None:
-                _print_app_summary(outcome.result)
+    for scenario, prepared in runs:
+        label = f"{scenario.name} on {prepared.platform.name}"
+        with _Progress(not args.json, label) as bar:
+            outcome = run_prepared(scenario, prepared, args.results, echo=bar.echo,
+                                   progress=bar.update)
+        outcomes.append(outcome)
+        if not args.json:
+            _print_results(outcome.result)
+            if overrides.own_data:
+                print("your own data: the checks on the scenario's data (labels, accuracy) "
+                      "do not apply")
+        if outcome.result.end == END_INTERRUPTED:
+            break
     if args.json:
         data = [o.to_dict() for o in outcomes]
         print(json.dumps(data[0] if len(data) == 1 else data, indent=2, default=str))
     else:
         _print_table(outcomes)
-    return 0 if all(o.passed for o in outcomes) else 1
+    last = outcomes[-1].result if outcomes else None
+    return exit_status(all(o.passed for o in outcomes), last)
 
 
 class _Progress:
-    """A rich progress bar in virtual seconds; UART lines print above it."""
+    """A rich progress bar in virtual seconds while the firmware runs; UART lines print
+    above it."""
 
-    def __init__(self, enabled: bool, label: str):
-        self.enabled, self.label = enabled, label
-        self.echo = self.update = None
+    def __init__(self, shown: bool, label: str):
+        from ..engines.embedded.session import print_line
+        self.enabled = shown and sys.stdout.isatty()     # quiet in CI logs
+        self.label = label
+        self.echo, self.update = (print_line if shown else None), None
 
     def __enter__(self):
         if not self.enabled:
@@ -198,7 +242,7 @@ class _Progress:
                                  TextColumn("{task.completed:.0f}/{task.total:.0f} virtual s"),
                                  TimeElapsedColumn(), transient=True)
         self.progress.start()
-        self.task = self.progress.add_task(self.label, total=1.0)
+        self.task = self.progress.add_task(self.label, total=None)
         self.echo = lambda text: self.progress.console.print(text, markup=False,
                                                              highlight=False, soft_wrap=True)
         self.update = lambda done, total: self.progress.update(self.task, completed=done,
@@ -212,21 +256,23 @@ class _Progress:
 
 
 def _print_table(outcomes) -> None:
+    """A table of the runs; each results folder on a line of its own, so a narrow
+    terminal never cuts the path."""
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title="scenarios")
-    for column in ("scenario", "platform", "end", "checks", "virtual s", "wall s", "results"):
+    for column in ("scenario", "platform", "end", "checks", "virtual s", "wall s"):
         table.add_column(column)
     for o in outcomes:
         passed = sum(c.passed for c in o.checks)
-        end = "error" if o.error else o.result.end
-        table.add_row(o.scenario.name, o.platform, end,
+        table.add_row(o.scenario.name, o.platform, o.result.end,
                       f"[{'green' if o.passed else 'red'}]{passed}/{len(o.checks)}[/]",
-                      f"{o.result.virtual_s:.2f}" if o.result else "-",
-                      f"{o.result.wall_s:.2f}" if o.result else "-", str(o.folder))
+                      f"{o.result.virtual_s:.2f}", f"{o.result.wall_s:.2f}")
     console = Console()
     console.print(table)
     for o in outcomes:
+        print(f"results of {o.scenario.name} on {o.platform}: {o.folder}")
+    for o in outcomes:
         for line in o.failures():
-            console.print(f"[red]FAIL[/] {line}", highlight=False)
+            console.print(f"[red]FAIL[/] {line}", highlight=False, soft_wrap=True)

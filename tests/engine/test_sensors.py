@@ -123,7 +123,7 @@ def test_audio_arrives_bit_exact(echo, tmp_path, kind):
     total = event(result, "echo_total")
     assert total["audio"] == SECONDS * 16000
     assert total["audio_crc"] == audio_crc(path, total["audio"])
-    assert result.extras["dropped_audio_samples"] == 0
+    assert result.streams["audio"].dropped == 0
     check_counts_per_second(result)
 
 
@@ -176,7 +176,7 @@ def test_late_pdm_rearm_drops_exactly_the_overwritten_buffers(echo, tmp_path):
     result, _ = echo(audio=AudioFeed.from_path(path), defines=["LATE_REARM=1"])
     late = event(result, "echo_total")["late_rearms"]
     assert late > 0
-    assert result.extras["dropped_audio_samples"] == 160 * late
+    assert result.streams["audio"].dropped == 160 * late
 
 
 def test_undrained_fifo_overruns_and_counts_every_lost_sample(echo):
@@ -185,8 +185,8 @@ def test_undrained_fifo_overruns_and_counts_every_lost_sample(echo):
     assert total["fifo_src"] & 0x40                   # OVRN seen by the firmware
     assert total["fifo_src"] & 0x3F == 32             # FIFO full
     device = session.imu
-    assert result.extras["dropped_imu_samples"] == device.produced_samples - total["imu"] - 32
-    assert result.extras["dropped_imu_samples"] > 100
+    assert result.streams["imu"].dropped == device.produced_samples - total["imu"] - 32
+    assert result.streams["imu"].dropped > 100
 
 
 def test_twim_read_from_an_absent_address_gives_anack(run_firmware):

@@ -34,7 +34,7 @@ int main(void)
     cycles_init();
     uint32_t cycles = measure_fixed_loop();
     printf("fixed loop: %lu cycles\n", (unsigned long)cycles);
-    lab_event("cycles", "name=loop cycles=%lu", (unsigned long)cycles);
+    lab_event("loop", "cycles_loop=%lu", (unsigned long)cycles);
 
     rtc_periodic_start(BLINK_TICKS, on_rtc_tick);
     while (toggles < BLINKS)

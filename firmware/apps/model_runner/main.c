@@ -116,7 +116,7 @@ int main(void)
             uint32_t start = cycles_now();
             status = labrt_invoke(&runtime);
             uint32_t cycles = cycles_now() - start;
-            lab_event("invoked", "status=%d cycles=%lu", (int)status, (unsigned long)cycles);
+            lab_event("invoked", "status=%d cycles_inference=%lu", (int)status, (unsigned long)cycles);
         } else if (strcmp(line, "quit") == 0) {
             break;
         } else {

@@ -12,10 +12,12 @@ from typing import Callable
 from ...elf import Firmware
 from ...errors import LabError
 from ...protocol import LineReader, parse_line
-from ...results import END_DONE, END_EXIT, END_FAULT, END_TIMEOUT, FaultReport, RunResult
+from ...results import (END_DONE, END_ERROR, END_EXIT, END_FAULT, END_TIMEOUT, FaultReport,
+                        RunResult, Stream)
 from .machine import Halt, Machine
 
 CONDITION_MET = "condition"
+FIRMWARE_ERROR = "firmware error"
 
 
 class Session:
@@ -97,6 +99,16 @@ class Session:
         return [(self.machine.seconds(t), 1.0 - value if led.active_low else value)
                 for t, value in trace]
 
+    # ---------------------------------------------------------- profile
+    def enable_profile(self) -> None:
+        """Count cycles per translated block from now on (see profile())."""
+        self.machine.core.enable_profile()
+
+    def profile(self) -> list[list]:
+        """[[function, cycles, blocks run]], most cycles first (ELF symbols)."""
+        from ...profile import functions
+        return [list(row) for row in functions(self.machine.core.read_profile(), self.firmware)]
+
     # ----------------------------------------------------------- UART
     def _on_bytes(self, data: bytes, cycles: int) -> None:
         self.uart.append(data.decode("utf-8", errors="replace"))
@@ -113,8 +125,14 @@ class Session:
                 self.done = True
                 if self.stop_on_done:
                     self.machine.halt(Halt.DONE)
+            elif event.name == "error" and self.stop_on_done:
+                self.machine.halt(FIRMWARE_ERROR)   # it said it cannot go on
         if self._condition and self._condition(text, seconds):
             self.machine.halt(CONDITION_MET)
+
+    def partial_line(self) -> str:
+        """What the UART printed since its last newline (a prompt, say)."""
+        return self._reader.pending()
 
     def write_uart(self, text: str) -> None:
         console = self.machine.peripherals[self.platform.console]
@@ -143,44 +161,72 @@ class Session:
 
     # ---------------------------------------------------------- result
     def result(self, end: str | None = None) -> RunResult:
+        """Everything the run did, as data: analysis and reports need nothing else."""
         machine = self.machine
-        if end is None:
-            end = self._end_reason()
-        fault = None
-        if machine.fault is not None:
-            f = machine.fault
-            fault = FaultReport(
-                kind=f.kind, reasons=f.reasons, pc=f.pc, lr=f.lr,
-                pc_function=f.functions.get("pc"), lr_function=f.functions.get("lr"),
-                cfsr=f.cfsr, hfsr=f.hfsr, mmfar=f.mmfar, bfar=f.bfar, detail=f.detail,
-                virtual_s=machine.seconds(f.time))
         flash, ram = self.platform.region("flash"), self.platform.region("ram")
         sizes = self.firmware.sizes((flash.base, flash.size), (ram.base, ram.size))
+        events = [e.to_dict() for e in self.events]
         return RunResult(
-            platform=self.platform.name, app=self.app, engine="embedded", end=end,
-            virtual_s=round(machine.seconds(), 9), instructions=machine.instructions(),
-            cycles=machine.active_cycles(), uart="".join(self.uart) + self._reader.pending(),
-            events=[e.to_dict() for e in self.events], fault=fault,
-            exit_code=machine.semihosting.exit_code,
+            platform=self.platform.name, app=self.app, engine="embedded",
+            end=end or self._end_reason(events), virtual_s=round(machine.seconds(), 9),
+            instructions=machine.instructions(), cycles=machine.active_cycles(),
+            uart="".join(self.uart) + self._reader.pending(), events=events,
+            fault=self._fault_report(), exit_code=machine.semihosting.exit_code,
             firmware={"elf": str(self.firmware.path), **sizes}, wall_s=round(self.wall_s, 3),
-            extras={"resets": machine.resets, **self._sensor_results(),
-                    "leds": {led.name: len(self.led_trace(led.name))
-                             for led in self.platform.leds}})
+            clock_hz=machine.clock_hz, resets=machine.resets, streams=self._streams(),
+            leds={led.name: [[round(t, 9), round(v, 6)] for t, v in self.led_trace(led.name)]
+                  for led in self.platform.leds},
+            recordings=self._recordings())
 
-    def _sensor_results(self) -> dict:
-        results = {}
-        if self.microphone is not None:
-            results["dropped_audio_samples"] = self.microphone.dropped_samples
-            results["audio_samples"] = self.microphone.captured_samples
-        if self.imu is not None:
-            results["dropped_imu_samples"] = self.imu.dropped_samples
-            results["imu_samples"] = self.imu.produced_samples
-        return results
+    def _fault_report(self) -> FaultReport | None:
+        f = self.machine.fault
+        if f is None:
+            return None
+        return FaultReport(
+            kind=f.kind, reasons=f.reasons, pc=f.pc, lr=f.lr,
+            pc_function=f.functions.get("pc"), lr_function=f.functions.get("lr"),
+            cfsr=f.cfsr, hfsr=f.hfsr, mmfar=f.mmfar, bfar=f.bfar, detail=f.detail,
+            virtual_s=self.machine.seconds(f.time))
 
-    def _end_reason(self) -> str:
+    def _streams(self) -> dict[str, Stream]:
+        streams = {}
+        microphone, imu = self.microphone, self.imu
+        if microphone is not None and (microphone.source is not None or
+                                       microphone.captured_samples):
+            started = microphone.captured_samples > 0
+            streams["audio"] = Stream(
+                source=microphone.source.source if microphone.source else "(silence)",
+                rate_hz=round(microphone.sample_rate(), 6) if started else None,
+                start_s=round(self.machine.seconds(microphone.start_time), 9) if started else None,
+                samples=microphone.captured_samples, dropped=microphone.dropped_samples,
+                busy_cycles_at_start=microphone.start_active_cycles if started else None)
+        if imu is not None and (imu.accel_feed is not None or imu.produced_samples):
+            times, _ = imu.delivered_acceleration()
+            rate = imu.output_data_rate()
+            streams["imu"] = Stream(
+                source=imu.accel_feed.source if imu.accel_feed else "(lying still)",
+                rate_hz=float(rate) if rate else None,
+                start_s=round(self.machine.seconds(times[0]), 9) if len(times) else None,
+                samples=imu.produced_samples, dropped=imu.dropped_samples)
+        return streams
+
+    def _recordings(self) -> dict:
+        """What the sensors delivered, sample by sample (for the results folder)."""
+        recordings = {}
+        microphone, imu = self.microphone, self.imu
+        if microphone is not None and microphone.captured_samples:
+            recordings["audio"] = (microphone.delivered_audio(), microphone.sample_rate())
+        if imu is not None and imu.produced_samples:
+            times, values = imu.delivered_acceleration()
+            recordings["imu"] = (times / self.machine.clock_hz, values)
+        return recordings
+
+    def _end_reason(self, events) -> str:
         machine = self.machine
         if machine.halt_reason in (Halt.FAULT, Halt.LOCKUP):
             return END_FAULT
+        if any(e["event"] == "error" for e in events):
+            return END_ERROR            # the firmware said it could not go on
         if machine.halt_reason == Halt.EXIT:
             return END_DONE if machine.semihosting.exit_code == 0 else END_EXIT
         if self.done or machine.halt_reason == Halt.DONE:

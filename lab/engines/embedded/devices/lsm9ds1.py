@@ -19,6 +19,8 @@ import math
 from collections import deque
 from fractions import Fraction
 
+import numpy as np
+
 from ..peripherals.nrf_twim import I2CDevice
 
 WHO_AM_I, WHO_AM_I_VALUE = 0x0F, 0x68
@@ -59,7 +61,7 @@ class Lsm9ds1(I2CDevice):
         self.gyro_feed = None         # ... in degrees per second
         self.dropped_samples = 0
         self.produced_samples = 0
-        self.log: list[tuple[int, tuple]] = []   # (time, raw sample) for reports
+        self.log: list[tuple[int, tuple, float]] = []   # (time, raw sample, g per LSB)
         self._event = None
         self.reset()
 
@@ -211,7 +213,7 @@ class Lsm9ds1(I2CDevice):
         sample = self._measure(time)
         self._sample_index += 1
         self.produced_samples += 1
-        self.log.append((time, sample))
+        self.log.append((time, sample, self._accel_g_per_lsb()))
         if self._fifo_active():
             self._push_fifo(sample)
         else:
@@ -235,10 +237,21 @@ class Lsm9ds1(I2CDevice):
         seconds = self.machine.seconds(time)
         accel = self._feed_value(self.accel_feed, seconds, (0.0, 0.0, 1.0))
         gyro = self._feed_value(self.gyro_feed, seconds, (0.0, 0.0, 0.0))
-        accel_unit = ACCEL_MG_PER_LSB[(self.ag[CTRL_REG6_XL] >> 3) & 3] / 1000.0
+        accel_unit = self._accel_g_per_lsb()
         gyro_unit = GYRO_MDPS_PER_LSB[(self.ag[CTRL_REG1_G] >> 3) & 3] / 1000.0
         return tuple(to_raw(v, gyro_unit) for v in gyro) + \
             tuple(to_raw(v, accel_unit) for v in accel)
+
+    def _accel_g_per_lsb(self) -> float:
+        return ACCEL_MG_PER_LSB[(self.ag[CTRL_REG6_XL] >> 3) & 3] / 1000.0
+
+    def delivered_acceleration(self):
+        """(times in cycles, acceleration in g (n, 3)) of every sample the sensor made,
+        as the firmware could read it (quantized at its full scale)."""
+        times = np.array([time for time, _, _ in self.log], dtype=np.int64)
+        values = np.array([[raw * unit for raw in sample[3:]] for _, sample, unit in self.log],
+                          dtype=np.float64).reshape(-1, 3)
+        return times, values
 
     def _feed_value(self, feed, seconds: float, default):
         if feed is None:

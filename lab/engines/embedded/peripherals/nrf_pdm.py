@@ -66,6 +66,7 @@ class Pdm(NrfPeripheral):
         self._start_time = 0
         self._next_sample = 0         # index of the next sample the microphone delivers
         self._event = None
+        self._delivered: list[np.ndarray] = []
 
     def reset(self) -> None:
         if getattr(self, "_event", None):
@@ -95,6 +96,16 @@ class Pdm(NrfPeripheral):
         """Cycle at which sample `index` (0 = first after START) has been captured."""
         numerator, denominator = self._period()
         return self._start_time + ((index + 1) * numerator + denominator - 1) // denominator
+
+    @property
+    def start_time(self) -> int:
+        """Virtual time (cycles) of the last START: sample 0 of the stream."""
+        return self._start_time
+
+    def delivered_audio(self) -> np.ndarray:
+        """Every sample the microphone delivered (left channel, int16, gain applied)."""
+        return np.concatenate(self._delivered) if self._delivered else \
+            np.zeros(0, dtype=np.int16)
 
     def channels(self) -> int:
         return 1 if self.regs.value("MODE") & MODE_MONO else 2
@@ -146,6 +157,7 @@ class Pdm(NrfPeripheral):
             elapsed = (self.now() - self._start_time) * denominator // numerator
             frames = max(0, min(frames, elapsed - first))
         samples = self._capture(frames)
+        self._delivered.append(samples[:, 0])
         self._write_samples(pointer, samples)
         self._next_sample = first + frames
         self.captured_samples += frames
