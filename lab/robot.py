@@ -343,20 +343,23 @@ class LabKeywords:
         return lambda line: text in line
 
     def _failing_line(self, line: str) -> bool:
-        return any((re.search(t, line) if rx else t in line) for t, rx in self._failing)
+        """A registered failing string, or the firmware's own `@lab error` event."""
+        event = _event_of(line)
+        return (event is not None and event.name == "error") or \
+            any((re.search(t, line) if rx else t in line) for t, rx in self._failing)
 
     def _wait_for_line(self, matcher, timeout_s: float, extra=None) -> str | None:
         session = self._require_started()
         while self._line_index < len(session.lines):        # lines already received
             text = session.lines[self._line_index][1]
             self._line_index += 1
-            self._check_failing(text)
             if matcher(text):
                 return text
+            self._check_failing(text)
         hit = {}
 
         def condition(text, time):
-            if self._failing_line(text) or matcher(text) or (extra and extra(text, time)):
+            if matcher(text) or self._failing_line(text) or (extra and extra(text, time)):
                 hit.setdefault("line", text)
                 return True
             return False
@@ -365,9 +368,9 @@ class LabKeywords:
         while self._line_index < len(session.lines):
             text = session.lines[self._line_index][1]
             self._line_index += 1
-            self._check_failing(text)
             if matcher(text):
                 return text
+            self._check_failing(text)
         return None
 
     def _check_failing(self, text: str) -> None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import time
 
-from lab.errors import LabError
+from .arguments import (existing_file, non_negative_int, output_file, output_folder,
+                        positive_int, positive_number)
 
 
 def register(subparsers) -> None:
@@ -17,9 +18,10 @@ def register(subparsers) -> None:
         description="Synthesize yes/no/unknown/silence clips with espeak-ng, flite and festival, "
                     "processed with sox, in the Speech Commands layout.")
     _common_options(speech, default_size=8000)
-    speech.add_argument("--noise-seconds", type=float, default=None,
+    speech.add_argument("--noise-seconds", type=positive_number, default=None,
                         help="length of each _background_noise_ recording (default: from --size)")
-    speech.add_argument("--workers", type=int, default=None, help="processes (default: up to 2)")
+    speech.add_argument("--workers", type=positive_int, default=None,
+                        help="processes (default: up to 2)")
     speech.set_defaults(handler=run_speech)
 
     gestures = kinds.add_parser(
@@ -33,17 +35,22 @@ def register(subparsers) -> None:
         "convert", help="convert sensor data: CSV <-> RESD, WAV -> raw s16le PCM",
         description="Convert between the lab's sensor formats: accelerometer CSV "
                     "(t,ax,ay,az) <-> RESD, and WAV -> raw s16le PCM (Renode's PDM input).")
-    convert.add_argument("input", help="the file to convert (.csv, .resd or .wav)")
-    convert.add_argument("output", help="the file to write (.resd, .csv, or .pcm/.raw/.s16le)")
-    convert.add_argument("--rate", type=float, help="WAV -> PCM: resample to this rate (Hz)")
+    convert.add_argument("input", type=existing_file,
+                         help="the file to convert (.csv, .resd or .wav)")
+    convert.add_argument("output", type=output_file,
+                         help="the file to write (.resd, .csv, or .pcm/.raw/.s16le)")
+    convert.add_argument("--rate", type=positive_number,
+                         help="WAV -> PCM: resample to this rate (Hz; default 16000, the "
+                              "rate the boards' microphones run at)")
     convert.set_defaults(handler=run_convert)
 
 
 def _common_options(parser, default_size: int) -> None:
-    parser.add_argument("--out", required=True, help="output directory")
-    parser.add_argument("--size", type=int, default=default_size,
+    parser.add_argument("--out", required=True, type=output_folder, help="output directory")
+    parser.add_argument("--size", type=positive_int, default=default_size,
                         help=f"number of clips or recordings (default {default_size})")
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--seed", type=non_negative_int, default=1,
+                        help="random seed (default 1)")
     parser.add_argument("--splits", default=None,
                         help="only these splits, comma-separated: training,validation,testing")
 
@@ -55,8 +62,6 @@ def _usage(parser) -> int:
 
 def _check(args) -> tuple[str, ...]:
     from lab.data.common import parse_splits
-    if args.size < 1:
-        raise LabError("--size must be at least 1")
     return parse_splits(args.splits)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import LabError
+from .arguments import existing_file, output_file
 
 
 def register(subparsers) -> None:
@@ -15,15 +16,16 @@ def register(subparsers) -> None:
 
     inspect = commands.add_parser(
         "inspect", help="ops (supported or not), tensors, quantization, arena and flash size")
-    inspect.add_argument("model", type=Path, help="the .tflite file")
+    inspect.add_argument("model", type=existing_file, help="the .tflite file")
     inspect.set_defaults(handler=inspect_command)
 
     run = commands.add_parser("run", help="run a model on input arrays (.npy)")
-    run.add_argument("model", type=Path, help="the .tflite file")
-    run.add_argument("--input", dest="inputs", type=Path, action="append", required=True,
+    run.add_argument("model", type=existing_file, help="the .tflite file")
+    run.add_argument("--input", dest="inputs", type=existing_file, action="append", required=True,
                      metavar="IN.npy", help="one per model input, in order; floats are "
                      "quantized for int8/uint8 inputs")
-    run.add_argument("--output", type=Path, metavar="OUT.npy", help="where to save output 0")
+    run.add_argument("--output", type=output_file, metavar="OUT.npy",
+                     help="where to save output 0")
     run.add_argument("--platform", help="run inside firmware on this virtual board (e.g. "
                                         "nrf52840) and report the inference's cycles")
     run.set_defaults(handler=run_command)
@@ -146,6 +148,12 @@ def _run_in_firmware(path: Path, platform_name: str, inputs, output_infos):
     return [value.reshape(info.shape) for value, info in zip(result.outputs, output_infos)]
 
 
+def _first_values(array: np.ndarray, count: int = 16) -> str:
+    shown = np.array2string(array.ravel()[:count], separator=" ", precision=6,
+                            suppress_small=True)
+    return shown + (" ..." if array.size > count else "")
+
+
 def run_command(args) -> int:
     from ..runtime import HostModel
 
@@ -159,9 +167,11 @@ def run_command(args) -> int:
     else:
         outputs = model.run(*inputs)
     for i, (info, value) in enumerate(zip(model.outputs, outputs)):
-        print(f"output {i}: {info.type_name} {list(value.shape)} "
-              f"{np.array2string(value.ravel()[:16], separator=' ')}"
-              f"{' ...' if value.size > 16 else ''}")
+        print(f"output {i}: {info.type_name} {list(value.shape)} {_first_values(value)}")
+        if np.issubdtype(value.dtype, np.integer) and info.scale_count == 1 and info.scale:
+            real = (value.astype(np.float64) - info.zero_point) * info.scale
+            print(f"  dequantized (scale {info.scale:.6g}, zero point {info.zero_point}): "
+                  f"{_first_values(real)}")
     if args.output:
         np.save(args.output, outputs[0])
         print(f"saved output 0 to {args.output}")

@@ -1,6 +1,7 @@
 """16-bit mono WAV files and the sox command line."""
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import wave
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from lab.errors import LabError
+from lab.files import write_atomically
 
 SAMPLE_RATE = 16000
 
@@ -24,11 +26,14 @@ def read_wav(path: str | Path) -> tuple[np.ndarray, int]:
 
 
 def write_wav(path: str | Path, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
-    with wave.open(str(path), "wb") as handle:
+    """A whole file or none: an interrupted run never leaves a truncated WAV."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as handle:
         handle.setnchannels(1)
         handle.setsampwidth(2)
         handle.setframerate(rate)
         handle.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+    write_atomically(Path(path), buffer.getvalue())
 
 
 def to_int16(signal: np.ndarray) -> np.ndarray:
@@ -56,7 +61,15 @@ def run(command: list[str], what: str) -> None:
 
 
 def sox(inputs: list[str], output: str, effects: list[str], mix: bool = False) -> None:
-    """sox with repeatable randomness (-R) and no dither (-D), 16 kHz mono s16 out."""
+    """sox with repeatable randomness (-R) and no dither (-D), 16 kHz mono s16 out,
+    into a temporary file renamed into place (never a half-written output)."""
+    target = Path(output)
+    partial = target.with_name(f".{target.name}.partial.wav")
     command = ["sox", "-R", "-D"] + (["-m"] if mix else []) + inputs
-    command += ["-r", str(SAMPLE_RATE), "-b", "16", "-c", "1", "-e", "signed-integer", output]
-    run(command + effects, "sox")
+    command += ["-r", str(SAMPLE_RATE), "-b", "16", "-c", "1", "-e", "signed-integer",
+                str(partial)]
+    try:
+        run(command + effects, "sox")
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)

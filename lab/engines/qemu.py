@@ -8,6 +8,7 @@ reported, and the time limit is one of wall-clock seconds.
 """
 from __future__ import annotations
 
+import selectors
 import shutil
 import subprocess
 import time
@@ -50,22 +51,9 @@ def run(platform, elf, app: str | None = None, timeout_s: float = 30.0,
     reader = LineReader(on_line)
     started = time.monotonic()
     process = subprocess.Popen(command(platform, Path(elf)), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
-    end = END_TIMEOUT
+                               stderr=subprocess.DEVNULL)
     try:
-        for chunk in iter(lambda: process.stdout.read1(4096), b""):
-            reader.feed(chunk, None)
-            if any(e.name == "done" for e in events) or \
-                    time.monotonic() - started > timeout_s:
-                break
-        if any(e.name == "done" for e in events):
-            end = END_DONE
-        elif process.wait(timeout=max(0.1, timeout_s - (time.monotonic() - started))) == 0:
-            end = END_DONE
-        else:
-            end = END_EXIT
-    except subprocess.TimeoutExpired:
-        end = END_TIMEOUT
+        end = _read_until_done(process, reader, events, started + timeout_s)
     finally:
         if process.poll() is None:
             process.kill()
@@ -79,3 +67,22 @@ def run(platform, elf, app: str | None = None, timeout_s: float = 30.0,
         firmware={"elf": str(elf), **firmware.sizes((flash.base, flash.size),
                                                     (ram.base, ram.size))},
         wall_s=round(time.monotonic() - started, 3))
+
+
+def _read_until_done(process, reader, events, deadline: float) -> str:
+    """Feed QEMU's output to `reader` until `@lab done`, its exit, or the wall-clock
+    `deadline`: the wait for output is bounded too (a silent firmware never hangs it)."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while not any(e.name == "done" for e in events):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return END_TIMEOUT
+            if not selector.select(timeout=min(left, 0.5)):
+                continue
+            chunk = process.stdout.read1(4096)
+            if not chunk:                              # QEMU exited
+                status = process.wait()
+                return END_DONE if status == 0 else END_EXIT
+            reader.feed(chunk, None)
+    return END_DONE
