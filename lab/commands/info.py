@@ -2,33 +2,45 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import shutil
 import subprocess
 
 from .. import platforms, scenarios
-from ..build import APPS_DIR, app_directory, app_spec, available_apps
+from ..build import APPS_DIR, app_directory, app_spec, available_apps, missing_for
 from ..errors import LabError
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("list", help="show platforms and apps")
+    parser = subparsers.add_parser("list", help="show platforms, apps (and where they run), "
+                                                "scenarios")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=list_command)
     parser = subparsers.add_parser("doctor", help="check tools and engines")
     parser.set_defaults(handler=doctor_command)
 
 
 def list_command(args) -> int:
+    boards = _platforms()
+    apps = {app: _app_boards(app, boards) for app in available_apps()}
+    if args.json:
+        print(json.dumps(_listing_json(boards, apps), indent=2))
+        return 0
     print("platforms:")
-    for name in platforms.available():
-        try:
-            p = platforms.load(name)
-            print(f"  {name:<14} {p.cpu.core} @ {p.cpu.clock_hz / 1e6:g} MHz, "
-                  f"engines: {', '.join(p.engines)} - {p.description}")
-        except LabError as error:
+    for name, platform, error in boards:
+        if error:
             print(f"  {name:<14} (invalid: {error})")
+            continue
+        runs = [app for app, (ok, _) in apps.items() if name in ok]
+        print(f"  {name:<14} {platform.cpu.core} @ {platform.cpu.clock_hz / 1e6:g} MHz, "
+              f"engines: {', '.join(platform.engines)}")
+        print(f"  {'':<14} {platform.description}")
+        print(f"  {'':<14} apps: {', '.join(runs) or 'none yet (run ELFs with --elf)'}")
     print("apps:")
-    for app in available_apps():
+    for app, (ok, missing) in apps.items():
         print(f"  {app:<14} {_app_summary(app)}")
+        print(f"  {'':<14} runs on: {', '.join(ok) or 'no board'}"
+              + "".join(f"; not {board} (no {', '.join(need)})" for board, need in missing.items()))
     print("scenarios:")
     for name in scenarios.available():
         try:
@@ -37,6 +49,44 @@ def list_command(args) -> int:
         except LabError as error:
             print(f"  {name:<14} (invalid: {error})")
     return 0
+
+
+def _platforms():
+    out = []
+    for name in platforms.available():
+        try:
+            out.append((name, platforms.load(name), None))
+        except LabError as error:
+            out.append((name, None, str(error)))
+    return out
+
+
+def _app_boards(app: str, boards) -> tuple[list[str], dict[str, list[str]]]:
+    """(boards whose HAL provides what the app needs, {other board: what is missing})."""
+    spec = app_spec(app_directory(app))
+    ok, missing = [], {}
+    for name, platform, error in boards:
+        if error:
+            continue
+        need = missing_for(spec, platform) if platform.build.get("hal") else ["a firmware HAL"]
+        if need:
+            missing[name] = need
+        else:
+            ok.append(name)
+    return ok, missing
+
+
+def _listing_json(boards, apps) -> dict:
+    return {
+        "platforms": [{"name": name, "error": error} if error else
+                      {"name": name, "core": p.cpu.core, "clock_hz": p.cpu.clock_hz,
+                       "engines": p.engines, "description": p.description,
+                       "apps": [a for a, (ok, _) in apps.items() if name in ok]}
+                      for name, p, error in boards],
+        "apps": [{"name": app, "description": _app_summary(app), "platforms": ok,
+                  "missing": missing} for app, (ok, missing) in apps.items()],
+        "scenarios": scenarios.available(),
+    }
 
 
 def _app_summary(app: str) -> str:
@@ -48,7 +98,7 @@ def _app_summary(app: str) -> str:
         text = main.read_text().lstrip()
         if text.startswith("/*"):
             comment = text[2:text.find("*/")].strip().replace("\n *", " ")
-            return " ".join(comment.split())[:100]
+            return " ".join(comment.split())
     return ""
 
 
