@@ -56,7 +56,7 @@ wanted=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "setup: installing Python packages (pinned by constraints.txt)"
   .venv/bin/python -m pip install -q --upgrade "pip==25.3"
-  .venv/bin/python -m pip install -q -c constraints.txt -e '.[ml,test]'
+  .venv/bin/python -m pip install -q -c constraints.txt -e '.[ml,test,workshop,cluster,tools]'
   echo "$wanted" > "$stamp"
 fi
 
