@@ -1,8 +1,15 @@
-"""Boards as data: platforms/*.yaml -> Platform.
+"""Boards as data, in two layers, as Renode layers its .repl files:
 
-A platform names its core and clock, its memory, every peripheral (model, base,
-IRQ, options) and its board parts (LEDs, console). The embedded engine builds a
-machine from it; adding a board made of existing models needs no Python.
+  platforms/socs/<soc>.yaml     the chip: core and clock, memory, every on-chip
+                                peripheral (model, base, IRQ, options), address ranges
+                                that read as zero, the firmware HAL family;
+  platforms/boards/<board>.yaml a board built on a SoC (`soc: <soc>`): the parts on its
+                                buses and pins (IMU, microphone, LEDs, buttons), its
+                                console, its HAL board header, its datasheet figures.
+
+A board may override the SoC's clock, and add or change peripherals' options. The
+loader merges both into one Platform; adding a board made of modelled parts needs no
+Python. `lab run --platform <board>` names a board file.
 """
 from __future__ import annotations
 
@@ -15,6 +22,8 @@ from .errors import LabError
 
 ROOT = Path(__file__).resolve().parent.parent
 PLATFORM_DIR = ROOT / "platforms"
+BOARD_DIR = PLATFORM_DIR / "boards"
+SOC_DIR = PLATFORM_DIR / "socs"
 CORES = ("cortex-m0", "cortex-m3", "cortex-m4", "cortex-m4f", "cortex-m7", "cortex-m33")
 
 
@@ -48,9 +57,26 @@ class PeripheralSpec:
 
 
 @dataclass
+class Part:
+    """A device on a bus of the SoC (`bus: twim0`): the IMU, a magnetometer ..."""
+    name: str
+    model: str
+    bus: str
+    options: dict = field(default_factory=dict)
+
+
+@dataclass
 class Led:
     name: str
     port: str       # the GPIO peripheral's name
+    pin: int
+    active_low: bool
+
+
+@dataclass
+class Button:
+    name: str
+    port: str
     pin: int
     active_low: bool
 
@@ -71,6 +97,10 @@ class Platform:
     build: dict
     qemu: dict
     path: Path
+    soc: str = ""
+    parts: list[Part] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    datasheet: dict = field(default_factory=dict)   # figures with their sources
 
     def region(self, name: str) -> MemoryRegion:
         for region in self.memory:
@@ -78,23 +108,41 @@ class Platform:
                 return region
         raise LabError(f"{self.path}: platform has no memory region {name!r}")
 
+    def peripheral(self, name: str) -> PeripheralSpec | None:
+        return next((p for p in self.peripherals if p.name == name), None)
+
 
 def available() -> list[str]:
-    return sorted(p.stem for p in PLATFORM_DIR.glob("*.yaml"))
+    return sorted(p.stem for p in BOARD_DIR.glob("*.yaml"))
 
 
 def load(name_or_path: str) -> Platform:
     path = Path(name_or_path)
     if not path.suffix:
-        path = PLATFORM_DIR / f"{name_or_path}.yaml"
+        path = BOARD_DIR / f"{name_or_path}.yaml"
     if not path.exists():
         raise LabError(f"unknown platform {name_or_path!r}; available: "
                        f"{', '.join(available())} (see `lab list`)")
+    board = _read(path)
+    soc_name = _need(board, "soc", str, path, "board")
+    soc_path = (path.parent / soc_name) if soc_name.endswith(".yaml") else \
+        SOC_DIR / f"{soc_name}.yaml"
+    if not soc_path.exists():
+        raise LabError(f"{path}: soc: no SoC file {soc_path} (SoCs: "
+                       f"{', '.join(sorted(p.stem for p in SOC_DIR.glob('*.yaml')))})")
+    return _platform(board, path, _read(soc_path), soc_path)
+
+
+def _read(path: Path) -> dict:
     try:
         data = yaml.safe_load(path.read_text())
     except yaml.YAMLError as error:
         raise LabError(f"{path}: not valid YAML ({error})")
-    return _parse(data, path)
+    except OSError as error:
+        raise LabError(f"{path}: cannot read ({error.strerror})")
+    if not isinstance(data, dict):
+        raise LabError(f"{path}: expected a mapping at the top level")
+    return data
 
 
 def _need(data: dict, key: str, kind, path: Path, where: str):
@@ -107,43 +155,85 @@ def _need(data: dict, key: str, kind, path: Path, where: str):
     return value
 
 
-def _parse(data, path: Path) -> Platform:
-    if not isinstance(data, dict):
-        raise LabError(f"{path}: expected a mapping at the top level")
-    cpu_data = _need(data, "cpu", dict, path, "platform")
-    core = _need(cpu_data, "core", str, path, "cpu")
+def _cpu(soc: dict, board: dict, soc_path: Path) -> Cpu:
+    cpu_data = _need(soc, "cpu", dict, soc_path, "soc")
+    core = _need(cpu_data, "core", str, soc_path, "cpu")
     if core not in CORES:
-        raise LabError(f"{path}: cpu.core: unknown core {core!r}; known: {', '.join(CORES)}")
-    cpu = Cpu(core, _need(cpu_data, "clock_hz", int, path, "cpu"),
-              cpu_data.get("irqs", 48), cpu_data.get("priority_bits", 3))
-    memory = [MemoryRegion(_need(m, "name", str, path, f"memory[{i}]"),
-                           _need(m, "base", int, path, f"memory[{i}]"),
-                           _need(m, "size", int, path, f"memory[{i}]"),
-                           m.get("access", "rwx"))
-              for i, m in enumerate(_need(data, "memory", list, path, "platform"))]
-    peripherals = []
-    for i, p in enumerate(data.get("peripherals", []) or []):
+        raise LabError(f"{soc_path}: cpu.core: unknown core {core!r}; known: {', '.join(CORES)}")
+    clock = board.get("clock_hz", _need(cpu_data, "clock_hz", int, soc_path, "cpu"))
+    return Cpu(core, clock, cpu_data.get("irqs", 48), cpu_data.get("priority_bits", 3))
+
+
+def _peripherals(soc: dict, board: dict, soc_path: Path, path: Path) -> list[PeripheralSpec]:
+    """The SoC's peripherals, with the board's `peripherals: {name: {option: value}}`
+    merged into their options."""
+    specs = []
+    for i, p in enumerate(soc.get("peripherals", []) or []):
         where = f"peripherals[{i}]"
         known = {"name", "model", "base", "irq"}
-        peripherals.append(PeripheralSpec(_need(p, "name", str, path, where),
-                                          _need(p, "model", str, path, where),
-                                          _need(p, "base", int, path, where),
-                                          p.get("irq"),
-                                          {k: v for k, v in p.items() if k not in known}))
-    board = data.get("board", {}) or {}
-    leds = [Led(_need(led, "name", str, path, f"board.leds[{i}]"),
-                _need(led, "port", str, path, f"board.leds[{i}]"),
-                _need(led, "pin", int, path, f"board.leds[{i}]"),
-                led.get("active", "high") == "low")
-            for i, led in enumerate(board.get("leds", []) or [])]
-    mmio = [(_need(r, "base", int, path, f"mmio[{i}]"),
-             _need(r, "base", int, path, f"mmio[{i}]") + _need(r, "size", int, path, f"mmio[{i}]"))
-            for i, r in enumerate(data.get("mmio", []) or [])]
+        specs.append(PeripheralSpec(_need(p, "name", str, soc_path, where),
+                                    _need(p, "model", str, soc_path, where),
+                                    _need(p, "base", int, soc_path, where), p.get("irq"),
+                                    {k: v for k, v in p.items() if k not in known}))
+    by_name = {spec.name: spec for spec in specs}
+    for name, options in (board.get("peripherals", {}) or {}).items():
+        if name not in by_name:
+            raise LabError(f"{path}: peripherals.{name}: the SoC has no such peripheral")
+        by_name[name].options.update(options or {})
+    return specs
+
+
+def _parts(board: dict, path: Path, peripherals: list[PeripheralSpec]) -> list[Part]:
+    """Devices on the SoC's buses; each bus peripheral gets its devices as the option
+    `devices` (what its model instantiates)."""
+    buses = {spec.name: spec for spec in peripherals}
+    parts = []
+    for i, p in enumerate(board.get("parts", []) or []):
+        where = f"parts[{i}]"
+        part = Part(_need(p, "name", str, path, where), _need(p, "model", str, path, where),
+                    _need(p, "bus", str, path, where),
+                    {k: v for k, v in p.items() if k not in ("name", "model", "bus")})
+        if part.bus not in buses:
+            raise LabError(f"{path}: {where}.bus: no peripheral {part.bus!r} on the SoC")
+        buses[part.bus].options.setdefault("devices", []).append(
+            {"model": part.model, "name": part.name, **part.options})
+        parts.append(part)
+    return parts
+
+
+def _pins(board: dict, key: str, path: Path, kind):
+    return [kind(_need(item, "name", str, path, f"{key}[{i}]"),
+                 _need(item, "port", str, path, f"{key}[{i}]"),
+                 _need(item, "pin", int, path, f"{key}[{i}]"),
+                 item.get("active", "high") == "low")
+            for i, item in enumerate(board.get(key, []) or [])]
+
+
+def _platform(board: dict, path: Path, soc: dict, soc_path: Path) -> Platform:
+    memory = [MemoryRegion(_need(m, "name", str, soc_path, f"memory[{i}]"),
+                           _need(m, "base", int, soc_path, f"memory[{i}]"),
+                           _need(m, "size", int, soc_path, f"memory[{i}]"),
+                           m.get("access", "rwx"))
+              for i, m in enumerate(_need(soc, "memory", list, soc_path, "soc"))]
+    mmio = [(_need(r, "base", int, soc_path, f"mmio[{i}]"),
+             _need(r, "base", int, soc_path, f"mmio[{i}]") +
+             _need(r, "size", int, soc_path, f"mmio[{i}]"))
+            for i, r in enumerate(soc.get("mmio", []) or [])]
+    peripherals = _peripherals(soc, board, soc_path, path)
+    parts = _parts(board, path, peripherals)
+    leds, buttons = _pins(board, "leds", path, Led), _pins(board, "buttons", path, Button)
+    gpio_names = {p.name for p in peripherals}
+    for pin in leds + buttons:
+        if pin.port not in gpio_names:
+            raise LabError(f"{path}: {pin.name}: no GPIO port {pin.port!r} on the SoC")
+    build = {**(soc.get("build", {}) or {}), **(board.get("build", {}) or {})}
     return Platform(
-        name=_need(data, "name", str, path, "platform"),
-        description=data.get("description", ""),
-        engines=data.get("engines", ["embedded"]),
-        cpu=cpu, memory=memory, mmio=mmio, peripherals=peripherals,
+        name=_need(board, "name", str, path, "board"),
+        description=board.get("description", ""),
+        engines=board.get("engines", soc.get("engines", ["embedded"])),
+        cpu=_cpu(soc, board, soc_path), memory=memory, mmio=mmio, peripherals=peripherals,
         console=board.get("console"), microphone=board.get("microphone"),
-        imu=board.get("imu"), leds=leds,
-        build=data.get("build", {}) or {}, qemu=data.get("qemu", {}) or {}, path=path)
+        imu=board.get("imu"), leds=leds, build=build,
+        qemu=board.get("qemu", soc.get("qemu", {})) or {}, path=path,
+        soc=_need(soc, "name", str, soc_path, "soc"), parts=parts, buttons=buttons,
+        datasheet=board.get("datasheet", {}) or {})

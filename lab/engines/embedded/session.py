@@ -86,8 +86,7 @@ class Session:
             known = ", ".join(l.name for l in self.platform.leds) or "none"
             raise LabError(f"platform {self.platform.name} has no LED {name!r} (LEDs: {known})")
         gpio = self.machine.peripherals[led.port]
-        port_index = int(gpio.base == 0x50000300)
-        pin = 32 * port_index + led.pin
+        pin = 32 * gpio.options.get("port", 0) + led.pin     # PSEL numbering: port, pin
         trace = []
         for peripheral in self.machine.peripherals.values():
             history = getattr(peripheral, "duty_history", {}).get(pin)
