@@ -12,6 +12,7 @@ Last line: `embedded_mips=X qemu_mips=Y ratio=Z`.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import subprocess
@@ -62,7 +63,9 @@ def run_qemu(elf: Path, platform) -> tuple[float, str]:
 
 
 def main() -> int:
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
     if not shutil.which("qemu-system-arm"):
         raise SystemExit("qemu-system-arm not found: run `make setup`")
     embedded = [run_embedded("nrf52840") for _ in range(REPEATS)]
@@ -79,6 +82,11 @@ def main() -> int:
     if {r for _, r in qemu_runs} != {mps2_result} or mps2_result != embedded_result:
         raise SystemExit("the engines disagree on the loop's result")
 
+    if args.json:
+        print(json.dumps({"instructions": instructions, "embedded_wall_s": embedded_wall,
+                          "embedded_mips": embedded_mips, "qemu_wall_s": qemu_wall,
+                          "qemu_mips": qemu_mips, "ratio": embedded_mips / qemu_mips}))
+        return 0
     print(f"{'run':<42}{'instructions':>14}{'wall s':>9}{'MIPS':>8}")
     print(f"{'embedded engine, nrf52840 (full model)':<42}{instructions:>14}"
           f"{embedded_wall:>9.3f}{embedded_mips:>8.0f}")

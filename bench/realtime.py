@@ -8,6 +8,7 @@ firmware's load and the speed of the simulation; last line:
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -46,11 +47,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="a micro_speech .tflite (default: the app's)")
     parser.add_argument("--clips", default=str(DEFAULT_DATA), help="folder of 1 s clips")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     feed = AudioFeed(sixty_seconds(Path(args.clips)), RATE, "60 s of test clips", on_end="end")
     result = run_app(platforms.load("nrf52840"), "micro_speech", model=args.model,
                      plan=Plan(audio=feed), timeout_s=AUDIO_S + 10)
     audio = result.streams["audio"]
+    if args.json:
+        print(json.dumps({"virtual_s": result.virtual_s, "wall_s": result.wall_s,
+                          "speedup": result.virtual_s / result.wall_s,
+                          "instructions": result.instructions, "audio_samples": audio.samples,
+                          "dropped_audio_samples": audio.dropped,
+                          "inference_cycles": result.stages.get("inference")}))
+        return 0
     inference = result.stages.get("inference", {})
     print(f"audio {audio.samples / RATE:.2f} s, {len(result.events_named('detection'))} "
           f"detections, {inference.get('count')} inferences of {inference.get('median')} "

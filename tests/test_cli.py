@@ -121,3 +121,22 @@ def test_qemu_and_embedded_engines_agree_on_the_same_firmware():
     assert results["qemu"] == results["embedded"]
     assert runs["embedded"]["instructions"] > 3000 * 256 * 6   # the loop, counted exactly
     assert lab("run", "hello", "--platform", "nrf52840", "--engine", "qemu").returncode == 2
+
+
+def test_every_results_command_prints_one_json_object_with_json(tmp_path):
+    """build, list, doctor, model inspect, profile and run: `--json` is one object."""
+    build = json.loads(lab("build", "hello", "--platform", "nrf52840", "--json").stdout)
+    assert build["app"] == "hello" and build["flash"] > 0 and Path(build["elf"]).exists()
+    assert isinstance(build["cached"], bool)
+    listing = json.loads(lab("list", "--json").stdout)
+    nrf = next(p for p in listing["platforms"] if p["name"] == "nrf52840")
+    assert "micro_speech" in nrf["apps"] and "hello" in listing["scenarios"]
+    doctor = json.loads(lab("doctor", "--json").stdout)
+    assert doctor["ready"] is True and any(c["what"] == "make" for c in doctor["checks"])
+    model = json.loads(lab("model", "inspect", "models/hello_world/hello_world.tflite",
+                           "--json").stdout)
+    assert model["status"] == "OK" and model["arena_needed"] > 0 and model["ops"]
+    profile = lab("profile", "hello", "--platform", "nrf52840", "--json")
+    result = json.loads(profile.stdout)
+    assert profile.returncode == 0 and result["end"] == "done"
+    assert sum(cycles for _, cycles, _ in result["profile"]) > 6003

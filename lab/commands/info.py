@@ -17,6 +17,7 @@ def register(subparsers) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=list_command)
     parser = subparsers.add_parser("doctor", help="check tools and engines")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=doctor_command)
 
 
@@ -142,6 +143,11 @@ def doctor_command(args) -> int:
                  "unavailable (apt-get install qemu-system-arm)", False))
     rows.append(("engine: renode", "ready" if shutil.which("renode") else
                  "unavailable (no package registry carries Renode)", False))
+    if args.json:
+        print(json.dumps({"ready": not any(broken for _, _, broken in rows),
+                          "checks": [{"what": what, "status": status, "missing": broken}
+                                     for what, status, broken in rows]}, indent=2))
+        return 1 if any(broken for _, _, broken in rows) else 0
     width = max(len(r[0]) for r in rows)
     for what, status, broken in rows:
         print(f"{what:<{width}}  {'MISSING ' if broken else ''}{status}")

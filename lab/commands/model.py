@@ -1,7 +1,9 @@
 """`lab model inspect` and `lab model run`: .tflite models on the lab's own C runtime."""
 from __future__ import annotations
 
+import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +19,7 @@ def register(subparsers) -> None:
     inspect = commands.add_parser(
         "inspect", help="ops (supported or not), tensors, quantization, arena and flash size")
     inspect.add_argument("model", type=existing_file, help="the .tflite file")
+    inspect.add_argument("--json", action="store_true", help="print one JSON object")
     inspect.set_defaults(handler=inspect_command)
 
     run = commands.add_parser("run", help="run a model on input arrays (.npy)")
@@ -91,6 +94,9 @@ def inspect_command(args) -> int:
     report = inspect_model(_read_model(args.model))
     if report.status == "MALFORMED" or not report.ops and report.status != "OK":
         raise LabError(f"{args.model}: {report.message}")
+    if args.json:
+        print(json.dumps({"model": str(args.model), **asdict(report)}, indent=2))
+        return 0 if report.status == "OK" else 1
     print(f"model: {args.model}")
     _print_ops(report.ops)
     _print_tensors(report)

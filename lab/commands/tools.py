@@ -29,6 +29,8 @@ def register(subparsers) -> None:
                         help="functions to show (default 25)")
     parser.add_argument("--output", type=output_file,
                         help="also write the whole table to this file")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object: the run's result with its profile")
     parser.set_defaults(handler=profile_command)
 
     parser = subparsers.add_parser(
@@ -50,11 +52,14 @@ def profile_command(args) -> int:
                      profile=True)
     rows = result.profile
     total = sum(cycles for _, cycles, _ in rows)
+    if args.output:
+        args.output.write_text(format_table(rows, total) + "\n")
+    if args.json:
+        print(result.to_json())
+        return 1 if result.end in ("fault", "error") else 0
     print(f"{args.app} on {platform.name}: {result.end} after {result.virtual_s:.3f} virtual "
           f"s, {total} cycles profiled")
     print(format_table(rows, total, args.top))
-    if args.output:
-        args.output.write_text(format_table(rows, total) + "\n")
     if result.fault:
         print(f"lab: the run ended in a fault: {result.fault.summary()}", file=sys.stderr)
     return 1 if result.end in ("fault", "error") else 0   # a time limit ends a profile
