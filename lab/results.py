@@ -82,6 +82,7 @@ class RunResult:
     inputs: dict = field(default_factory=dict)     # the plan's layout: clips, own_data
     analysis: dict = field(default_factory=dict)   # {app: its analyzer's typed results}
     profile: list = field(default_factory=list)    # [[function, cycles, blocks]] if profiled
+    units: list = field(default_factory=list)      # a data set run as units: each unit's result
     # What the sensors delivered, as arrays (written next to result.json, not into it):
     # "audio": (int16 samples, rate), "imu": (times s, acceleration g (n, 3)).
     recordings: dict = field(default_factory=dict, repr=False, compare=False)

@@ -7,12 +7,14 @@ written whatever happens: a fault, failed checks, Ctrl-C.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import platforms, scenarios
 from .errors import LabError
 from .report import results_folder, write_all
+from .results import END_INTERRUPTED
 from .runner import Prepared, execute, plan_inputs, prepare
 
 
@@ -27,6 +29,10 @@ class Overrides:
     on_end: str = "silence"
     defines: list[str] = field(default_factory=list)
     strict_alignment: bool = False
+    stream: bool = False            # one continuous stream instead of one unit per clip
+    jobs: int | None = None         # local worker processes (default: one per core)
+    cluster: str | None = None      # a Dask scheduler address, or "local"
+    resume: Path | None = None      # a results folder to complete
 
     @property
     def own_data(self) -> bool:
@@ -56,19 +62,45 @@ class Outcome:
         return data
 
 
-def prepare_scenario(scenario, platform_name: str, overrides: Overrides | None = None) -> Prepared:
-    """Everything checked and built; LabError (nothing written) for bad input."""
+@dataclass
+class UnitsPrepared:
+    """A data set as units (lab.units): the firmware built, the units planned."""
+    platform: object
+    firmware: object            # lab.units.Firmware
+    units: list
+    overrides: Overrides
+
+
+def prepare_scenario(scenario, platform_name: str, overrides: Overrides | None = None):
+    """Everything checked and built; LabError (nothing written) for bad input. A data
+    set of clips or recordings becomes units, unless overrides.stream, or a single
+    file is given (a long recording plays as it is)."""
+    from . import units as unit_runs
     overrides = overrides or Overrides()
     platform = platforms.load(platform_name)
     if platform.name not in scenario.platforms and platform_name not in scenario.platforms:
         raise LabError(f"scenario {scenario.name} runs on {', '.join(scenario.platforms)}, "
                        f"not on {platform.name}")
     own = overrides.own_data
-    plan = plan_inputs(scenario.app,
-                       overrides.audio or (None if overrides.imu else scenario.audio),
-                       overrides.imu or (None if overrides.audio else scenario.imu),
-                       overrides.on_end,
-                       manifest=overrides.manifest or (None if own else scenario.manifest),
+    audio = overrides.audio or (None if overrides.imu else scenario.audio)
+    imu = overrides.imu or (None if overrides.audio else scenario.imu)
+    manifest = overrides.manifest or (None if own else scenario.manifest)
+    data = audio or imu
+    as_units = unit_runs.has_units(scenario.app) and not overrides.stream and \
+        not (data is not None and Path(data).is_file())
+    if not as_units and (overrides.resume or overrides.cluster or overrides.jobs):
+        raise LabError("-j, --cluster and --resume run a data set as units: "
+                       f"{'--stream plays it as one' if overrides.stream else 'this run has none'}")
+    if as_units:
+        units = unit_runs.plan_units(scenario.app, audio, imu, manifest)
+        for unit in units:
+            unit["own_data"] = own
+        built = prepare(platform, scenario.app, model=overrides.model or scenario.model,
+                        defines=list(scenario.defines) + list(overrides.defines))
+        firmware = unit_runs.Firmware(platform.name, built.app, built.elf.read_bytes(),
+                                      overrides.timeout or scenario.timeout or 0.0)
+        return UnitsPrepared(platform, firmware, units, overrides)
+    plan = plan_inputs(scenario.app, audio, imu, overrides.on_end, manifest=manifest,
                        own_data=own)
     return prepare(platform, scenario.app, model=overrides.model or scenario.model,
                    defines=list(scenario.defines) + list(overrides.defines), plan=plan,
@@ -76,15 +108,47 @@ def prepare_scenario(scenario, platform_name: str, overrides: Overrides | None =
                    strict_alignment=overrides.strict_alignment)
 
 
-def run_prepared(scenario, prepared: Prepared, results_base: Path | None = None, echo=None,
-                 progress=None) -> Outcome:
+def run_prepared(scenario, prepared, results_base: Path | None = None, echo=None,
+                 progress=None, unit_progress=None) -> Outcome:
     """Run and write the results folder (also when the run fails or is interrupted)."""
+    if isinstance(prepared, UnitsPrepared):
+        return _run_units(scenario, prepared, results_base, unit_progress)
     folder = results_folder(scenario.name, prepared.platform.name, results_base)
     result = execute(prepared, echo=echo, progress=progress)
-    outcome = Outcome(scenario, prepared.platform.name, folder, result,
+    return _finish(scenario, prepared.platform.name, folder, result)
+
+
+def _finish(scenario, platform: str, folder: Path, result) -> Outcome:
+    outcome = Outcome(scenario, platform, folder, result,
                       scenarios.check(scenario.expect, result))
     write_all(folder, scenario, result, outcome.checks)
     return outcome
+
+
+def _run_units(scenario, prepared: UnitsPrepared, results_base, progress) -> Outcome:
+    """Units run (or resumed) into the folder; the merged result is then checked and
+    reported like any run. Ctrl-C: the finished units stay, the report says so."""
+    from . import units as unit_runs
+    overrides = prepared.overrides
+    folder = overrides.resume or results_folder(scenario.name, prepared.platform.name,
+                                                results_base)
+    unit_runs.check_resumable(folder, prepared.firmware, prepared.units)
+    started = time.monotonic()
+    interrupted = False
+    try:
+        unit_runs.run_units(prepared.firmware, prepared.units, folder,
+                            unit_runs.workers(overrides.jobs, overrides.cluster), progress)
+    except KeyboardInterrupt:
+        interrupted = True
+    finished = unit_runs.load_finished(folder)
+    unit_results = [finished[u["index"]] for u in prepared.units if u["index"] in finished]
+    if not unit_results:
+        raise KeyboardInterrupt if interrupted else LabError("no unit finished")
+    result = unit_runs.merge(unit_results, prepared.firmware.app, time.monotonic() - started)
+    result.recordings = unit_runs.recordings_of(folder, unit_results)
+    if interrupted or len(unit_results) < len(prepared.units):
+        result.end = END_INTERRUPTED
+    return _finish(scenario, prepared.platform.name, folder, result)
 
 
 def run_scenario(scenario, platform_name: str, overrides: Overrides | None = None,

@@ -87,6 +87,21 @@ def summarize(clips: list[dict], labels, nothing: str, detections: int,
     return asdict(analysis)
 
 
+def merge(parts, labels, nothing: str) -> dict:
+    """One analysis of units laid end to end: [(unit analysis, offset s, virtual s)]."""
+    clips, detections, busy, listened = [], 0, 0.0, 0.0
+    for analysis, offset, virtual_s in parts:
+        for clip in analysis["clips"]:
+            clips.append(dict(clip, start_s=round(clip["start_s"] + offset, 6),
+                              end_s=round(clip["end_s"] + offset, 6)))
+        detections += analysis["detections"]
+        if analysis.get("load") is not None:
+            busy += analysis["load"] * virtual_s
+            listened += virtual_s
+    load = round(busy / listened, 4) if listened else None
+    return summarize(clips, labels, nothing, detections, load)
+
+
 def confusion(clips, labels, nothing: str) -> dict:
     """Rows: expected label; columns: what was heard (no detection counts as `nothing`)."""
     index = {label: i for i, label in enumerate(labels)}

@@ -15,7 +15,8 @@ import numpy as np
 from ..errors import LabError
 from ..inputs import Plan
 from ..platforms import ROOT
-from ..sensors.audio import RAW_SUFFIXES, AudioFeed, read_raw_pcm, read_wav, resample
+from ..sensors.audio import (RAW_SUFFIXES, AudioFeed, read_raw_pcm, read_wav, resample,
+                             to_int16)
 from . import clips as clip_apps
 
 LABELS = ("silence", "unknown", "yes", "no")
@@ -77,7 +78,7 @@ def _mono_at_rate(path: Path) -> np.ndarray:
     return resample(mono[:, None], rate, RATE)[:, 0] if rate != RATE else mono
 
 
-def lay_out(pieces) -> tuple[np.ndarray, list[dict]]:
+def lay_out(pieces, tail_s: float = TAIL_S) -> tuple[np.ndarray, list[dict]]:
     """(signal at RATE, clip table) of (samples at RATE, name, expected label) pieces
     played back to back: a lead-in, each clip followed by a gap of digital silence, a
     tail. Training replays the same layout (lab.training.streaming)."""
@@ -88,22 +89,45 @@ def lay_out(pieces) -> tuple[np.ndarray, list[dict]]:
                       "end_s": round(cursor + duration, 6)})
         signal += [samples, np.zeros(int(GAP_S * RATE))]
         cursor += duration + GAP_S
-    signal.append(np.zeros(int(TAIL_S * RATE)))
+    signal.append(np.zeros(int(tail_s * RATE)))
     return np.concatenate(signal), clips
 
 
-def plan(audio=None, imu=None, on_end="end", manifest=None) -> Plan:
+def _pieces(audio, imu, manifest) -> tuple[Path, list]:
     if imu:
         raise LabError("micro_speech listens to the microphone only: --imu does not apply")
     root = Path(audio) if audio else DEFAULT_DATA
     if not root.exists():
         raise LabError(f"{root}: no such audio file or folder"
                        + ("" if audio else " (the committed test clips: see models/README.md)"))
-    pieces = [(_mono_at_rate(path), name, label)
-              for path, name, label in _clips(root, Path(manifest) if manifest else None)]
-    signal, clips = lay_out(pieces)
-    feed = AudioFeed(signal, RATE, str(root), on_end="end")   # the run ends with the audio
+    return root, [(_mono_at_rate(path), name, label)
+                  for path, name, label in _clips(root, Path(manifest) if manifest else None)]
+
+
+def _plan_of(pieces, source: str, tail_s: float = TAIL_S) -> Plan:
+    signal, clips = lay_out(pieces, tail_s)
+    feed = AudioFeed(signal, RATE, source, on_end="end")   # the run ends with the audio
     return Plan(audio=feed, clips=clips, min_timeout_s=len(signal) / RATE + BOOT_MARGIN_S)
+
+
+def plan(audio=None, imu=None, on_end="end", manifest=None) -> Plan:
+    """Every clip in one stream, back to back."""
+    root, pieces = _pieces(audio, imu, manifest)
+    return _plan_of(pieces, str(root))
+
+
+def units(audio=None, imu=None, manifest=None) -> list[dict]:
+    """One unit of work per clip: {name, expected, samples (int16 at RATE)}."""
+    _, pieces = _pieces(audio, imu, manifest)
+    return [{"name": name, "expected": label, "samples": to_int16(samples)}
+            for samples, name, label in pieces]
+
+
+def unit_plan(unit: dict) -> Plan:
+    """A unit played alone: the lead-in, the clip and the gap that follows it in a
+    stream (where its detections belong), nothing after."""
+    return _plan_of([(unit["samples"].astype(np.float64), unit["name"], unit["expected"])],
+                    unit["name"], tail_s=0.0)
 
 
 def analyze(result) -> dict:
@@ -127,6 +151,10 @@ def _load(result, stream) -> float | None:
     elapsed = (result.virtual_s - stream.start_s) * result.clock_hz
     busy = result.cycles - stream.busy_cycles_at_start
     return round(busy / elapsed, 4) if elapsed > 0 else None
+
+
+def merge(parts) -> dict:
+    return clip_apps.merge(parts, LABELS, NOTHING)
 
 
 def checks(expect: dict, result) -> list:

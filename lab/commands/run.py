@@ -15,7 +15,8 @@ from ..build import build
 from ..errors import LabError
 from ..results import END_DONE, END_INTERRUPTED
 from ..runner import DEFAULT_TIMEOUT_S
-from .arguments import existing_file, existing_path, output_folder, seconds
+from .arguments import (existing_file, existing_folder, existing_path, output_folder,
+                        positive_int, seconds)
 
 
 def register(subparsers) -> None:
@@ -68,6 +69,18 @@ def register(subparsers) -> None:
     parser.add_argument("--strict-alignment", action="store_true",
                         help="trap LDRD/LDM/PUSH... at unaligned addresses as the core does "
                              "(checks every access: about half the speed)")
+    units = parser.add_argument_group(
+        "data sets as units", "A scenario's clips or recordings run as independent units, "
+        "one per clip, from reset: the same results for any number of workers.")
+    units.add_argument("-j", "--jobs", type=positive_int, metavar="N",
+                       help="local worker processes (default: one per core)")
+    units.add_argument("--cluster", metavar="ADDRESS",
+                       help="run the units on a Dask cluster: tcp://HOST:8786, or `local`")
+    units.add_argument("--resume", type=existing_folder, metavar="DIR",
+                       help="complete an interrupted run's results folder: only the units "
+                            "not yet there run")
+    units.add_argument("--stream", action="store_true",
+                       help="play the whole data set as one continuous stream instead")
     parser.set_defaults(handler=run_command)
 
 
@@ -101,6 +114,8 @@ def run_command(args) -> int:
     if args.results:
         raise LabError("--results is for scenarios: an app's run prints its results "
                        "(--json for one JSON object)")
+    if args.jobs or args.cluster or args.resume:
+        raise LabError("-j, --cluster and --resume are for scenarios (a data set as units)")
     if not args.platform:
         raise LabError("--platform is required to run an app (e.g. --platform nrf52840)")
     return run_single_app(args)
@@ -194,9 +209,13 @@ def print_summary(result) -> None:
 def run_scenarios(selected, args) -> int:
     from ..scenario_run import Overrides, prepare_scenario, run_prepared
 
+    if args.resume and (len(selected) != 1 or args.all):
+        raise LabError("--resume completes one scenario's results folder")
     overrides = Overrides(model=args.model, audio=args.audio, imu=args.imu,
                           manifest=args.manifest, timeout=args.timeout, on_end=args.on_end,
-                          defines=args.define, strict_alignment=args.strict_alignment)
+                          defines=args.define, strict_alignment=args.strict_alignment,
+                          stream=args.stream, jobs=args.jobs, cluster=args.cluster,
+                          resume=args.resume)
     # Everything is checked (data, model, builds) before the first run or results folder.
     runs = [(scenario, prepare_scenario(scenario, name, overrides))
             for scenario in selected
@@ -206,7 +225,7 @@ def run_scenarios(selected, args) -> int:
         label = f"{scenario.name} on {prepared.platform.name}"
         with _Progress(not args.json, label) as bar:
             outcome = run_prepared(scenario, prepared, args.results, echo=bar.echo,
-                                   progress=bar.update)
+                                   progress=bar.update, unit_progress=bar.units)
         outcomes.append(outcome)
         if not args.json:
             _print_results(outcome.result)
@@ -232,22 +251,32 @@ class _Progress:
         from ..engines.embedded.session import print_line
         self.enabled = shown and sys.stdout.isatty()     # quiet in CI logs
         self.label = label
-        self.echo, self.update = (print_line if shown else None), None
+        self.echo, self.update, self.units = (print_line if shown else None), None, None
 
     def __enter__(self):
         if not self.enabled:
             return self
+        self.units = self._units
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
-                                 TextColumn("{task.completed:.0f}/{task.total:.0f} virtual s"),
+                                 TextColumn("{task.completed:.0f}/{task.total:.0f} {task.fields[unit]}"),
                                  TimeElapsedColumn(), transient=True)
         self.progress.start()
-        self.task = self.progress.add_task(self.label, total=None)
+        self.task = self.progress.add_task(self.label, total=None, unit="virtual s")
         self.echo = lambda text: self.progress.console.print(text, markup=False,
                                                              highlight=False, soft_wrap=True)
         self.update = lambda done, total: self.progress.update(self.task, completed=done,
                                                                total=total)
         return self
+
+    def _units(self, done: int, total: int, elapsed_s: float, accuracy) -> None:
+        """Units finished: the bar counts units, with clips/s, ETA and accuracy so far."""
+        rate = done / elapsed_s if elapsed_s > 0 else 0.0
+        eta = f", ETA {(total - done) / rate:.0f} s" if rate else ""
+        heard = f", accuracy so far {accuracy:.1%}" if accuracy is not None else ""
+        self.progress.update(self.task, completed=done, total=total, unit="units",
+                             description=f"{self.label}: {done}/{total} units, {rate:.2f} "
+                                         f"clips/s{eta}{heard}")
 
     def __exit__(self, *exc):
         if self.enabled:
