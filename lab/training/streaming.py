@@ -143,7 +143,7 @@ def lab_layout(folder: Path) -> tuple[np.ndarray, list[dict]]:
     from lab.apps.micro_speech import plan
     from lab.sensors.audio import to_int16
     laid_out = plan(audio=str(folder))
-    return to_int16(laid_out.audio.original[:, 0]), laid_out.context["clips"]
+    return to_int16(laid_out.audio.original[:, 0]), laid_out.clips
 
 
 def lay_out(pieces: list[np.ndarray], expected: list[str]) -> tuple[np.ndarray, list[dict]]:
