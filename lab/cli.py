@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "test",
     "tools",
     "report",
+    "eval",
 ]
 
 

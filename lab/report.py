@@ -306,7 +306,14 @@ def render_html(scenario: str, result, checks, plots) -> str:
                         escape_last=False))
     from .apps import analyzer
     app_analyzer = analyzer(result.app)
-    for title, header, rows in (app_analyzer.tables(result) if app_analyzer else []):
+    tables = app_analyzer.tables(result) if app_analyzer else []
+    host = result.analysis.get("host")
+    if host:
+        tables.append(("The board and the host (same front end, TFLite Micro's interpreter)",
+                       ["clip", "expected", "board", "host"],
+                       [[r["name"], r["expected"], r["firmware"], r["host"]]
+                        for r in host["clips"] if r["firmware"] != r["host"]]))
+    for title, header, rows in tables:
         parts.append(f"<h2>{e(title)}</h2>")
         parts.append(_table(header, [[_num(cell) for cell in row] for row in rows]))
     for title, png in plots:

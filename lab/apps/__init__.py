@@ -32,9 +32,9 @@ def analyze(result) -> None:
     if app_analyzer is None:
         return
     if result.units:
-        result.analysis = {result.app: _merged_analysis(result, app_analyzer)}
+        result.analysis[result.app] = _merged_analysis(result, app_analyzer)
     else:
-        result.analysis = {result.app: app_analyzer.analyze(result)}
+        result.analysis[result.app] = app_analyzer.analyze(result)
 
 
 def _merged_analysis(result, app_analyzer) -> dict:

@@ -32,6 +32,7 @@ class ClipAnalysis:
     nothing: str                      # the label that no detection counts as
     accuracy: float | None            # over the labelled clips
     confusion: dict                   # {"labels": [...], "matrix": rows expected x heard}
+    recall: dict                      # {label: share of its clips heard as it}
     detections: int
     load: float | None = None         # busy share of the core while listening
     extra: dict = field(default_factory=dict)
@@ -80,11 +81,21 @@ def summarize(clips: list[dict], labels, nothing: str, detections: int,
               load: float | None = None) -> dict:
     labelled = [c for c in clips if c.get("expected") is not None]
     correct = sum(c["outcome"] == c["expected"] for c in labelled)
+    matrix = confusion(labelled, labels, nothing)
     analysis = ClipAnalysis(
         clips=clips, labels=list(labels), nothing=nothing,
         accuracy=round(correct / len(labelled), 4) if labelled else None,
-        confusion=confusion(labelled, labels, nothing), detections=detections, load=load)
+        confusion=matrix, recall=recall(matrix), detections=detections, load=load)
     return asdict(analysis)
+
+
+def recall(matrix: dict) -> dict:
+    """Per expected label: the share of its clips heard as that label."""
+    out = {}
+    for i, (label, row) in enumerate(zip(matrix["labels"], matrix["matrix"])):
+        if sum(row):
+            out[label] = round(row[i] / sum(row), 4)
+    return out
 
 
 def merge(parts, labels, nothing: str) -> dict:
@@ -150,7 +161,9 @@ def summary(result, analysis: dict) -> list[str]:
             lines.append(f"{label:>10}" + "".join(f"{n:>9}" for n in row))
     if analysis.get("accuracy") is not None:
         labelled = sum(c.get("expected") is not None for c in clips)
-        lines.append(f"accuracy {analysis['accuracy']:.1%} on {labelled} labelled clips")
+        lines.append(f"accuracy {analysis['accuracy']:.1%} on {labelled} labelled clips; "
+                     "recall " + ", ".join(f"{label} {share:.1%}" for label, share
+                                           in (analysis.get("recall") or {}).items()))
     elif clips:
         lines.append(f"{len(clips)} clips without labels: what the board heard is above "
                      "(labels come from a Speech Commands-style folder, labels.csv or "

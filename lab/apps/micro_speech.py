@@ -153,6 +153,19 @@ def _load(result, stream) -> float | None:
     return round(busy / elapsed, 4) if elapsed > 0 else None
 
 
+def host_heard(model_bytes: bytes, units: list[dict]) -> dict[int, str | None]:
+    """What each unit's clip gives on the host: the C front end, TFLite Micro's own
+    interpreter and the recognizer (lab.training.streaming), laid out as the unit."""
+    from ..training.streaming import Replay
+    from ..sensors.audio import to_int16
+    heard = {}
+    for unit in units:
+        laid = unit_plan(unit)
+        replay = Replay(to_int16(laid.audio.original[:, 0]), laid.clips)
+        heard[unit["index"]] = replay.int8(model_bytes)["table"][0]["heard"]
+    return heard
+
+
 def merge(parts) -> dict:
     return clip_apps.merge(parts, LABELS, NOTHING)
 
