@@ -1,6 +1,8 @@
 /* hello_world: TFLite Micro's first example on the virtual nRF52840. Every 50 ms an
  * inference of the sine model turns x (sweeping 0..2 pi) into y ~ sin(x); LED1's
- * brightness follows (y + 1) / 2 through PWM0. Prints x, y and the inference cycles. */
+ * brightness follows (y + 1) / 2 through PWM0. Prints what TFLite Micro's Arduino example
+ * prints (the brightness, 0..255, one number a line) and an `@lab inference` event with x,
+ * y and the inference's cycles. */
 #include <math.h>
 #include <stdio.h>
 #include "board.h"
@@ -72,8 +74,8 @@ int main(void)
         char xs[16], ys[16];
         lab_format_fixed(xs, sizeof xs, x, 4);
         lab_format_fixed(ys, sizeof ys, y, 4);
-        printf("x_value: %s, y_value: %s\n", xs, ys);
-        lab_event("inference", "x=%s y=%s cycles=%lu", xs, ys, (unsigned long)cycles);
+        printf("%d\n", (int)(127.5f * (y + 1.0f)));   /* the Arduino example's line, unclamped */
+        lab_event("inference", "x=%s y=%s cycles_inference=%lu", xs, ys, (unsigned long)cycles);
         uint32_t now = ticks;
         while (ticks == now)
             cpu_wfi();
