@@ -68,6 +68,9 @@ def chain(recordings):
 
 
 def plan(audio=None, imu=None, on_end="end", manifest=None) -> Plan:
+    """The stream the IMU plays: a folder's recordings (labels.csv), or one file in any
+    format lab.sensors.imu reads by its content (CSV in g or milli-g at any rate, Renode
+    sample text one line per 119 Hz tick as Renode plays it, RESD)."""
     if audio:
         raise LabError("magic_wand feels the accelerometer only: --audio does not apply")
     root = Path(imu) if imu else DEFAULT_DATA
@@ -75,7 +78,7 @@ def plan(audio=None, imu=None, on_end="end", manifest=None) -> Plan:
         raise LabError(f"{root}: no such file or folder")
     recordings = []
     for row in _recordings(root, Path(manifest) if manifest else None):
-        recording_times, recording_values = motion.read_csv(Path(row["path"]))
+        recording_times, recording_values = motion.read_recording(Path(row["path"]))
         recordings.append((recording_times, recording_values, row))
     times, values, clips, offset = chain(recordings)
     feed = motion.TimedFeed(times, values, str(root), on_end="end")

@@ -1,12 +1,20 @@
 """`lab data convert IN OUT`: between the lab's sensor formats.
 
-  CSV (t,ax,ay,az in s and g) -> RESD: one acceleration block (micro-g); constant-frequency
-      when the timestamps are evenly spaced (within the CSV's microsecond resolution),
-      arbitrary-timestamp otherwise;
-  RESD -> CSV: the acceleration blocks' samples with their times;
-  WAV -> raw s16le PCM (Renode's `pdm SetInputFile` format), optionally resampled and mixed
-      to mono (`--rate`, default: keep the WAV's rate).
-Output is written to a temporary file and renamed: never a half-written file.
+The input's format is told from its content (imu.py: RESD, CSV t,ax,ay,az in g, milli-g
+or m/s^2, Renode sample text; WAV by its RIFF/WAVE header); the output's from its
+extension:
+  .resd   one acceleration block (micro-g): constant-frequency when the samples are evenly
+          spaced (within a CSV's microsecond resolution), arbitrary-timestamp otherwise;
+  .csv    t,ax,ay,az in s and g;
+  .data / .txt   Renode sample text `x y z` in g, one line per sensor tick at `rate`
+          (default 119 Hz, the LSM9DS1 rate of the lab's firmware): each sample of a slower
+          recording repeated until the next one is due, as the sensor would see it;
+  .pcm / .raw / .s16le   from a WAV: raw s16le PCM (Renode's `pdm SetInputFile` format),
+          optionally resampled (`rate`) and mixed to mono.
+`rate` also resamples a recording written as CSV or RESD (zero-order hold, as a sensor
+sampling it); without it they keep the recording's own samples. A sample text input has
+no times: its lines are taken one per 119 Hz tick. Output is written to a temporary file
+and renamed: never a half-written file.
 """
 from __future__ import annotations
 
@@ -20,26 +28,49 @@ from ..errors import LabError
 from . import imu, resd
 from .audio import read_wav, resample, to_int16
 
+PCM_SUFFIXES = (".pcm", ".raw", ".s16le")
+TEXT_SUFFIXES = (".data", ".txt")
+IMU_SUFFIXES = (".resd", ".csv") + TEXT_SUFFIXES
+SENSOR_TICK_HZ = imu.SAMPLE_TEXT_RATE_HZ
+
 
 def convert(source: str | Path, target: str | Path, rate: float | None = None) -> str:
     source, target = Path(source), Path(target)
-    kinds = (source.suffix.lower(), target.suffix.lower())
-    if kinds == (".csv", ".resd"):
-        data, what = _csv_to_resd(source)
-    elif kinds == (".resd", ".csv"):
-        data, what = _resd_to_csv(source)
-    elif kinds[0] == ".wav" and kinds[1] in (".pcm", ".raw", ".s16le"):
+    suffix = target.suffix.lower()
+    if _is_wav(source):
+        if suffix not in PCM_SUFFIXES:
+            raise LabError(f"{source} is a WAV file: it converts to {'/'.join(PCM_SUFFIXES)}, "
+                           f"not {suffix or target.name}")
         data, what = _wav_to_pcm(source, rate)
+    elif suffix in IMU_SUFFIXES:
+        times, values = imu.read_recording(source)
+        if suffix in TEXT_SUFFIXES or rate:
+            times, values = sensor_ticks(times, values, rate or SENSOR_TICK_HZ)
+        writer = {".resd": _resd_bytes, ".csv": _csv_bytes}.get(suffix, _sample_text_bytes)
+        data, what = writer(times, values, rate or SENSOR_TICK_HZ)
+        what += f" from {imu.detect_format(source)}"
+    elif suffix in PCM_SUFFIXES:
+        raise LabError(f"{source}: not a WAV file (no RIFF/WAVE header); only WAV converts to "
+                       f"raw PCM")
     else:
-        raise LabError(f"cannot convert {source.suffix or source.name} to "
-                       f"{target.suffix or target.name}: the lab converts .csv <-> .resd and "
-                       ".wav -> .pcm/.raw/.s16le")
+        raise LabError(f"cannot convert to {suffix or target.name}: the lab writes accelerometer "
+                       f"recordings as {', '.join(IMU_SUFFIXES)} and WAV as "
+                       f"{', '.join(PCM_SUFFIXES)}")
     _write_atomically(target, data)
     return what
 
 
-def _csv_to_resd(source: Path) -> tuple[bytes, str]:
-    times, values = imu.read_csv(source)
+def sensor_ticks(times: np.ndarray, values: np.ndarray, rate: float):
+    """What a sensor ticking at `rate` Hz sees of a recording (zero-order hold): ticks from
+    the first sample's time until the last sample's time plus one sample period."""
+    step = float(np.median(np.diff(times))) if len(times) > 1 else 1 / rate
+    count = max(1, int(np.floor((times[-1] + step - times[0]) * rate + 1e-9)))
+    ticks = times[0] + np.arange(count) / rate
+    latest = np.searchsorted(times, ticks + imu.TIME_TOLERANCE_S, side="right") - 1
+    return ticks, values[np.maximum(latest, 0)]
+
+
+def _resd_bytes(times, values, _rate) -> tuple[bytes, str]:
     times_ns = np.round(times * 1e9).astype(np.int64)
     micro_g = np.round(values * 1e6).astype(np.int32)
     period = _even_period_ns(times_ns)
@@ -63,16 +94,28 @@ def _even_period_ns(times_ns: np.ndarray, tolerance_ns: int = 1000) -> int | Non
     return period if period > 0 and np.abs(times_ns - grid).max() <= tolerance_ns else None
 
 
-def _resd_to_csv(source: Path) -> tuple[bytes, str]:
-    blocks = [b for b in resd.read(source) if b.sample_type == resd.ACCELERATION]
-    if not blocks:
-        raise LabError(f"{source}: no acceleration block to write as CSV")
-    times = np.concatenate([b.times_ns() for b in blocks]) / 1e9
-    values = np.concatenate([b.samples for b in blocks]) / 1e6
-    order = np.argsort(times, kind="stable")
+def _csv_bytes(times, values, _rate) -> tuple[bytes, str]:
     lines = ["t,ax,ay,az"] + [f"{t:.9f},{x:.6f},{y:.6f},{z:.6f}"
-                              for t, (x, y, z) in zip(times[order], values[order])]
-    return ("\n".join(lines) + "\n").encode(), f"{len(times)} acceleration samples"
+                              for t, (x, y, z) in zip(times, values)]
+    return ("\n".join(lines) + "\n").encode(), f"{len(times)} acceleration samples (g)"
+
+
+def _sample_text_bytes(times, values, rate) -> tuple[bytes, str]:
+    lines = [f"# acceleration x y z in g, one sample per {rate:g} Hz sensor tick"]
+    lines += [f"{x:.6f} {y:.6f} {z:.6f}" for x, y, z in values]
+    return ("\n".join(lines) + "\n").encode(), \
+        f"{len(values)} samples of Renode sample text, one per {rate:g} Hz tick"
+
+
+def _is_wav(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(12)
+    except FileNotFoundError:
+        raise LabError(f"{path}: no such file")
+    except IsADirectoryError:
+        raise LabError(f"{path}: is a folder, expected a file")
+    return head[:4] == b"RIFF" and head[8:12] == b"WAVE"
 
 
 def _wav_to_pcm(source: Path, rate: float | None) -> tuple[bytes, str]:

@@ -1,16 +1,28 @@
 """Motion feeds for the virtual IMU: acceleration in g, angular rate in degrees/s.
 
-  - CSV `t,ax,ay,az` (seconds of virtual time, g; a header line is optional);
-  - Renode sensor sample text files (what `FeedAccelerationSample @file` takes): one
-    `x y z` sample per line in g, `#` comments, consumed one per output-data-rate tick;
-  - RESD (Renode Sensor Data): acceleration (micro-g) and angular-rate (1e-5 rad/s)
-    blocks, constant-frequency or arbitrary-timestamp, times in virtual nanoseconds.
-A timestamped sample holds until the next one (the sensor samples it at its ODR).
+Input formats, told apart by their content (a file's name or extension does not matter):
+  - RESD (Renode Sensor Data, starts with the magic "RESD"): acceleration (micro-g) and
+    angular-rate (1e-5 rad/s) blocks, constant-frequency or arbitrary-timestamp, times in
+    virtual nanoseconds;
+  - CSV `t,ax,ay,az`: four numbers a line, t in seconds (milliseconds or microseconds when
+    the header names the unit: `t_ms`, `t (us)`), then the three axes;
+  - Renode sensor sample text (what `FeedAccelerationSample @file` takes): three numbers
+    `x y z` a line, consumed one per output-data-rate tick (119 Hz in the lab's firmware).
+In both text formats numbers may be separated by commas, semicolons, tabs or spaces, `#`
+starts a comment (a whole line or the rest of one), and one header line of column names
+may come first. Acceleration is in the unit the header names (`ax_mg`, `ax (g)`,
+`ax (m/s^2)`); without one, in g when the samples' median magnitude is at most 5 and in
+milli-g when it is above 50 (no accelerometer reports 50 g; milli-g read about 1000 at
+rest); anything in between asks for a header.
+A timestamped sample holds until the next one (the sensor samples it at its ODR), so a
+25 Hz recording reaches a 119 Hz sensor as each sample repeated, as Renode plays it.
 When the data run out the feed holds its last value, loops, or ends the run.
 """
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +31,10 @@ from ..errors import LabError
 from . import resd
 
 ON_END = ("hold", "loop", "end")
+SAMPLE_TEXT_RATE_HZ = 119.0     # one sample text line per tick of the firmware's LSM9DS1 ODR
+MILLI_G_ABOVE = 50.0            # median |a| above this: the numbers are milli-g ...
+MAYBE_M_PER_S2_ABOVE = 5.0      # ... at most this: g; in between (m/s^2?) the header must say
+GRAVITY = 9.80665
 TIME_TOLERANCE_S = 1e-9     # a sample stamped at a tick's time is seen by that tick
 RAD_PER_S_TO_DPS = 180.0 / math.pi
 
@@ -74,26 +90,66 @@ def _check_policy(on_end: str) -> None:
 
 
 # ------------------------------------------------------------------ loading
+RESD, CSV, SAMPLE_TEXT = "RESD", "CSV t,ax,ay,az", "Renode sample text x y z"
+
+
+def detect_format(path: str | Path) -> str:
+    """RESD, CSV or SAMPLE_TEXT, from the file's content."""
+    table = _parse(Path(path))
+    return RESD if table is None else table.kind
+
+
 def load_acceleration(path: str | Path, on_end: str = "hold"):
+    """A feed for the accelerometer from a file in any of the formats above."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        times, values = read_csv(path)
-        return TimedFeed(times, values, str(path), on_end)
-    if suffix == ".resd":
+    table = _parse(path)
+    if table is None:
         return _resd_feed(path, resd.ACCELERATION, 1e-6, on_end)
-    return SequenceFeed(read_sample_text(path), str(path), on_end)
+    if table.kind == CSV:
+        return TimedFeed(table.times, table.values, str(path), on_end)
+    return SequenceFeed(table.values, str(path), on_end)
 
 
 def load_angular_rate(path: str | Path, on_end: str = "hold"):
     """Gyroscope data from a RESD file (angular-rate blocks), or None when it has none."""
     path = Path(path)
-    if path.suffix.lower() != ".resd":
+    if _head(path, len(resd.MAGIC)) != resd.MAGIC:
         return None
     blocks = [b for b in resd.read(path) if b.sample_type == resd.ANGULAR_RATE]
     if not blocks:
         return None
     return _resd_feed(path, resd.ANGULAR_RATE, 1e-5 * RAD_PER_S_TO_DPS, on_end)
+
+
+def read_recording(path: str | Path, text_rate_hz: float = SAMPLE_TEXT_RATE_HZ):
+    """(times s, acceleration g (n, 3)) of a recording in any of the formats above; sample
+    text lines are `text_rate_hz` apart (one per sensor tick)."""
+    path = Path(path)
+    table = _parse(path)
+    if table is None:
+        feed = _resd_feed(path, resd.ACCELERATION, 1e-6, "hold")
+        return feed.times, feed.values
+    if table.times is None:
+        return np.arange(len(table.values)) / text_rate_hz, table.values
+    return table.times, table.values
+
+
+def read_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(times s, acceleration g) of a CSV `t,ax,ay,az` recording (g or milli-g)."""
+    table = _parse(Path(path))
+    if table is None or table.kind != CSV:
+        raise LabError(f"{path}: expected CSV rows t,ax,ay,az, found "
+                       f"{RESD if table is None else table.kind}")
+    return table.times, table.values
+
+
+def read_sample_text(path: Path) -> np.ndarray:
+    """Renode's format: `x y z` per line (g, or milli-g as above), `#` comments."""
+    table = _parse(Path(path))
+    if table is None or table.kind != SAMPLE_TEXT:
+        raise LabError(f"{path}: expected Renode sample text `x y z`, found "
+                       f"{RESD if table is None else table.kind}")
+    return table.values
 
 
 def _resd_feed(path: Path, sample_type: int, unit: float, on_end: str) -> TimedFeed:
@@ -107,53 +163,112 @@ def _resd_feed(path: Path, sample_type: int, unit: float, on_end: str) -> TimedF
     return TimedFeed(times[order], values[order], str(path), on_end)
 
 
-def read_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """`t,ax,ay,az` rows; an optional header; a clear error naming a bad row."""
-    times, values = [], []
-    for number, line in enumerate(_lines(path), start=1):
-        text = line.strip()
-        if not text:
-            continue
-        fields = [f.strip() for f in text.split(",")]
-        try:
-            row = [float(f) for f in fields]
-        except ValueError:
-            if number == 1 and not times:
-                continue                     # a header line
-            raise LabError(f"{path}:{number}: expected numbers t,ax,ay,az, got {text!r}")
-        if len(row) != 4 or not all(math.isfinite(v) for v in row):
-            raise LabError(f"{path}:{number}: expected 4 numbers t,ax,ay,az, got {text!r}")
-        times.append(row[0])
-        values.append(row[1:])
-    if not times:
-        raise LabError(f"{path}: no samples")
-    return np.array(times), np.array(values)
+@dataclass
+class _Table:
+    kind: str                   # CSV or SAMPLE_TEXT
+    times: np.ndarray | None    # seconds (CSV only)
+    values: np.ndarray          # g
 
 
-def read_sample_text(path: Path) -> np.ndarray:
-    """Renode's format: `x y z` per line (g), `#` starts a comment line."""
-    values = []
+_SEPARATOR = re.compile(r"[,;\s]+")
+_TIME_UNITS = {"ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
+_G_UNITS = {"mg": 1e-3, "milli-g": 1e-3, "milli_g": 1e-3, "m/s^2": 1 / GRAVITY,
+            "m/s2": 1 / GRAVITY, "ms2": 1 / GRAVITY, "m/s²": 1 / GRAVITY, "g": 1.0}
+
+
+def _parse(path: Path) -> _Table | None:
+    """None for a RESD file (resd.read parses those), else the text recording's table."""
+    return None if _head(path, len(resd.MAGIC)) == resd.MAGIC else _read_table(path)
+
+
+def _read_table(path: Path) -> _Table:
+    """The numbers of a text recording: three or four a line, one optional header line."""
+    header, rows, first_row = None, [], None
     for number, line in enumerate(_lines(path), start=1):
         text = line.split("#", 1)[0].strip()
         if not text:
             continue
+        fields = [f for f in _SEPARATOR.split(text) if f]
         try:
-            row = [float(f) for f in text.replace(",", " ").split()]
+            row = [float(f) for f in fields]
         except ValueError:
-            row = []
-        if len(row) != 3 or not all(math.isfinite(v) for v in row):
-            raise LabError(f"{path}:{number}: expected three numbers `x y z` (g), got "
-                           f"{line.strip()!r}")
-        values.append(row)
-    if not values:
-        raise LabError(f"{path}: no samples")
-    return np.array(values)
+            if header is None and not rows:
+                header = text
+                continue
+            row = None
+        width = len(rows[0]) if rows else (len(row) if row else 0)
+        if row is None or len(row) != width or width not in (3, 4) or \
+                not all(math.isfinite(v) for v in row):
+            raise LabError(f"{path}:{number}: {_expected(width, first_row)}, got {line.strip()!r}")
+        first_row = first_row or number
+        rows.append(row)
+    if not rows:
+        raise LabError(f"{path}: no samples (expected lines of t,ax,ay,az or x y z)")
+    table = np.array(rows)
+    columns = _header_columns(header, table.shape[1])
+    values = table[:, -3:] * _acceleration_scale(path, columns[-3:], table[:, -3:])
+    if table.shape[1] == 3:
+        return _Table(SAMPLE_TEXT, None, values)
+    time_scale = next((s for unit, s in _TIME_UNITS.items() if _names_unit(columns[0], unit)), 1.0)
+    return _Table(CSV, table[:, 0] * time_scale, values)
+
+
+def _header_columns(header: str | None, width: int) -> list[str]:
+    """The header's column names (lower case); empty names without a header or when
+    its names do not line up with the numbers."""
+    text = (header or "").lower()
+    names = re.split(r"[,;\t]", text) if re.search(r"[,;\t]", text) else text.split()
+    return [n.strip() for n in names] if len(names) == width else [""] * width
+
+
+def _names_unit(column: str, unit: str) -> bool:
+    return re.search(rf"(?<![a-zµ]){re.escape(unit)}(?![a-z0-9])", column) is not None
+
+
+def _acceleration_scale(path: Path, columns: list[str], values: np.ndarray) -> float:
+    """g per unit of the numbers: from the header's unit, else from their size."""
+    for unit, scale in _G_UNITS.items():
+        if unit != "g" and any(_names_unit(c, unit) for c in columns):
+            return scale
+    magnitude = float(np.median(np.linalg.norm(values, axis=1)))
+    if any(_names_unit(c, "g") for c in columns) or magnitude <= MAYBE_M_PER_S2_ABOVE:
+        return 1.0
+    if magnitude > MILLI_G_ABOVE:
+        return 1e-3
+    raise LabError(f"{path}: acceleration of median magnitude {magnitude:.3g}: neither g (about "
+                   "1 at rest) nor milli-g (about 1000); name the unit in a header line, e.g. "
+                   "t,ax_mg,ay_mg,az_mg or t,ax_g,ay_g,az_g")
+
+
+def _expected(width: int, first_row: int | None) -> str:
+    where = f" as on line {first_row}" if first_row else ""
+    if width == 4:
+        return f"expected 4 numbers t,ax,ay,az{where}"
+    if width == 3:
+        return f"expected three numbers `x y z`{where}"
+    return "expected numbers: t,ax,ay,az (CSV) or x y z (Renode sample text)"
+
+
+def _head(path: Path, size: int) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(size)
+    except FileNotFoundError:
+        raise LabError(f"{path}: no such file")
+    except IsADirectoryError:
+        raise LabError(f"{path}: is a folder, expected a recording file")
 
 
 def _lines(path: Path) -> list[str]:
+    head = _head(path, 64)
+    if b"\0" in head:
+        raise LabError(f"{path}: a binary file that is not RESD (RESD files start with "
+                       f"{resd.MAGIC.decode()!r}, this one with {head[:8]!r})")
     try:
         return path.read_text().splitlines()
     except FileNotFoundError:
         raise LabError(f"{path}: no such file")
+    except IsADirectoryError:
+        raise LabError(f"{path}: is a folder, expected a recording file")
     except UnicodeDecodeError:
-        raise LabError(f"{path}: not a text file")
+        raise LabError(f"{path}: not a text file (nor RESD)")

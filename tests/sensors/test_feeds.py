@@ -155,7 +155,12 @@ def test_convert_csv_resd_round_trip_and_wav_to_pcm(tmp_path):
 
 def test_convert_refuses_unknown_pairs(tmp_path):
     from lab.sensors.convert import convert
-    (tmp_path / "x.txt").write_text("")
-    with pytest.raises(LabError, match="cannot convert"):
-        convert(tmp_path / "x.txt", tmp_path / "y.csv")
+    (tmp_path / "x.csv").write_text("0,0,0,1\n")
+    with pytest.raises(LabError, match="cannot convert to .wav"):
+        convert(tmp_path / "x.csv", tmp_path / "y.wav")
+    (tmp_path / "empty.txt").write_text("# nothing\n")
+    with pytest.raises(LabError, match="no samples"):
+        convert(tmp_path / "empty.txt", tmp_path / "y.csv")
+    with pytest.raises(LabError, match="not a WAV"):
+        convert(tmp_path / "x.csv", tmp_path / "y.pcm")
     assert not (tmp_path / "y.csv").exists()
