@@ -25,6 +25,9 @@ NOTHING = "negative"
 EXPECT = clip_apps.EXPECT
 DEFAULT_DATA = ROOT / "data" / "test" / "gestures"
 LEAD_IN_S = 3.0          # the wand lies still while the firmware starts
+# A unit's recording plays alone: the wand lies still long enough for the model's whole
+# window to see it at rest first, as the recordings before it left it in a stream.
+UNIT_LEAD_IN_S = 6.0
 GAP_S = 1.0
 MODEL_WINDOW_S = 128 / 25
 BOOT_MARGIN_S = 2.0
@@ -49,13 +52,13 @@ def _recordings(root: Path, manifest: Path | None = None) -> list[dict]:
     return rows
 
 
-def chain(recordings):
+def chain(recordings, lead_in_s: float = LEAD_IN_S):
     """(times, values, clip table, end s) of (times s, values g (n, 3), row) recordings
     played back to back: the first sample held for the lead-in while the firmware
     starts, GAP_S between recordings. A row with a gesture window (label, start_s,
     end_s within the recording, file) gets a clip. Training replays the same stream
     (lab.training.wand_streaming)."""
-    times, values, clips, offset = [np.array([0.0])], [recordings[0][1][:1]], [], LEAD_IN_S
+    times, values, clips, offset = [np.array([0.0])], [recordings[0][1][:1]], [], lead_in_s
     for recording_times, recording_values, row in recordings:
         times.append(recording_times - recording_times[0] + offset)
         values.append(recording_values)
@@ -106,3 +109,47 @@ def tables(result) -> list:
 
 def summary(result) -> list[str]:
     return clip_apps.summary(result, result.analysis.get("magic_wand", {}))
+
+
+# ------------------------------------------------------------------ units
+def units(audio=None, imu=None, manifest=None) -> list[dict]:
+    """One unit of work per recording: {name, expected, times, values, row}."""
+    if audio:
+        raise LabError("magic_wand feels the accelerometer only: --audio does not apply")
+    root = Path(imu) if imu else DEFAULT_DATA
+    if not root.exists():
+        raise LabError(f"{root}: no such file or folder")
+    out = []
+    for row in _recordings(root, Path(manifest) if manifest else None):
+        times, values = motion.read_recording(Path(row["path"]))
+        out.append({"name": row["file"], "expected": row["label"], "times": times,
+                    "values": values, "row": {k: v for k, v in row.items() if k != "path"}})
+    return out
+
+
+def unit_plan(unit: dict) -> Plan:
+    """A recording played alone: the lead-in, the recording, and the wand held still for
+    the gap that follows it in a stream."""
+    times, values, clips, offset = chain([(unit["times"], unit["values"], unit["row"])],
+                                         UNIT_LEAD_IN_S)
+    times = np.append(times, offset - 1 / 119)       # still until the gap has passed
+    values = np.vstack([values, values[-1:]])
+    feed = motion.TimedFeed(times, values, unit["name"], on_end="end")
+    return Plan(imu=(feed, None), clips=clips, min_timeout_s=offset + BOOT_MARGIN_S)
+
+
+def merge(parts) -> dict:
+    return clip_apps.merge(parts, LABELS, NOTHING)
+
+
+def host_heard(model_bytes: bytes, units: list[dict]) -> dict:
+    """Each recording through the host's replay of the firmware's pipeline
+    (lab.training.wand_streaming: the sensor's sampling, the windows, TFLite Micro)."""
+    from ..training.wand_streaming import Replay
+    heard = {}
+    for unit in units:
+        laid = unit_plan(unit)
+        feed = laid.imu[0]
+        replay = Replay(feed.times, feed.values, laid.clips, laid.min_timeout_s)
+        heard[unit["index"]] = replay.int8(model_bytes)["table"][0]["heard"]
+    return heard
