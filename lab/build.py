@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from .elf import Firmware
+from . import footprint
 from .errors import LabError
 from .files import as_created
 from .platforms import ROOT, Platform
@@ -106,6 +107,7 @@ class BuildResult:
     flash: int
     ram: int
     model: Path | None = None
+    footprint: object = None           # lab.footprint.Footprint, from the linker map
 
     def summary(self) -> str:
         """`built APP for BOARD in 2.1 s: ...` or `cached APP for BOARD: ...`."""
@@ -118,7 +120,8 @@ class BuildResult:
         return {"app": self.app, "platform": self.platform, "elf": str(self.elf),
                 "flash": self.flash, "ram": self.ram, "cached": self.cached,
                 "seconds": round(self.seconds, 3),
-                "model": str(self.model) if self.model else None}
+                "model": str(self.model) if self.model else None,
+                "footprint": self.footprint.to_dict() if self.footprint else None}
 
 
 def cache_root() -> Path:
@@ -226,7 +229,7 @@ def build(app: str, platform: Platform, extra_sources=(), defines=(),
     firmware = Firmware(elf)
     sizes = firmware.sizes(_region(platform, "flash"), _region(platform, "ram"))
     return BuildResult(elf, app_dir.name, platform.name, cached, time.monotonic() - started,
-                       sizes["flash"], sizes["ram"], model_path)
+                       sizes["flash"], sizes["ram"], model_path, footprint.of_build(elf, platform))
 
 
 def _region(platform: Platform, name: str) -> tuple[int, int]:
@@ -238,7 +241,8 @@ def _compile(app_dir, platform, extra_sources, defines, target: Path, verbose: b
              libraries=(), model: Path | None = None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
-        command = ["make", "-f", str(FIRMWARE_DIR / "Makefile"), f"APP_DIR={app_dir}",
+        command = ["make", f"-j{os.cpu_count() or 1}", "-f", str(FIRMWARE_DIR / "Makefile"),
+                   f"APP_DIR={app_dir}",
                    f"BOARD={_hal(platform)}", f"OUT={tmp}",
                    f"EXTRA_SRCS={' '.join(str(s) for s in extra_sources)}",
                    f"EXTRA_CFLAGS={' '.join('-D' + d for d in defines)}",

@@ -138,7 +138,7 @@ def make_plots(result, folder: Path) -> list[tuple[str, str]]:
     for title, draw in (("Audio and detections", _plot_audio),
                         ("Accelerometer and gestures", _plot_motion),
                         ("Scores", _plot_scores), ("Cycles per stage", _plot_stages),
-                        ("LED brightness", _plot_leds)):
+                        ("LED brightness", _plot_leds), ("Memory footprint", _plot_footprint)):
         figure = draw(result, folder)
         if figure is not None:
             plots.append((title, _png(figure)))
@@ -276,6 +276,28 @@ def _plot_leds(result, folder):
     axis.set_xlabel("virtual seconds")
     axis.set_ylabel("brightness (duty)")
     axis.legend(loc="upper right", fontsize=8)
+    return figure
+
+
+def _plot_footprint(result, folder):
+    """Flash and RAM per part of the image, against the board's memories."""
+    footprint = (result.firmware or {}).get("footprint")
+    if not footprint:
+        return None
+    import matplotlib.pyplot as plt
+    figure, axes = plt.subplots(1, 2, figsize=(11, 3))
+    for axis, memory, size in ((axes[0], "flash", footprint["flash_size"]),
+                               (axes[1], "ram", footprint["ram_size"])):
+        parts = sorted(((p, b) for p, b in footprint[memory].items() if b > 0),
+                       key=lambda item: item[1])
+        axis.barh([p for p, _ in parts], [b / 1024 for _, b in parts], color="tab:blue")
+        total = footprint[f"{memory}_total"]
+        axis.set_xlabel(f"KiB ({total / 1024:.1f} of {size / 1024:.0f} KiB"
+                        + (f"; stack reserve {footprint['stack_reserve'] / 1024:.0f} KiB"
+                           if memory == "ram" else "") + ")")
+        axis.set_title(memory.upper() if memory == "ram" else "Flash", fontsize=9)
+        axis.tick_params(labelsize=7)
+    figure.tight_layout()
     return figure
 
 

@@ -140,3 +140,14 @@ def test_every_results_command_prints_one_json_object_with_json(tmp_path):
     result = json.loads(profile.stdout)
     assert profile.returncode == 0 and result["end"] == "done"
     assert sum(cycles for _, cycles, _ in result["profile"]) > 6003
+
+
+def test_build_breaks_flash_and_ram_down_by_part_from_the_linker_map():
+    """The parts add up to the image's flash and RAM, exactly."""
+    build = json.loads(lab("build", "micro_speech", "--platform", "nrf52840", "--json").stdout)
+    footprint = build["footprint"]
+    assert footprint["flash_total"] == build["flash"] and footprint["ram_total"] == build["ram"]
+    for part in ("app", "runtime", "runtime kernels", "frontend", "model", "HAL", "C library"):
+        assert footprint["flash"].get(part, 0) > 0, part
+    assert footprint["flash"]["model"] >= (ROOT / "models/micro_speech/micro_speech.tflite").stat().st_size
+    assert footprint["stack_reserve"] == 8192 and footprint["ram_size"] == 256 * 1024

@@ -90,8 +90,10 @@ def build_command(args) -> int:
                    defines=args.define)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
-    else:
-        print(result.summary())
+        return 0
+    print(result.summary())
+    if result.footprint:
+        print("\n".join(result.footprint.table()))
     return 0
 
 

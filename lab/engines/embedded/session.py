@@ -11,6 +11,7 @@ from typing import Callable
 
 from ...elf import Firmware
 from ...errors import LabError
+from ...footprint import of_build
 from ...protocol import LineReader, parse_line
 from ...results import (END_DONE, END_ERROR, END_EXIT, END_FAULT, END_TIMEOUT, FaultReport,
                         RunResult, Stream)
@@ -164,6 +165,8 @@ class Session:
         machine = self.machine
         flash, ram = self.platform.region("flash"), self.platform.region("ram")
         sizes = self.firmware.sizes((flash.base, flash.size), (ram.base, ram.size))
+        footprint = of_build(self.firmware.path, self.platform)
+        sizes["footprint"] = footprint.to_dict() if footprint else None
         events = [e.to_dict() for e in self.events]
         return RunResult(
             platform=self.platform.name, app=self.app, engine="embedded",
