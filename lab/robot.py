@@ -18,6 +18,7 @@ firmware takes milliseconds of wall time). Example:
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 from robot.api import logger
@@ -28,6 +29,7 @@ from .build import build
 from .errors import LabError
 
 DEFAULT_TIMEOUT_S = 8.0
+SPEECH_RATE_HZ = 16000          # what the boards' microphones deliver to micro_speech
 
 
 class LabKeywords:
@@ -450,6 +452,76 @@ class LabKeywords:
         spans = self._levels_between(trace, start, end)
         total = sum(t1 - t0 for t0, t1, _ in spans)
         return sum((t1 - t0) * value for t0, t1, value in spans) / total if total else 0.0
+
+    # ------------------------------------------------------ data for suites
+    # Suites make their own inputs in their Suite Setup (nothing is prepared for them and
+    # nothing is written into the source tree): an app's ELF for `sysbus LoadELF`, and
+    # recordings in Renode's formats for `pdm SetInputFile` and `FeedAccelerationSample`.
+    def build_elf(self, app: str, platform: str = "nrf52840", *defines: str):
+        """Builds an app (name under firmware/apps, or a source folder) for `platform`
+        through the lab's build cache and returns its ELF's path, for suites that load
+        firmware as Renode does (`Execute Command    sysbus LoadELF @${ELF}`). Extra
+        arguments are C defines `NAME=VALUE`."""
+        try:
+            built = build(app, platforms.load(platform), defines=list(defines))
+        except LabError as error:
+            raise AssertionError(str(error)) from None
+        logger.info(built.summary())
+        return str(built.elf)
+
+    def test_recording(self, kind: str, label: str):
+        """The first committed test recording of `label` (sorted by name): kind `speech`
+        (a WAV under data/test/speech/<label>) or `gestures` (a CSV under
+        data/test/gestures/<label>)."""
+        suffix = {"speech": "wav", "gestures": "csv"}.get(kind)
+        if suffix is None:
+            raise AssertionError(f"no test recordings of kind {kind!r}; kinds: speech, gestures")
+        found = sorted((platforms.ROOT / "data" / "test" / kind / label).glob(f"*.{suffix}"))
+        if not found:
+            raise AssertionError(f"no committed {kind} recording labelled {label!r}")
+        return str(found[0])
+
+    def write_renode_pcm(self, wav: str, name: str = "", lead_in=0, folder: str = ""):
+        """Writes a WAV as Renode's microphone input (`pdm SetInputFile`: raw s16le PCM,
+        mono, 16 kHz) after `lead_in` seconds of digital silence, into `folder` (default:
+        this suite's own temporary folder); returns the file's path."""
+        from .sensors.convert import convert
+        target = self._suite_file(name or Path(wav).stem + ".s16le.pcm", folder)
+        try:
+            convert(wav, target, rate=SPEECH_RATE_HZ)
+        except LabError as error:
+            raise AssertionError(str(error)) from None
+        silence = bytes(2 * int(round(timestr_to_secs(lead_in) * SPEECH_RATE_HZ)))
+        target.write_bytes(silence + target.read_bytes())
+        return str(target)
+
+    def write_renode_sample_text(self, recording: str, name: str = "", rate=119.0,
+                                 folder: str = ""):
+        """Writes an accelerometer recording (CSV in g or milli-g at any rate, sample text
+        or RESD) as Renode's sensor sample text (`FeedAccelerationSample @file`): `#`
+        comment lines, then `x y z` in g, one line per `rate` Hz tick, each sample of a
+        slower recording repeated until the next; returns the file's path."""
+        from .sensors.convert import convert
+        target = self._suite_file(name or Path(recording).stem + ".data", folder)
+        try:
+            what = convert(recording, target, rate=float(rate))
+        except LabError as error:
+            raise AssertionError(str(error)) from None
+        logger.info(f"{target}: {what}")
+        return str(target)
+
+    def suite_data_folder(self):
+        """This suite's own temporary folder (removed when the run ends): where the
+        keywords above write by default, and a place for profiles and other outputs
+        that must not land in the source tree."""
+        if getattr(self, "_data_folder", None) is None:
+            self._data_folder = tempfile.TemporaryDirectory(prefix="lab-robot-")
+        return self._data_folder.name
+
+    def _suite_file(self, name: str, folder: str) -> Path:
+        directory = Path(folder or self.suite_data_folder())
+        directory.mkdir(parents=True, exist_ok=True)
+        return directory / name
 
     # ----------------------------------------------- Renode monitor commands
     def execute_command(self, command: str):

@@ -1,10 +1,14 @@
 *** Settings ***
 Documentation     TFLite Micro's micro_speech on the virtual nRF52840's PDM microphone.
 Library           lab.robot
+Suite Setup       Make Inputs
 Suite Teardown    Close Machine
 
-*** Variables ***
-${CLIPS}          ${CURDIR}/../data/test/speech
+*** Keywords ***
+Make Inputs
+    ${clip}=                Test Recording    speech    yes
+    ${pcm}=                 Write Renode Pcm    ${clip}    yes.s16le.pcm    lead_in=2
+    Set Suite Variable      ${YES}    ${pcm}
 
 *** Test Cases ***
 Scenario micro_speech Passes
@@ -13,7 +17,7 @@ Scenario micro_speech Passes
 Hears Yes And Keeps Up
     Create Machine             nrf52840
     Load Firmware              micro_speech
-    Feed Audio                 ${CURDIR}/build/yes.s16le.pcm
+    Feed Audio                 ${YES}
     Create Terminal Tester     sysbus.uart0    defaultTimeout=6
     Start Emulation
     ${detection}=    Wait For Inference    yes

@@ -93,11 +93,54 @@ Unknown Command
     assert "sysbus LoadELF" in message
 
 
+def test_suites_make_their_own_inputs_outside_the_source_tree(tmp_path):
+    """What the Renode-style suites do in their Suite Setup: an ELF from the build cache,
+    Renode PCM and sample text from the committed test recordings, in the suite's own
+    temporary folder (or one the suite names)."""
+    tests, _ = run_suite(tmp_path, f"""*** Settings ***
+Library    lab.robot
+Library    OperatingSystem
+
+*** Test Cases ***
+Inputs
+    ${{elf}}=       Build Elf    hello
+    Should End With    ${{elf}}    .elf
+    File Should Exist    ${{elf}}
+    ${{clip}}=      Test Recording    speech    yes
+    ${{pcm}}=       Write Renode Pcm    ${{clip}}    yes.pcm    lead_in=0.5
+    ${{size}}=      Get File Size    ${{pcm}}
+    Should Be True    ${{size}} == 2 * (8000 + 16000)
+    ${{ring}}=      Test Recording    gestures    ring
+    ${{text}}=      Write Renode Sample Text    ${{ring}}    folder={tmp_path}/own
+    Should Start With    ${{text}}    {tmp_path}/own/
+    Should End With    ${{text}}    .data
+    ${{first}}=     Grab Lines    ${{text}}
+    Should Start With    ${{first}}    \\#
+    ${{folder}}=    Suite Data Folder
+    Should Start With    ${{pcm}}    ${{folder}}
+    Should Not Start With    ${{folder}}    {ROOT}
+
+Unknown Inputs Fail Clearly
+    Test Recording    gestures    circle
+
+*** Keywords ***
+Grab Lines
+    [Arguments]    ${{path}}
+    ${{text}}=     Get File    ${{path}}
+    RETURN    ${{text}}
+""")
+    assert tests["Inputs"].status == "PASS", tests["Inputs"].message
+    unknown = tests["Unknown Inputs Fail Clearly"]
+    assert unknown.status == "FAIL" and "no committed gestures recording labelled 'circle'" in \
+        unknown.message
+
+
 def test_keyword_documentation_generates_with_libdoc(tmp_path):
     out = tmp_path / "keywords.html"
     libdoc("lab.robot", str(out))
     text = out.read_text()
     for keyword in ("Wait For Line On Uart", "Assert Led Duty Cycle", "Wait For Inference",
                     "Run Scenario", "Cycles Should Be Below", "No Samples Should Be Dropped",
-                    "Feed Audio", "Feed Acceleration", "Execute Command"):
+                    "Feed Audio", "Feed Acceleration", "Execute Command", "Build Elf",
+                    "Write Renode Pcm", "Write Renode Sample Text", "Test Recording"):
         assert keyword in text, keyword
