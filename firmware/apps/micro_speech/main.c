@@ -20,8 +20,10 @@
 #endif
 #define SLICES 49
 #define CHANNELS 40
-#define PDM_BUFFER 320u               /* one window step */
-#define RING 16384u                   /* ~1 s of audio */
+#define PDM_BUFFER 320u               /* one window step: 20 ms, EasyDMA double-buffered */
+/* Audio waiting for the front end while an inference runs (~40 ms at 64 MHz): 256 ms
+ * of room; a longer stall is counted (`@lab overrun`), never silently overwritten. */
+#define RING 4096u
 
 static const char *const labels[RECOGNIZER_LABELS] = {"silence", "unknown", "yes", "no"};
 extern const unsigned char g_model[], g_model_end[];
@@ -133,6 +135,11 @@ int main(void)
         cpu_enable_irq();
         while (ring_read != ring_written) {
             uint32_t available = ring_written - ring_read;
+            if (available > RING) {           /* the ISR overwrote what was not read */
+                lab_event("overrun", "samples=%lu", (unsigned long)(available - RING));
+                ring_read += available - RING;
+                available = RING;
+            }
             uint32_t offset = ring_read % RING;
             uint32_t chunk = available < RING - offset ? available : RING - offset;
             size_t used;
