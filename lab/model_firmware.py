@@ -2,7 +2,8 @@
 
 The model_runner app reports where its input and output tensors live; for each input
 the lab writes the bytes into the input tensor, sends `run` on the console UART, and
-reads the output tensor back, with the inference's DWT cycle count.
+reads the output tensor back, with the inference's DWT cycle count. `profile` gives
+the cycles of each op as well.
 """
 from __future__ import annotations
 
@@ -26,16 +27,25 @@ class FirmwareInference:
     cycles: int
 
 
+@dataclass
+class OpCycles:
+    index: int
+    name: str       # "CONV_2D", ...
+    cycles: int     # DWT cycles of the op (with the runtime's op hook around it)
+
+
 class FirmwareModel:
     """A model inside model_runner firmware. `in_flash`: link the model into the image
     (one build per model); otherwise one build serves all models, which the lab writes
-    into the firmware's RAM buffer at boot."""
+    into the firmware's RAM buffer at boot. `defines` go to the build (e.g.
+    "LABRT_OPTIMIZED=0" for the runtime's reference kernels)."""
 
-    def __init__(self, model_path, platform, in_flash: bool = False):
+    def __init__(self, model_path, platform, in_flash: bool = False, defines=()):
         from .engines.embedded.session import Session
 
         model_bytes = Path(model_path).read_bytes()
-        built = build("model_runner", platform, model=model_path if in_flash else None)
+        built = build("model_runner", platform, model=model_path if in_flash else None,
+                      defines=tuple(defines))
         self.flash, self.ram = built.flash, built.ram
         self.session = Session(platform, built.elf, app="model_runner", stop_on_done=False)
         self.inputs, self.outputs = [], []
@@ -53,6 +63,7 @@ class FirmwareModel:
                 (self.inputs if event["kind"] == "input" else self.outputs).append(event)
             if event and event.name == "ready":
                 self.arena = event["arena"]
+                self.largest_scratch = event.get("scratch", 0)   # bytes, in the arena
 
     def _load(self, model_bytes: bytes) -> None:
         if not self.session.run_until(lambda text, t: text.startswith("@lab waiting"),
@@ -69,6 +80,19 @@ class FirmwareModel:
         return " | ".join(text for _, text in self.session.lines[-3:]) or "no output"
 
     def invoke(self, inputs: list[np.ndarray]) -> FirmwareInference:
+        event, _ = self._command("run", "invoked", inputs)
+        return FirmwareInference(self._outputs(), event["cycles_inference"])
+
+    def profile(self, inputs: list[np.ndarray]) -> tuple[FirmwareInference, list[OpCycles]]:
+        """One inference timed op by op: (the inference, cycles of each op in order)."""
+        event, lines = self._command("profile", "profiled", inputs)
+        ops = [parse_line(t) for t in lines if t.startswith("@lab op ")]
+        return (FirmwareInference(self._outputs(), event["cycles_inference"]),
+                [OpCycles(op["index"], op["name"], op["cycles_op"]) for op in ops])
+
+    def _command(self, command: str, answer: str, inputs) -> tuple:
+        """Writes the inputs, sends `command`, waits for the `answer` event: (it, the
+        lines printed since the command)."""
         machine = self.session.machine
         for tensor, array in zip(self.inputs, inputs):
             data = np.ascontiguousarray(array, dtype=DTYPES[tensor["type"]]).tobytes()
@@ -77,17 +101,20 @@ class FirmwareModel:
                                f"{len(data)}")
             machine.uc.mem_write(tensor["address"], data)
         seen = len(self.session.lines)
-        self.session.write_uart("run\n")
-        if not self.session.run_until(lambda text, t: text.startswith("@lab invoked"),
+        self.session.write_uart(f"{command}\n")
+        if not self.session.run_until(lambda text, t: text.startswith(f"@lab {answer}"),
                                       STEP_TIMEOUT_S):
             raise LabError(f"no inference result from firmware: {self._tail()}")
-        event = next(parse_line(t) for _, t in self.session.lines[seen:]
-                     if t.startswith("@lab invoked"))
+        lines = [t for _, t in self.session.lines[seen:]]
+        event = next(parse_line(t) for t in lines if t.startswith(f"@lab {answer}"))
         if event["status"] != 0:
             raise LabError(f"invoke failed in firmware (status {event['status']})")
-        outputs = [np.frombuffer(bytes(machine.uc.mem_read(t["address"], t["bytes"])),
-                                 dtype=DTYPES[t["type"]]).copy() for t in self.outputs]
-        return FirmwareInference(outputs, event["cycles_inference"])
+        return event, lines
+
+    def _outputs(self) -> list[np.ndarray]:
+        uc = self.session.machine.uc
+        return [np.frombuffer(bytes(uc.mem_read(t["address"], t["bytes"])),
+                              dtype=DTYPES[t["type"]]).copy() for t in self.outputs]
 
     def close(self) -> None:
         self.session.close()

@@ -2,14 +2,11 @@
 the optimized kernels against the reference kernels (a firmware build with
 LABRT_OPTIMIZED=0) and TFLite Micro, byte for byte, and the cycles per inference of
 each (DWT CYCCNT as the model_runner app reports it: one cycle per instruction)."""
-import functools
-
 import numpy as np
 import pytest
 
 import optimized_results
-from lab import build as firmware_build
-from lab import model_firmware, platforms
+from lab import platforms
 from lab.model_firmware import FirmwareModel
 from optimized_models import case_model, inputs_for
 from optimized_variants import host_model
@@ -27,20 +24,17 @@ def board():
     return platforms.load("nrf52840")
 
 
-def firmware(path, board, variant: str, monkeypatch) -> FirmwareModel:
-    """model_runner with `path` compiled in: the default build (optimized kernels) or
-    the reference kernels (define LABRT_OPTIMIZED=0)."""
-    with monkeypatch.context() as patch:
-        if variant == "reference":
-            patch.setattr(model_firmware, "build",
-                          functools.partial(firmware_build.build, defines=("LABRT_OPTIMIZED=0",)))
-        result = FirmwareModel(path, board)
+def firmware(path, board, variant: str) -> FirmwareModel:
+    """model_runner running `path`: the default build (optimized kernels) or the
+    reference kernels (define LABRT_OPTIMIZED=0)."""
+    result = FirmwareModel(path, board,
+                           defines=("LABRT_OPTIMIZED=0",) if variant == "reference" else ())
     has_optimized = OPTIMIZED_SYMBOL in result.session.firmware.symbols
     assert has_optimized == (variant == "optimized"), f"{variant} build of {path.name}"
     return result
 
 
-def run_both(name, board, tmp_path, monkeypatch):
+def run_both(name, board, tmp_path):
     """(outputs per variant per input set, cycles per variant per input set, TFLM's)."""
     model = case_model(name)
     path = tmp_path / f"{name}.tflite"
@@ -51,7 +45,7 @@ def run_both(name, board, tmp_path, monkeypatch):
     expected = [oracle.run(inputs, len(host.outputs)) for inputs in input_sets]
     outputs, cycles = {}, {}
     for variant in ("optimized", "reference"):
-        fm = firmware(path, board, variant, monkeypatch)
+        fm = firmware(path, board, variant)
         try:
             runs = [fm.invoke(inputs) for inputs in input_sets]
         finally:
@@ -73,15 +67,15 @@ def assert_exact(name, outputs, expected):
 
 
 @pytest.mark.parametrize("name", COMPARED)
-def test_firmware_optimized_matches_reference_and_tflm(name, board, tmp_path, monkeypatch):
-    outputs, cycles, expected = run_both(name, board, tmp_path, monkeypatch)
+def test_firmware_optimized_matches_reference_and_tflm(name, board, tmp_path):
+    outputs, cycles, expected = run_both(name, board, tmp_path)
     assert_exact(name, outputs, expected)
     assert np.median(cycles["optimized"]) < np.median(cycles["reference"])
 
 
 @pytest.mark.parametrize("name", TIMED)
-def test_firmware_cycles_per_inference(name, board, tmp_path, monkeypatch):
-    outputs, cycles, expected = run_both(name, board, tmp_path, monkeypatch)
+def test_firmware_cycles_per_inference(name, board, tmp_path):
+    outputs, cycles, expected = run_both(name, board, tmp_path)
     assert_exact(name, outputs, expected)
     ref, opt = (int(np.median(cycles[v])) for v in ("reference", "optimized"))
     optimized_results.cycles[name] = {"reference": ref, "optimized": opt}

@@ -3,7 +3,12 @@
  * RAM buffer (address reported at boot) and sends `load <bytes>`. The lab then writes
  * each input straight into the input tensor (address reported), sends `run`, and reads
  * the output tensor back from RAM. Used by `lab model run --platform`. Reports DWT
- * cycles per inference. */
+ * cycles per inference:
+ *     run      ->  @lab invoked status=0 cycles_inference=N
+ *     profile  ->  @lab op index=I name=CONV_2D cycles_op=N   (one per op, in order)
+ *                  @lab profiled status=0 cycles_inference=N
+ * `profile` times each op with the runtime's op hook (a CYCCNT read before and after
+ * it), so its inference includes the hook's few instructions per op. */
 #include <stdio.h>
 #include <string.h>
 #include "board.h"
@@ -25,6 +30,39 @@ extern const unsigned char g_model_end[] __attribute__((weak));
 static labrt_runtime runtime;
 static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
 static uint8_t model_ram[MODEL_RAM_BYTES] __attribute__((aligned(16)));
+
+/* `profile`: DWT cycles of each op, printed after the inference (printing inside the
+ * hook would put UART work between the ops). */
+#define PROFILED_OPS 256u
+static uint32_t op_cycles[PROFILED_OPS];
+static uint32_t op_started;
+
+static void time_op(void *user, uint32_t op, const char *name, labrt_hook_phase phase)
+{
+    (void)user;
+    (void)name;
+    if (phase == LABRT_HOOK_BEFORE)
+        op_started = cycles_now();
+    else if (op < PROFILED_OPS)
+        op_cycles[op] = cycles_now() - op_started;
+}
+
+static void profile(void)
+{
+    labrt_op_info op;
+    labrt_set_op_hook(&runtime, time_op, 0);
+    uint32_t start = cycles_now();
+    labrt_status status = labrt_invoke(&runtime);
+    uint32_t cycles = cycles_now() - start;
+    labrt_set_op_hook(&runtime, 0, 0);
+    for (uint32_t i = 0; i < labrt_op_count(&runtime) && i < PROFILED_OPS; i++) {
+        labrt_get_op(&runtime, i, &op);
+        lab_event("op", "index=%lu name=%s cycles_op=%lu", (unsigned long)i, op.name,
+                  (unsigned long)op_cycles[i]);
+        console_flush();
+    }
+    lab_event("profiled", "status=%d cycles_inference=%lu", (int)status, (unsigned long)cycles);
+}
 
 static void report_tensor(const char *kind, uint32_t index, const labrt_tensor_info *t)
 {
@@ -117,6 +155,8 @@ int main(void)
             status = labrt_invoke(&runtime);
             uint32_t cycles = cycles_now() - start;
             lab_event("invoked", "status=%d cycles_inference=%lu", (int)status, (unsigned long)cycles);
+        } else if (strcmp(line, "profile") == 0) {
+            profile();
         } else if (strcmp(line, "quit") == 0) {
             break;
         } else {
