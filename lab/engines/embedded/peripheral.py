@@ -11,8 +11,10 @@ class Peripheral:
     """
 
     size = 0x1000
-    # Offsets whose narrow (8/16-bit) writes are commands (write-1-to-set/clear,
-    # tasks): the other bytes of the word count as 0, not as their current value.
+    # Registers declared with fields know which narrow writes are commands (their
+    # field modes say so). Registers declared without fields (the system control
+    # space) list here the offsets whose narrow writes are commands: the other bytes
+    # of the word count as 0, not as their current value.
     strobe_offsets: frozenset[int] = frozenset()
 
     def __init__(self, machine, name: str, base: int, irq: int | None = None, **options):
@@ -33,17 +35,13 @@ class Peripheral:
         return (self.regs.read(offset & ~3) >> shift) & ((1 << (8 * size)) - 1)
 
     def write(self, offset: int, size: int, value: int) -> None:
-        if size == 4:
-            self.regs.write(offset, value)
-            return
         shift = (offset & 3) * 8
-        mask = ((1 << (8 * size)) - 1) << shift
+        lanes = ((1 << (8 * size)) - 1) << shift
         word = offset & ~3
         if word in self.strobe_offsets:
-            merged = (value << shift) & mask
+            self.regs.write(word, (value << shift) & lanes)
         else:
-            merged = (self.regs.read(word) & ~mask) | ((value << shift) & mask)
-        self.regs.write(word, merged)
+            self.regs.write(word, (value << shift) & lanes, lanes)
 
     def reset(self) -> None:
         self.regs.reset()

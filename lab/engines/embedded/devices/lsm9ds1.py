@@ -1,9 +1,14 @@
 """ST LSM9DS1 IMU on I2C: accelerometer + gyroscope at 0x6B, magnetometer at 0x1E.
 
-Register map and bit layouts: the project's reference notes (ST's lsm9ds1_reg.h and
-the datasheet). Output data appear at the configured ODR in virtual time (in
-gyro+accel mode the accelerometer runs at the gyro's rate), scaled by the full-scale
-sensitivity and saturated to int16. The FIFO holds 32 entries (gyro XYZ + accel XYZ):
+Registers are declared field by field from the project's reference notes (ST's
+lsm9ds1_reg.h and the datasheet); reserved registers and bits read 0.
+CTRL_REG8.SW_RESET restores the accelerometer/gyroscope's defaults,
+CTRL_REG2_M.SOFT_RST the magnetometer's (each bit reads 0 again). No magnetic field
+is modelled: the magnetometer's outputs read 0.
+
+Output data appear at the configured ODR in virtual time (in gyro+accel mode the
+accelerometer runs at the gyro's rate), scaled by the full-scale sensitivity and
+saturated to int16. The FIFO holds 32 entries (gyro XYZ + accel XYZ):
 bypass, FIFO (stops when full) and continuous (overwrites the oldest) modes, FSS,
 watermark and overrun flags. Reading the last accelerometer byte (OUT_Z_H_XL) pops a
 FIFO entry. Register addresses auto-increment (CTRL_REG8.IF_ADD_INC, or bit 7 of the
@@ -21,15 +26,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..peripherals.nrf_twim import I2CDevice
+from ..registers import RO, RegisterMap
+from .i2c import I2CDevice
 
-WHO_AM_I, WHO_AM_I_VALUE = 0x0F, 0x68
-CTRL_REG1_G, STATUS_REG, OUT_X_L_G, CTRL_REG4, CTRL_REG5_XL = 0x10, 0x17, 0x18, 0x1E, 0x1F
-CTRL_REG6_XL, CTRL_REG8, CTRL_REG9, STATUS_REG_2 = 0x20, 0x22, 0x23, 0x27
-OUT_X_L_XL, OUT_Z_H_XL, OUT_Z_H_G, FIFO_CTRL, FIFO_SRC = 0x28, 0x2D, 0x1D, 0x2E, 0x2F
-AG_RESET = {CTRL_REG4: 0x38, CTRL_REG5_XL: 0x38, CTRL_REG8: 0x04, WHO_AM_I: WHO_AM_I_VALUE}
-MAG_WHO_AM_I_VALUE = 0x3D
-MAG_RESET = {0x0F: MAG_WHO_AM_I_VALUE, 0x20: 0x10, 0x22: 0x03, 0x30: 0x08}
+WHO_AM_I_VALUE, MAG_WHO_AM_I_VALUE = 0x68, 0x3D
+OUT_X_L_G, OUT_X_L_XL, OUT_X_L_M = 0x18, 0x28, 0x28
+AUTO_INCREMENT = 0x80            # bit 7 of a sub-address
+REGISTER_ADDRESS = 0x7F
 
 GYRO_ODR_HZ = {1: Fraction(149, 10), 2: Fraction(119, 2), 3: Fraction(119), 4: Fraction(238),
                5: Fraction(476), 6: Fraction(952)}
@@ -38,9 +41,9 @@ ACCEL_ODR_HZ = {1: Fraction(10), 2: Fraction(50), 3: Fraction(119), 4: Fraction(
 ACCEL_MG_PER_LSB = {0: 0.061, 1: 0.732, 2: 0.122, 3: 0.244}     # FS_XL 2/16/4/8 g
 GYRO_MDPS_PER_LSB = {0: 8.75, 1: 17.50, 2: 17.50, 3: 70.0}       # FS_G 245/500/-/2000 dps
 FIFO_DEPTH = 32
-FMODE_BYPASS, FMODE_FIFO, FMODE_CONTINUOUS = 0, 1, 6
-STATUS_XLDA, STATUS_GDA = 0x01, 0x02
-FIFO_SRC_FTH, FIFO_SRC_OVRN = 0x80, 0x40
+FMODE_BYPASS, FMODE_CONTINUOUS = 0, 6    # FMODE 1 (FIFO): stops collecting when full
+AXES = "XYZ"
+GYRO, ACCEL = 0, 3               # where each sensor's XYZ start in a sample
 
 
 def to_raw(value: float, unit_per_lsb: float) -> int:
@@ -63,26 +66,150 @@ class Lsm9ds1(I2CDevice):
         self.produced_samples = 0
         self.log: list[tuple[int, tuple, float]] = []   # (time, raw sample, g per LSB)
         self._event = None
-        self.reset()
+        self.ag = RegisterMap(f"{name} accelerometer/gyroscope", width=8)
+        self.mag = RegisterMap(f"{name} magnetometer", width=8)
+        self._declare_accel_gyro()
+        self._declare_magnetometer()
+        self._pointer = {address: 0, mag_address: 0}
+        self._increment = {address: False, mag_address: False}
+        self._expect_subaddress = False
+        self._reset_accel_gyro()
+
+    # ------------------------------------------------------------ registers
+    def _declare_accel_gyro(self) -> None:
+        r = self.ag
+        r.define(0x04, "ACT_THS").with_value_field(0, 7, "ACT_THS") \
+            .with_flag(7, "SLEEP_ON_INACT_EN")
+        r.define(0x05, "ACT_DUR").with_value_field(0, 8)
+        define_interrupt_config(r, 0x06, "INT_GEN_CFG_XL", "_XL", "6D")
+        for offset, axis in zip((0x07, 0x08, 0x09), AXES):
+            r.define(offset, f"INT_GEN_THS_{axis}_XL").with_value_field(0, 8)
+        r.define(0x0A, "INT_GEN_DUR_XL").with_value_field(0, 7, "DUR_XL").with_flag(7, "WAIT_XL")
+        r.define(0x0B, "REFERENCE_G").with_value_field(0, 8)
+        r.define(0x0C, "INT1_CTRL").with_flag(0, "INT1_DRDY_XL").with_flag(1, "INT1_DRDY_G") \
+            .with_flag(2, "INT1_BOOT").with_flag(3, "INT1_FTH").with_flag(4, "INT1_OVR") \
+            .with_flag(5, "INT1_FSS5").with_flag(6, "INT1_IG_XL").with_flag(7, "INT1_IG_G")
+        r.define(0x0D, "INT2_CTRL").with_flag(0, "INT2_DRDY_XL").with_flag(1, "INT2_DRDY_G") \
+            .with_flag(2, "INT2_DRDY_TEMP").with_flag(3, "INT2_FTH").with_flag(4, "INT2_OVR") \
+            .with_flag(5, "INT2_FSS5").with_flag(7, "INT2_INACT")
+        r.define(0x0F, "WHO_AM_I").with_value_field(0, 8, mode=RO, reset=WHO_AM_I_VALUE)
+        r.define(0x10, "CTRL_REG1_G").with_value_field(0, 2, "BW_G") \
+            .with_value_field(3, 2, "FS_G") \
+            .with_value_field(5, 3, "ODR_G", write=lambda v: self._restart_output())
+        r.define(0x11, "CTRL_REG2_G").with_value_field(0, 2, "OUT_SEL") \
+            .with_value_field(2, 2, "INT_SEL")
+        r.define(0x12, "CTRL_REG3_G").with_value_field(0, 4, "HPCF_G").with_flag(6, "HP_EN") \
+            .with_flag(7, "LP_MODE")
+        r.define(0x13, "ORIENT_CFG_G").with_value_field(0, 3, "ORIENT") \
+            .with_flag(3, "SIGNZ_G").with_flag(4, "SIGNY_G").with_flag(5, "SIGNX_G")
+        define_interrupt_source(r, 0x14, "INT_GEN_SRC_G", "_G")
+        r.define(0x15, "OUT_TEMP_L").with_value_field(0, 8, mode=RO)   # 0: 25 degC
+        r.define(0x16, "OUT_TEMP_H").with_value_field(0, 8, mode=RO)
+        self._define_status(0x17, "STATUS_REG")
+        self._define_outputs(OUT_X_L_G, "G", GYRO)
+        r.define(0x1E, "CTRL_REG4").with_flag(0, "4D_XL1").with_flag(1, "LIR_XL1") \
+            .with_flag(3, "XEN_G", reset=1).with_flag(4, "YEN_G", reset=1) \
+            .with_flag(5, "ZEN_G", reset=1)
+        r.define(0x1F, "CTRL_REG5_XL").with_flag(3, "XEN_XL", reset=1) \
+            .with_flag(4, "YEN_XL", reset=1).with_flag(5, "ZEN_XL", reset=1) \
+            .with_value_field(6, 2, "DEC")
+        r.define(0x20, "CTRL_REG6_XL").with_value_field(0, 2, "BW_XL") \
+            .with_flag(2, "BW_SCAL_ODR").with_value_field(3, 2, "FS_XL") \
+            .with_value_field(5, 3, "ODR_XL", write=lambda v: self._restart_output())
+        r.define(0x21, "CTRL_REG7_XL").with_flag(0, "HPIS1").with_flag(2, "FDS") \
+            .with_value_field(5, 2, "DCF").with_flag(7, "HR")
+        r.define(0x22, "CTRL_REG8") \
+            .with_flag(0, "SW_RESET", write=lambda v: v and self._reset_accel_gyro()) \
+            .with_flag(1, "BLE").with_flag(2, "IF_ADD_INC", reset=1).with_flag(3, "SIM") \
+            .with_flag(4, "PP_OD").with_flag(5, "H_LACTIVE").with_flag(6, "BDU") \
+            .with_flag(7, "BOOT")
+        r.define(0x23, "CTRL_REG9").with_flag(0, "STOP_ON_FTH").with_flag(1, "FIFO_EN") \
+            .with_flag(2, "I2C_DISABLE").with_flag(3, "DRDY_MASK_BIT") \
+            .with_flag(4, "FIFO_TEMP_EN").with_flag(6, "SLEEP_G")
+        r.define(0x24, "CTRL_REG10").with_flag(0, "ST_XL").with_flag(2, "ST_G")
+        define_interrupt_source(r, 0x26, "INT_GEN_SRC_XL", "_XL")
+        self._define_status(0x27, "STATUS_REG_2")
+        self._define_outputs(OUT_X_L_XL, "XL", ACCEL)
+        r.define(0x2E, "FIFO_CTRL").with_value_field(0, 5, "FTH") \
+            .with_value_field(5, 3, "FMODE", write=self._fifo_mode_written)
+        r.define(0x2F, "FIFO_SRC") \
+            .with_value_field(0, 6, "FSS", mode=RO, value=self._unread_entries) \
+            .with_flag(6, "OVRN", mode=RO, value=lambda: self.overrun) \
+            .with_flag(7, "FTH", mode=RO, value=self._at_watermark)
+        define_interrupt_config(r, 0x30, "INT_GEN_CFG_G", "_G", "LIR_G")
+        r.define(0x31, "INT_GEN_THS_XH_G").with_value_field(0, 7, "THS_G_X") \
+            .with_flag(7, "DCRM_G")
+        r.define(0x32, "INT_GEN_THS_XL_G").with_value_field(0, 8, "THS_G_X")
+        for offset, axis in ((0x33, "Y"), (0x35, "Z")):
+            r.define(offset, f"INT_GEN_THS_{axis}H_G").with_value_field(0, 7, f"THS_G_{axis}")
+            r.define(offset + 1, f"INT_GEN_THS_{axis}L_G").with_value_field(0, 8, f"THS_G_{axis}")
+        r.define(0x37, "INT_GEN_DUR_G").with_value_field(0, 7, "DUR_G").with_flag(7, "WAIT_G")
+
+    def _define_status(self, offset: int, name: str) -> None:
+        self.ag.define(offset, name) \
+            .with_flag(0, "XLDA", mode=RO, value=self._data_available) \
+            .with_flag(1, "GDA", mode=RO, value=self._data_available) \
+            .with_flag(2, "TDA", mode=RO).with_flag(3, "BOOT_STATUS", mode=RO) \
+            .with_flag(4, "INACT", mode=RO).with_flag(5, "IG_G", mode=RO) \
+            .with_flag(6, "IG_XL", mode=RO)
+
+    def _define_outputs(self, offset: int, suffix: str, first: int) -> None:
+        """OUT_X_L_<suffix> .. OUT_Z_H_<suffix>: int16 little endian per axis."""
+        for axis, name in enumerate(AXES):
+            for high, half in enumerate("LH"):
+                index = first + axis
+                completes_sample = (index, high) == (ACCEL + 2, 1)    # OUT_Z_H_XL
+                self.ag.define(offset + 2 * axis + high, f"OUT_{name}_{half}_{suffix}") \
+                    .with_value_field(0, 8, mode=RO,
+                                      value=lambda i=index, h=high: self._output_byte(i, h),
+                                      read=self._sample_read if completes_sample else None)
+
+    def _declare_magnetometer(self) -> None:
+        r = self.mag
+        for n, name in enumerate(f"{axis}_REG_{half}_M" for axis in AXES for half in "LH"):
+            r.define(0x05 + n, f"OFFSET_{name}").with_value_field(0, 8)
+        r.define(0x0F, "WHO_AM_I_M").with_value_field(0, 8, mode=RO, reset=MAG_WHO_AM_I_VALUE)
+        r.define(0x20, "CTRL_REG1_M").with_flag(0, "ST").with_flag(1, "FAST_ODR") \
+            .with_value_field(2, 3, "DO", reset=4).with_value_field(5, 2, "OM") \
+            .with_flag(7, "TEMP_COMP")
+        r.define(0x21, "CTRL_REG2_M") \
+            .with_flag(2, "SOFT_RST", write=lambda v: v and self.mag.reset()) \
+            .with_flag(3, "REBOOT").with_value_field(5, 2, "FS")
+        r.define(0x22, "CTRL_REG3_M").with_value_field(0, 2, "MD", reset=3).with_flag(2, "SIM") \
+            .with_flag(5, "LP").with_flag(7, "I2C_DISABLE")
+        r.define(0x23, "CTRL_REG4_M").with_flag(1, "BLE").with_value_field(2, 2, "OMZ")
+        r.define(0x24, "CTRL_REG5_M").with_flag(6, "BDU").with_flag(7, "FAST_READ")
+        r.define(0x27, "STATUS_REG_M") \
+            .with_flag(0, "XDA", mode=RO).with_flag(1, "YDA", mode=RO) \
+            .with_flag(2, "ZDA", mode=RO).with_flag(3, "ZYXDA", mode=RO) \
+            .with_flag(4, "XOR", mode=RO).with_flag(5, "YOR", mode=RO) \
+            .with_flag(6, "ZOR", mode=RO).with_flag(7, "ZYXOR", mode=RO)
+        for axis, name in enumerate(AXES):        # no magnetic field is modelled: 0
+            for high, half in enumerate("LH"):
+                r.define(OUT_X_L_M + 2 * axis + high, f"OUT_{name}_{half}_M") \
+                    .with_value_field(0, 8, mode=RO)
+        r.define(0x30, "INT_CFG_M").with_flag(0, "IEN").with_flag(1, "IEL").with_flag(2, "IEA") \
+            .with_flag(3, "ONE", mode=RO, reset=1) \
+            .with_flag(5, "ZIEN").with_flag(6, "YIEN").with_flag(7, "XIEN")
+        r.define(0x31, "INT_SRC_M").with_flag(0, "INT", mode=RO).with_flag(1, "MROI", mode=RO) \
+            .with_flag(2, "NTH_Z", mode=RO).with_flag(3, "NTH_Y", mode=RO) \
+            .with_flag(4, "NTH_X", mode=RO).with_flag(5, "PTH_Z", mode=RO) \
+            .with_flag(6, "PTH_Y", mode=RO).with_flag(7, "PTH_X", mode=RO)
+        r.define(0x32, "INT_THS_L_M").with_value_field(0, 8, "THS")
+        r.define(0x33, "INT_THS_H_M").with_value_field(0, 7, "THS")
 
     # ------------------------------------------------------------------ state
-    def reset(self) -> None:
+    def _reset_accel_gyro(self) -> None:
+        """Power-on state, or CTRL_REG8.SW_RESET: registers to their defaults, output
+        stopped, FIFO empty."""
         if self._event:
             self._event.cancel()
             self._event = None
-        self.ag = bytearray(0x80)
-        self.mag = bytearray(0x40)
-        for register, value in AG_RESET.items():
-            self.ag[register] = value
-        for register, value in MAG_RESET.items():
-            self.mag[register] = value
+        self.ag.reset()
         self.fifo: deque = deque()
         self.overrun = False
         self.output = (0, 0, 0, 0, 0, 0)   # gyro xyz, accel xyz (raw)
         self.unread = False
-        self._pointer = {self.address: 0, self.mag_address: 0}
-        self._increment = {self.address: False, self.mag_address: False}
-        self._expect_subaddress = False
         self._sample_index = 0
         self._odr = None
         self._odr_start = 0
@@ -97,82 +224,48 @@ class Lsm9ds1(I2CDevice):
     def i2c_write(self, address: int, byte: int) -> bool:
         if self._expect_subaddress:
             self._expect_subaddress = False
-            self._pointer[address] = byte & 0x7F
-            self._increment[address] = bool(byte & 0x80)
+            self._pointer[address] = byte & REGISTER_ADDRESS
+            self._increment[address] = bool(byte & AUTO_INCREMENT)
             return True
-        register = self._pointer[address]
-        if address == self.address:
-            self._write_ag(register, byte)
-        else:
-            self.mag[register & 0x3F] = byte
+        self._registers(address).write(self._pointer[address], byte)
         self._advance(address)
         return True
 
     def i2c_read(self, address: int) -> int:
-        register = self._pointer[address]
-        value = self._read_ag(register) if address == self.address else self.mag[register & 0x3F]
+        value = self._registers(address).read(self._pointer[address])
         self._advance(address)
         return value
 
+    def _registers(self, address: int) -> RegisterMap:
+        return self.ag if address == self.address else self.mag
+
     def _advance(self, address: int) -> None:
         auto = self._increment[address] or \
-            (address == self.address and self.ag[CTRL_REG8] & 0x04)
+            (address == self.address and self.ag.value("CTRL_REG8", "IF_ADD_INC"))
         if auto:
-            self._pointer[address] = (self._pointer[address] + 1) & 0x7F
+            self._pointer[address] = (self._pointer[address] + 1) & REGISTER_ADDRESS
 
-    # ------------------------------------------------------------- registers
-    def _write_ag(self, register: int, value: int) -> None:
-        if register in (WHO_AM_I, STATUS_REG, STATUS_REG_2, FIFO_SRC) or \
-                OUT_X_L_G <= register <= OUT_Z_H_G or OUT_X_L_XL <= register <= OUT_Z_H_XL:
-            return   # read-only
-        if register == CTRL_REG8 and value & 0x01:
-            self.reset()                 # SW_RESET: user registers back to defaults
-            return
-        self.ag[register] = value
-        if register in (CTRL_REG1_G, CTRL_REG6_XL):
-            self._restart_output()
-        if register == FIFO_CTRL and (value >> 5) == FMODE_BYPASS:
-            self.fifo.clear()            # bypass mode empties the FIFO
-            self.overrun = False
-
-    def _read_ag(self, register: int) -> int:
-        if register in (STATUS_REG, STATUS_REG_2):
-            return self._status()
-        if register == FIFO_SRC:
-            return self._fifo_source()
-        if OUT_X_L_G <= register <= OUT_Z_H_G or OUT_X_L_XL <= register <= OUT_Z_H_XL:
-            return self._read_output(register)
-        if register in (0x15, 0x16):
-            return 0                      # OUT_TEMP: 25 degC
-        return self.ag[register]
-
-    def _status(self) -> int:
+    # ------------------------------------------------------------- outputs
+    def _data_available(self) -> bool:
+        """STATUS_REG.XLDA/GDA: a sample not yet read (in FIFO mode: the FIFO holds one)."""
         if self._fifo_active():
-            return (STATUS_XLDA | STATUS_GDA) if self.fifo else 0
-        return (STATUS_XLDA | STATUS_GDA) if self.unread else 0
+            return bool(self.fifo)
+        return self.unread
 
-    def _fifo_source(self) -> int:
-        level = len(self.fifo)
-        threshold = self.ag[FIFO_CTRL] & 0x1F
-        flags = (FIFO_SRC_FTH if threshold and level >= threshold else 0) | \
-            (FIFO_SRC_OVRN if self.overrun else 0)
-        return flags | min(level, FIFO_DEPTH)
+    def _unread_entries(self) -> int:
+        return min(len(self.fifo), FIFO_DEPTH)
 
-    def _read_output(self, register: int) -> int:
+    def _at_watermark(self) -> bool:
+        threshold = self.ag.value("FIFO_CTRL", "FTH")
+        return bool(threshold) and len(self.fifo) >= threshold
+
+    def _output_byte(self, index: int, high: int) -> int:
         sample = self.fifo[0] if self._fifo_active() and self.fifo else self.output
-        if register <= OUT_Z_H_G:
-            index = (register - OUT_X_L_G) // 2
-            high = (register - OUT_X_L_G) & 1
-        else:
-            index = 3 + (register - OUT_X_L_XL) // 2
-            high = (register - OUT_X_L_XL) & 1
         value = sample[index] & 0xFFFF
-        byte = (value >> 8) if high else value & 0xFF
-        if register == OUT_Z_H_XL:
-            self._sample_consumed()
-        return byte
+        return value >> 8 if high else value & 0xFF
 
-    def _sample_consumed(self) -> None:
+    def _sample_read(self, last_byte: int) -> None:
+        """Reading OUT_Z_H_XL, the last byte of a sample, consumes it (pops the FIFO)."""
         if self._fifo_active():
             if self.fifo:
                 self.fifo.popleft()
@@ -181,15 +274,20 @@ class Lsm9ds1(I2CDevice):
             self.unread = False
 
     def _fifo_active(self) -> bool:
-        return bool(self.ag[CTRL_REG9] & 0x02) and (self.ag[FIFO_CTRL] >> 5) != FMODE_BYPASS
+        return bool(self.ag.value("CTRL_REG9", "FIFO_EN")) and \
+            self.ag.value("FIFO_CTRL", "FMODE") != FMODE_BYPASS
+
+    def _fifo_mode_written(self, mode: int) -> None:
+        if mode == FMODE_BYPASS:
+            self.fifo.clear()            # bypass mode empties the FIFO
+            self.overrun = False
 
     # ---------------------------------------------------------- data output
     def output_data_rate(self) -> Fraction | None:
-        gyro_code = self.ag[CTRL_REG1_G] >> 5
-        accel_code = self.ag[CTRL_REG6_XL] >> 5
+        gyro_code = self.ag.value("CTRL_REG1_G", "ODR_G")
         if gyro_code in GYRO_ODR_HZ:
             return GYRO_ODR_HZ[gyro_code]      # gyro + accel: the accel follows the gyro
-        return ACCEL_ODR_HZ.get(accel_code)
+        return ACCEL_ODR_HZ.get(self.ag.value("CTRL_REG6_XL", "ODR_XL"))
 
     def _restart_output(self) -> None:
         if self._event:
@@ -228,7 +326,7 @@ class Lsm9ds1(I2CDevice):
             return
         self.overrun = True
         self.dropped_samples += 1
-        if (self.ag[FIFO_CTRL] >> 5) == FMODE_CONTINUOUS:
+        if self.ag.value("FIFO_CTRL", "FMODE") == FMODE_CONTINUOUS:
             self.fifo.popleft()                  # the newest sample overwrites the oldest
             self.fifo.append(sample)
         # FIFO mode: collection stops while full; the new sample is lost
@@ -238,12 +336,12 @@ class Lsm9ds1(I2CDevice):
         accel = self._feed_value(self.accel_feed, seconds, (0.0, 0.0, 1.0))
         gyro = self._feed_value(self.gyro_feed, seconds, (0.0, 0.0, 0.0))
         accel_unit = self._accel_g_per_lsb()
-        gyro_unit = GYRO_MDPS_PER_LSB[(self.ag[CTRL_REG1_G] >> 3) & 3] / 1000.0
+        gyro_unit = GYRO_MDPS_PER_LSB[self.ag.value("CTRL_REG1_G", "FS_G")] / 1000.0
         return tuple(to_raw(v, gyro_unit) for v in gyro) + \
             tuple(to_raw(v, accel_unit) for v in accel)
 
     def _accel_g_per_lsb(self) -> float:
-        return ACCEL_MG_PER_LSB[(self.ag[CTRL_REG6_XL] >> 3) & 3] / 1000.0
+        return ACCEL_MG_PER_LSB[self.ag.value("CTRL_REG6_XL", "FS_XL")] / 1000.0
 
     def delivered_acceleration(self):
         """(times in cycles, acceleration in g (n, 3)) of every sample the sensor made,
@@ -261,3 +359,20 @@ class Lsm9ds1(I2CDevice):
             self.machine.halt("done", f"{self.name}: sensor feed ended")
             return default
         return value
+
+
+def define_interrupt_config(regs, offset: int, name: str, suffix: str, bit6: str) -> None:
+    """INT_GEN_CFG_XL / INT_GEN_CFG_G: per-axis high/low interrupt enables, AOI, and
+    6D (accelerometer) or LIR_G (gyroscope) at bit 6."""
+    register = regs.define(offset, name)
+    for n, event in enumerate(f"{axis}{level}IE" for axis in AXES for level in "LH"):
+        register.with_flag(n, event + suffix)
+    register.with_flag(6, bit6).with_flag(7, "AOI" + suffix)
+
+
+def define_interrupt_source(regs, offset: int, name: str, suffix: str) -> None:
+    """INT_GEN_SRC_XL / INT_GEN_SRC_G (read-only): which threshold was crossed, IA."""
+    register = regs.define(offset, name)
+    for n, event in enumerate(f"{axis}{level}" for axis in AXES for level in "LH"):
+        register.with_flag(n, event + suffix, mode=RO)
+    register.with_flag(6, "IA" + suffix, mode=RO)

@@ -6,15 +6,21 @@
   bit n enables the IRQ for the event at 0x100 + 4n;
 - the IRQ line is high while any enabled event is set;
 - SHORTS (0x200): bit k triggers a task when an event is generated.
+
+A model declares its tasks, events and shortcuts; the INTEN fields and the SHORTS
+register follow from them.
 """
 from __future__ import annotations
 
 from typing import Callable
 
 from ..peripheral import Peripheral
+from ..registers import WO
 
 INTEN, INTENSET, INTENCLR, SHORTS = 0x300, 0x304, 0x308, 0x200
+EVENTS_BASE = 0x100
 DATA_RAM = (0x20000000, 0x20040000)
+PINS_PER_PORT = 32
 
 
 class NrfPeripheral(Peripheral):
@@ -22,65 +28,53 @@ class NrfPeripheral(Peripheral):
 
     def __init__(self, machine, name, base, irq=None, **options):
         super().__init__(machine, name, base, irq, **options)
-        self._events: dict[str, tuple] = {}
-        self._shorts: list[tuple[int, str, Callable[[], None]]] = []
-        self._strobes: set[int] = set()
-        self.inten = 0
+        self._event_bits: dict[str, str] = {}   # event register -> its INTEN field
+        self._shortcuts: list[tuple[str, str, Callable[[], None]]] = []  # event, field, task
+        self.regs.define(INTEN if self.has_inten_register else None, "INTEN",
+                         write=lambda v: self.interrupt_enable_written())
+        self.regs.define_set(INTENSET, "INTENSET", of="INTEN")
+        self.regs.define_clear(INTENCLR, "INTENCLR", of="INTEN")
 
     # ----------------------------------------------------------- declare
     def task(self, offset: int, name: str, action: Callable[[], None]) -> None:
-        self.regs.define(offset, name, writable=0, write=lambda v: (v & 1) and action())
-        self._strobes.add(offset)
+        self.regs.define(offset, name).with_flag(0, mode=WO, write=lambda v: v and action())
 
     def event(self, offset: int, name: str) -> None:
-        register = self.regs.define(offset, name, writable=1, write=lambda v: self.update_irq())
-        self._events[name] = (register, (offset - 0x100) // 4)
+        self.regs.define(offset, name).with_flag(0, write=lambda v: self.update_irq())
+        field = name.removeprefix("EVENTS_")
+        self.regs["INTEN"].with_flag((offset - EVENTS_BASE) // 4, field)
+        self._event_bits[name] = field
 
-    def interrupts(self) -> None:
-        if self.has_inten_register:
-            self.regs.define(INTEN, "INTEN", read=lambda: self.inten, write=self._set_inten)
-        self.regs.define(INTENSET, "INTENSET", read=lambda: self.inten,
-                         write=lambda v: self._set_inten(self.inten | v))
-        self.regs.define(INTENCLR, "INTENCLR", read=lambda: self.inten,
-                         write=lambda v: self._set_inten(self.inten & ~v))
-        self._strobes |= {INTENSET, INTENCLR}
-        self.strobe_offsets = frozenset(self._strobes)
-
-    def shortcut(self, bit: int, event: str, task: Callable[[], None]) -> None:
-        self._shorts.append((bit, event, task))
-
-    def finish_declaring(self) -> None:
-        if self._shorts:
+    def shortcut(self, bit: int, name: str, event: str, task: Callable[[], None]) -> None:
+        """SHORTS bit `bit` (named EVENT_TASK in the PS) runs `task` when `event` fires."""
+        if "SHORTS" not in self.regs:
             self.regs.define(SHORTS, "SHORTS")
-        self.strobe_offsets = frozenset(self._strobes)
+        self.regs["SHORTS"].with_flag(bit, name)
+        self._shortcuts.append((event, name, task))
 
     # -------------------------------------------------------- behaviour
     def generate(self, name: str) -> None:
         """The hardware generates event `name`: set it, run shortcuts, update the IRQ."""
-        register, _ = self._events[name]
-        register.value = 1
-        if self._shorts:
-            shorts = self.regs.value("SHORTS")
-            for bit, event, task in self._shorts:
-                if event == name and shorts >> bit & 1:
-                    task()
+        self.regs.set(name, 1)
+        for event, shortcut, task in self._shortcuts:
+            if event == name and self.regs.value("SHORTS", shortcut):
+                task()
         self.update_irq()
 
-    def event_set(self, name: str) -> bool:
-        return bool(self._events[name][0].value)
+    def interrupt_enabled(self, event: str) -> bool:
+        return bool(self.regs.value("INTEN", self._event_bits[event]))
 
-    def _set_inten(self, value: int) -> None:
-        self.inten = value & 0xFFFFFFFF
+    def interrupt_enable_written(self) -> None:
+        """INTEN, INTENSET or INTENCLR was written."""
         self.update_irq()
 
     def update_irq(self) -> None:
-        level = any(register.value and self.inten >> bit & 1
-                    for register, bit in self._events.values())
+        level = any(self.regs.value(event) and self.regs.value("INTEN", field)
+                    for event, field in self._event_bits.items())
         self.set_irq(level)
 
     def reset(self) -> None:
         super().reset()
-        self.inten = 0
         self.set_irq(False)
 
     # ----------------------------------------------------------- EasyDMA
@@ -93,3 +87,19 @@ class NrfPeripheral(Peripheral):
     def dma_write(self, address: int, data: bytes) -> None:
         if data:
             self.machine.uc.mem_write(address, bytes(data))
+
+
+def define_psel(regs, offset: int, name: str, write=None):
+    """A pin select register (PS "PSEL format"): PIN [4:0], PORT [5], CONNECT [31]
+    (1 = disconnected). It resets to 0xFFFFFFFF, and the bits between read back as
+    written: drivers compare PSEL with 0xFFFFFFFF (disconnected)."""
+    return regs.define(offset, name, write=write) \
+        .with_value_field(0, 5, "PIN", reset=0x1F).with_flag(5, "PORT", reset=1) \
+        .with_value_field(6, 25, "RESERVED", reset=0x1FFFFFF).with_flag(31, "CONNECT", reset=1)
+
+
+def selected_pin(regs, name: str) -> int | None:
+    """The pin a PSEL register connects (port * 32 + pin), None when disconnected."""
+    if regs.value(name, "CONNECT"):
+        return None
+    return regs.value(name, "PORT") * PINS_PER_PORT + regs.value(name, "PIN")

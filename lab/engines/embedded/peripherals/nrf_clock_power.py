@@ -7,11 +7,17 @@ SYSTEMOFF write into the end of the run.
 """
 from __future__ import annotations
 
+from ..registers import RO, W1C, WO
 from .nrf_base import NrfPeripheral
 
 HFXO_DEBOUNCE_UNIT_S = 16e-6
-LFCLK_STARTUP_S = {0: 600e-6, 1: 0.25, 2: 600e-6}   # RC, Xtal, Synth (typical)
-RESETREAS_SREQ, RESETREAS_LOCKUP = 1 << 2, 1 << 3
+LFCLK_SRC_RC, LFCLK_SRC_XTAL, LFCLK_SRC_SYNTH = 0, 1, 2
+LFCLK_STARTUP_S = {LFCLK_SRC_RC: 600e-6, LFCLK_SRC_XTAL: 0.25, LFCLK_SRC_SYNTH: 600e-6}
+HFCLK_SRC_XTAL = 1
+RAM_BLOCKS, RAM_SECTIONS = 9, 16
+# Kept through a soft reset: the reset reasons (until firmware clears them) and the
+# general-purpose retention registers.
+RETAINED = ("RESETREAS", "GPREGRET", "GPREGRET2")
 
 
 class ClockPower(NrfPeripheral):
@@ -21,8 +27,6 @@ class ClockPower(NrfPeripheral):
         super().__init__(machine, name, base, irq, **options)
         self.lfclk_started_at: int | None = None   # virtual time LFCLK began to run
         self.lfclk_listeners = []                  # callables(time) when LFCLK starts
-        self._resetreas = 0
-        r = self.regs
         self.task(0x000, "TASKS_HFCLKSTART", self._hfclk_start)
         self.task(0x004, "TASKS_HFCLKSTOP", self._hfclk_stop)
         self.task(0x008, "TASKS_LFCLKSTART", self._lfclk_start)
@@ -39,42 +43,49 @@ class ClockPower(NrfPeripheral):
                               (0x120, "EVENTS_USBREMOVED"), (0x124, "EVENTS_USBPWRRDY"),
                               (0x128, "EVENTS_CTSTARTED"), (0x12C, "EVENTS_CTSTOPPED")):
             self.event(offset, event)
-        self.interrupts()
-        r.define(0x400, "RESETREAS", read=lambda: self._resetreas, write=self._clear_resetreas)
-        r.define(0x408, "HFCLKRUN", writable=0)
-        r.define(0x40C, "HFCLKSTAT", writable=0)
-        r.define(0x414, "LFCLKRUN", writable=0)
-        r.define(0x418, "LFCLKSTAT", writable=0)
-        r.define(0x41C, "LFCLKSRCCOPY", writable=0)
-        r.define(0x500, "SYSTEMOFF", writable=0, write=self._system_off)
-        r.define(0x510, "POFCON", writable=0xF1F)
-        r.define(0x518, "LFCLKSRC", writable=0x30003)
-        r.define(0x51C, "GPREGRET", writable=0xFF)
-        r.define(0x520, "GPREGRET2", writable=0xFF)
-        r.define(0x528, "HFXODEBOUNCE", reset=0x10, writable=0xFF)
-        r.define(0x538, "CTIV", writable=0x7F)
-        r.define(0x55C, "TRACECONFIG", writable=0x30003)
-        r.define(0x578, "DCDCEN", writable=1)
-        r.define(0x580, "DCDCEN0", writable=1)
-        r.define(0x5B4, "LFRCMODE", writable=1)
-        for n in range(9):
-            r.define(0x900 + 0x10 * n, f"RAM[{n}].POWER", reset=0xFFFF)
-            r.define(0x904 + 0x10 * n, f"RAM[{n}].POWERSET", writable=0)
-            r.define(0x908 + 0x10 * n, f"RAM[{n}].POWERCLR", writable=0)
-        self.finish_declaring()
+        r = self.regs
+        r.define(0x400, "RESETREAS") \
+            .with_flag(0, "RESETPIN", mode=W1C).with_flag(1, "DOG", mode=W1C) \
+            .with_flag(2, "SREQ", mode=W1C).with_flag(3, "LOCKUP", mode=W1C) \
+            .with_flag(16, "OFF", mode=W1C).with_flag(17, "LPCOMP", mode=W1C) \
+            .with_flag(18, "DIF", mode=W1C).with_flag(19, "NFC", mode=W1C) \
+            .with_flag(20, "VBUS", mode=W1C)
+        r.define(0x408, "HFCLKRUN").with_flag(0, "STATUS", mode=RO)
+        r.define(0x40C, "HFCLKSTAT").with_flag(0, "SRC", mode=RO).with_flag(16, "STATE", mode=RO)
+        r.define(0x414, "LFCLKRUN").with_flag(0, "STATUS", mode=RO)
+        r.define(0x418, "LFCLKSTAT") \
+            .with_value_field(0, 2, "SRC", mode=RO).with_flag(16, "STATE", mode=RO)
+        r.define(0x41C, "LFCLKSRCCOPY").with_value_field(0, 2, "SRC", mode=RO)
+        r.define(0x500, "SYSTEMOFF").with_flag(0, mode=WO, write=self._system_off)
+        r.define(0x510, "POFCON").with_flag(0, "POF").with_value_field(1, 4, "THRESHOLD") \
+            .with_value_field(8, 4, "THRESHOLDVDDH")
+        r.define(0x518, "LFCLKSRC").with_value_field(0, 2, "SRC") \
+            .with_flag(16, "BYPASS").with_flag(17, "EXTERNAL")
+        r.define(0x51C, "GPREGRET").with_value_field(0, 8)
+        r.define(0x520, "GPREGRET2").with_value_field(0, 8)
+        r.define(0x528, "HFXODEBOUNCE").with_value_field(0, 8, reset=0x10)
+        r.define(0x538, "CTIV").with_value_field(0, 7)
+        r.define(0x55C, "TRACECONFIG").with_value_field(0, 2, "TRACEPORTSPEED") \
+            .with_value_field(16, 2, "TRACEMUX")
+        r.define(0x578, "DCDCEN").with_flag(0)
+        r.define(0x580, "DCDCEN0").with_flag(0)
+        r.define(0x5B4, "LFRCMODE").with_flag(0, "MODE").with_flag(16, "STATUS", mode=RO)
+        for n in range(RAM_BLOCKS):
+            r.define(0x900 + 0x10 * n, f"RAM[{n}].POWER") \
+                .with_flags(0, RAM_SECTIONS, "S{}POWER", reset=0xFFFF) \
+                .with_flags(16, RAM_SECTIONS, "S{}RETENTION")
+            r.define_set(0x904 + 0x10 * n, f"RAM[{n}].POWERSET", of=f"RAM[{n}].POWER")
+            r.define_clear(0x908 + 0x10 * n, f"RAM[{n}].POWERCLR", of=f"RAM[{n}].POWER")
 
     def after_reset(self) -> None:
-        self._resetreas |= RESETREAS_SREQ   # a soft reset is the only reset the lab does
+        self.regs.set("RESETREAS", 1, "SREQ")   # a soft reset is the only reset the lab does
 
     def reset(self) -> None:
-        retained = {name: self.regs.value(name) for name in ("GPREGRET", "GPREGRET2")}
+        retained = {name: self.regs.value(name) for name in RETAINED}
         super().reset()
         for name, value in retained.items():
             self.regs.set(name, value)
         self.lfclk_started_at = None
-
-    def lfclk_running(self) -> bool:
-        return self.lfclk_started_at is not None
 
     # ------------------------------------------------------------ tasks
     def _after(self, seconds: float, event: str, then=None) -> None:
@@ -85,24 +96,28 @@ class ClockPower(NrfPeripheral):
         self.schedule(self.now() + self.machine.cycles(seconds), fire)
 
     def _hfclk_start(self) -> None:
-        self.regs.set("HFCLKRUN", 1)
+        self.regs.set("HFCLKRUN", 1, "STATUS")
         debounce = self.regs.value("HFXODEBOUNCE") * HFXO_DEBOUNCE_UNIT_S
-        self._after(debounce, "EVENTS_HFCLKSTARTED",
-                    lambda t: self.regs.set("HFCLKSTAT", (1 << 16) | 1))
+        self._after(debounce, "EVENTS_HFCLKSTARTED", self._hfclk_running)
+
+    def _hfclk_running(self, time: int) -> None:
+        self.regs.set("HFCLKSTAT", HFCLK_SRC_XTAL, "SRC")
+        self.regs.set("HFCLKSTAT", 1, "STATE")
 
     def _hfclk_stop(self) -> None:
         self.regs.set("HFCLKRUN", 0)
         self.regs.set("HFCLKSTAT", 0)
 
     def _lfclk_start(self) -> None:
-        source = self.regs.value("LFCLKSRC") & 3
-        self.regs.set("LFCLKSRCCOPY", source)
-        self.regs.set("LFCLKRUN", 1)
-        self._after(LFCLK_STARTUP_S.get(source, 600e-6), "EVENTS_LFCLKSTARTED",
-                    lambda t: self._lfclk_running(t, source))
+        source = self.regs.value("LFCLKSRC", "SRC")
+        self.regs.set("LFCLKSRCCOPY", source, "SRC")
+        self.regs.set("LFCLKRUN", 1, "STATUS")
+        self._after(LFCLK_STARTUP_S.get(source, LFCLK_STARTUP_S[LFCLK_SRC_RC]),
+                    "EVENTS_LFCLKSTARTED", lambda t: self._lfclk_running(t, source))
 
     def _lfclk_running(self, time: int, source: int) -> None:
-        self.regs.set("LFCLKSTAT", (1 << 16) | source)
+        self.regs.set("LFCLKSTAT", source, "SRC")
+        self.regs.set("LFCLKSTAT", 1, "STATE")
         if self.lfclk_started_at is None:
             self.lfclk_started_at = time
             for listener in self.lfclk_listeners:
@@ -113,9 +128,6 @@ class ClockPower(NrfPeripheral):
         self.regs.set("LFCLKSTAT", 0)
         self.lfclk_started_at = None
 
-    def _clear_resetreas(self, value: int) -> None:
-        self._resetreas &= ~value
-
     def _system_off(self, value: int) -> None:
-        if value & 1:
+        if value:
             self.machine.halt("done", "POWER.SYSTEMOFF")

@@ -7,39 +7,37 @@ gives LED traces, blink rates and duty cycles. Inputs can be driven from outside
 """
 from __future__ import annotations
 
-from .nrf_base import NrfPeripheral
+from ..peripheral import Peripheral
+from ..registers import RO, W1C
 
-PULL_DOWN, PULL_UP = 1, 3
+PULL_UP = 3
 
 
-class Gpio(NrfPeripheral):
+class Gpio(Peripheral):
     def __init__(self, machine, name, base, irq=None, pins: int = 32, **options):
         super().__init__(machine, name, base, irq, **options)
         self.pins = pins
-        self.pin_mask = (1 << pins) - 1 if pins < 32 else 0xFFFFFFFF
         self.history: dict[int, list[tuple[int, int]]] = {}   # pin -> [(time, level)]
         self.external: dict[int, int] = {}                   # pin -> level driven outside
         self.listeners = []                                   # callables(pin, level, time)
         r = self.regs
-        m = self.pin_mask
-        r.define(0x504, "OUT", writable=m, write=lambda v: self._outputs_changed())
-        r.define(0x508, "OUTSET", read=lambda: r.value("OUT"),
-                 write=lambda v: self._set("OUT", r.value("OUT") | v))
-        r.define(0x50C, "OUTCLR", read=lambda: r.value("OUT"),
-                 write=lambda v: self._set("OUT", r.value("OUT") & ~v))
-        r.define(0x510, "IN", writable=0, read=self.input_levels)
-        r.define(0x514, "DIR", writable=m, write=lambda v: self._dir_written())
-        r.define(0x518, "DIRSET", read=lambda: r.value("DIR"),
-                 write=lambda v: self._set("DIR", r.value("DIR") | v))
-        r.define(0x51C, "DIRCLR", read=lambda: r.value("DIR"),
-                 write=lambda v: self._set("DIR", r.value("DIR") & ~v))
-        r.define(0x520, "LATCH", writable=0, write=lambda v: None)
-        r.define(0x524, "DETECTMODE", writable=1)
+        r.define(0x504, "OUT", write=lambda v: self._outputs_changed()).with_flags(0, pins, "PIN")
+        r.define_set(0x508, "OUTSET", of="OUT")
+        r.define_clear(0x50C, "OUTCLR", of="OUT")
+        r.define(0x510, "IN").with_value_field(0, pins, "PIN", mode=RO, value=self.input_levels)
+        r.define(0x514, "DIR", write=lambda v: self._outputs_changed()).with_flags(0, pins, "PIN")
+        r.define_set(0x518, "DIRSET", of="DIR")
+        r.define_clear(0x51C, "DIRCLR", of="DIR")
+        r.define(0x520, "LATCH").with_flags(0, pins, "PIN", mode=W1C)
+        r.define(0x524, "DETECTMODE").with_flag(0)
         for n in range(pins):
-            r.define(0x700 + 4 * n, f"PIN_CNF[{n}]", reset=0x2, writable=0x3070F,
-                     write=lambda v, n=n: self._pin_cnf_written(n, v))
-        self._strobes |= {0x508, 0x50C, 0x518, 0x51C}
-        self.finish_declaring()
+            r.define(0x700 + 4 * n, f"PIN_CNF[{n}]") \
+                .with_flag(0, "DIR", value=lambda n=n: self._direction(n),
+                           write=lambda v, n=n: self._set_direction(n, v)) \
+                .with_flag(1, "INPUT", reset=1) \
+                .with_value_field(2, 2, "PULL") \
+                .with_value_field(8, 3, "DRIVE") \
+                .with_value_field(16, 2, "SENSE")
         self._levels = self._driven_levels()
 
     def windows(self) -> list[tuple[int, int]]:
@@ -54,19 +52,14 @@ class Gpio(NrfPeripheral):
         out, direction = self.regs.value("OUT"), self.regs.value("DIR")
         return {pin: out >> pin & 1 for pin in range(self.pins) if direction >> pin & 1}
 
-    def level(self, pin: int) -> int | None:
-        """The level the MCU drives on `pin`, or None when it is an input."""
-        return self._levels.get(pin)
-
     def input_levels(self) -> int:
         value = 0
         for pin in range(self.pins):
-            config = self.regs.value(f"PIN_CNF[{pin}]")
-            if config & 0x2:          # input buffer disconnected: reads 0
+            if self.regs.value(f"PIN_CNF[{pin}]", "INPUT"):   # buffer disconnected: reads 0
                 continue
             level = self._levels.get(pin, self.external.get(pin))
             if level is None:
-                level = 1 if (config >> 2) & 3 == PULL_UP else 0
+                level = 1 if self.regs.value(f"PIN_CNF[{pin}]", "PULL") == PULL_UP else 0
             value |= level << pin
         return value
 
@@ -74,20 +67,12 @@ class Gpio(NrfPeripheral):
         self.external[pin] = 1 if level else 0
 
     # ---------------------------------------------------------- writes
-    def _set(self, name: str, value: int) -> None:
-        self.regs.set(name, value & self.pin_mask)
-        self._outputs_changed()
+    def _direction(self, pin: int) -> int:
+        """PIN_CNF[n].DIR is the same bit as DIR.PIN<n>."""
+        return self.regs.value("DIR", f"PIN{pin}")
 
-    def _dir_written(self) -> None:
-        direction = self.regs.value("DIR")
-        for n in range(self.pins):   # PIN_CNF.DIR is the same bit as DIR
-            config = self.regs.value(f"PIN_CNF[{n}]")
-            self.regs.set(f"PIN_CNF[{n}]", (config & ~1) | (direction >> n & 1))
-        self._outputs_changed()
-
-    def _pin_cnf_written(self, pin: int, value: int) -> None:
-        direction = self.regs.value("DIR")
-        self.regs.set("DIR", (direction & ~(1 << pin)) | ((value & 1) << pin))
+    def _set_direction(self, pin: int, output: int) -> None:
+        self.regs.set("DIR", output, f"PIN{pin}")
         self._outputs_changed()
 
     def _outputs_changed(self) -> None:

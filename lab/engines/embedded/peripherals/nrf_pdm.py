@@ -19,7 +19,7 @@ import logging
 
 import numpy as np
 
-from .nrf_base import NrfPeripheral
+from .nrf_base import NrfPeripheral, define_psel
 
 log = logging.getLogger("lab.pdm")
 
@@ -27,8 +27,12 @@ PDM_BASE_CLOCK_HZ = 32_000_000
 # PDMCLKCTRL codes -> divider of 32 MHz (Nordic's table; other codes: FREQ / 2^32 * 32 MHz)
 CLOCK_DIVIDERS = {0x08000000: 32, 0x08400000: 31, 0x08800000: 30, 0x09800000: 26,
                   0x0A000000: 25, 0x0A800000: 24}
+FREQ_DEFAULT = 0x08400000
 GAIN_DEFAULT = 0x28   # 0 dB; 0.5 dB per step from 0x00 (-20 dB) to 0x50 (+20 dB)
-MODE_MONO = 1
+GAIN_MAX = 0x50
+OPERATION_MONO = 1
+EDGE_LEFT_RISING = 1
+RATIO_80 = 1
 
 
 class Pdm(NrfPeripheral):
@@ -38,24 +42,22 @@ class Pdm(NrfPeripheral):
         self.dropped_samples = 0
         self.captured_samples = 0
         self.start_active_cycles = 0      # the core's busy cycles when capture started
-        r = self.regs
         self.task(0x000, "TASKS_START", self._start)
         self.task(0x004, "TASKS_STOP", self._stop)
         self.event(0x100, "EVENTS_STARTED")
         self.event(0x104, "EVENTS_STOPPED")
         self.event(0x108, "EVENTS_END")
-        self.interrupts()
-        r.define(0x500, "ENABLE", writable=1)
-        r.define(0x504, "PDMCLKCTRL", reset=0x08400000)
-        r.define(0x508, "MODE", writable=3)
-        r.define(0x518, "GAINL", reset=GAIN_DEFAULT, writable=0x7F)
-        r.define(0x51C, "GAINR", reset=GAIN_DEFAULT, writable=0x7F)
-        r.define(0x520, "RATIO", writable=1)
-        r.define(0x540, "PSEL.CLK", reset=0xFFFFFFFF)
-        r.define(0x544, "PSEL.DIN", reset=0xFFFFFFFF)
-        r.define(0x560, "SAMPLE.PTR", write=lambda v: self._pointer_written())
-        r.define(0x564, "SAMPLE.MAXCNT", writable=0x7FFF)
-        self.finish_declaring()
+        r = self.regs
+        r.define(0x500, "ENABLE").with_flag(0)
+        r.define(0x504, "PDMCLKCTRL").with_value_field(0, 32, "FREQ", reset=FREQ_DEFAULT)
+        r.define(0x508, "MODE").with_flag(0, "OPERATION").with_flag(1, "EDGE")
+        r.define(0x518, "GAINL").with_value_field(0, 7, reset=GAIN_DEFAULT)
+        r.define(0x51C, "GAINR").with_value_field(0, 7, reset=GAIN_DEFAULT)
+        r.define(0x520, "RATIO").with_flag(0)
+        define_psel(r, 0x540, "PSEL.CLK")
+        define_psel(r, 0x544, "PSEL.DIN")
+        r.define(0x560, "SAMPLE.PTR").with_value_field(0, 32, write=self._pointer_written)
+        r.define(0x564, "SAMPLE.MAXCNT").with_value_field(0, 15, "BUFFSIZE")
         self._clear_state()
 
     def _clear_state(self) -> None:
@@ -69,7 +71,7 @@ class Pdm(NrfPeripheral):
         self._delivered: list[np.ndarray] = []
 
     def reset(self) -> None:
-        if getattr(self, "_event", None):
+        if self._event:
             self._event.cancel()
         super().reset()
         self._clear_state()
@@ -85,8 +87,8 @@ class Pdm(NrfPeripheral):
 
     def _period(self) -> tuple[int, int]:
         """Cycles per sample as numerator / denominator (exact)."""
-        ratio = 80 if self.regs.value("RATIO") & 1 else 64
-        frequency = self.regs.value("PDMCLKCTRL")
+        ratio = 80 if self.regs.value("RATIO") == RATIO_80 else 64
+        frequency = self.regs.value("PDMCLKCTRL", "FREQ")
         hz = self.machine.clock_hz
         if frequency in CLOCK_DIVIDERS:
             return hz * CLOCK_DIVIDERS[frequency] * ratio, PDM_BASE_CLOCK_HZ
@@ -108,7 +110,7 @@ class Pdm(NrfPeripheral):
             np.zeros(0, dtype=np.int16)
 
     def channels(self) -> int:
-        return 1 if self.regs.value("MODE") & MODE_MONO else 2
+        return 1 if self.regs.value("MODE", "OPERATION") == OPERATION_MONO else 2
 
     # ------------------------------------------------------------------ tasks
     def _start(self) -> None:
@@ -127,13 +129,13 @@ class Pdm(NrfPeripheral):
             self._stopping = True    # finishes the current sample, then END and STOPPED
             self._finish_buffer(partial=True)
 
-    def _pointer_written(self) -> None:
+    def _pointer_written(self, pointer: int) -> None:
         self._rearmed = True
 
     # ---------------------------------------------------------------- buffers
     def _latch(self) -> None:
         """Take SAMPLE.PTR/MAXCNT for the next buffer and generate STARTED."""
-        halfwords = self.regs.value("SAMPLE.MAXCNT")
+        halfwords = self.regs.value("SAMPLE.MAXCNT", "BUFFSIZE")
         pointer = self.regs.value("SAMPLE.PTR")
         if self._buffer is not None and not self._rearmed:
             self.dropped_samples += halfwords // self.channels()
@@ -178,7 +180,7 @@ class Pdm(NrfPeripheral):
         if raw is None:      # the feed ended and wants the run to end
             self.machine.halt("done", f"{self.name}: audio feed ended")
             raw = np.zeros((frames, channels), dtype=np.int16)
-        edge_swapped = bool(self.regs.value("MODE") & 2) and channels == 2
+        edge_swapped = self.regs.value("MODE", "EDGE") == EDGE_LEFT_RISING and channels == 2
         if edge_swapped:
             raw = raw[:, ::-1]
         gains = [self.regs.value("GAINL"), self.regs.value("GAINR")][:channels]
@@ -197,7 +199,7 @@ class Pdm(NrfPeripheral):
 
 def gain_factor(register: int) -> float:
     """GAINL/GAINR code -> linear factor (0x28 = 0 dB, 0.5 dB per step)."""
-    return 10 ** ((min(register, 0x50) - GAIN_DEFAULT) * 0.5 / 20)
+    return 10 ** ((min(register, GAIN_MAX) - GAIN_DEFAULT) * 0.5 / 20)
 
 
 def apply_gain(samples: np.ndarray, gains: list[int]) -> np.ndarray:

@@ -17,19 +17,24 @@ from __future__ import annotations
 
 import math
 
-from .nrf_base import NrfPeripheral
+from .nrf_base import NrfPeripheral, define_psel, selected_pin
 
 BASE_HZ = 16_000_000
+CHANNELS = 4
+COUNTERTOP_DEFAULT = 0x3FF
 LOAD_COMMON, LOAD_GROUPED, LOAD_INDIVIDUAL, LOAD_WAVEFORM = 0, 1, 2, 3
-MODE_UP_AND_DOWN = 1
-PERIODEND_BIT = 6
+VALUES_PER_STEP = {LOAD_COMMON: 1, LOAD_GROUPED: 2, LOAD_INDIVIDUAL: 4, LOAD_WAVEFORM: 4}
+DECODER_MODE_NEXTSTEP = 1
+UPDOWN_UP_AND_DOWN = 1
+# A sequence value in RAM: COMPARE [14:0], POLARITY [15] (1 = falling edge first);
+# in waveform mode every fourth value is a COUNTERTOP [14:0].
+COMPARE_MASK, POLARITY_FALLING = 0x7FFF, 0x8000
 
 
 class Pwm(NrfPeripheral):
     def __init__(self, machine, name, base, irq=None, **options):
         super().__init__(machine, name, base, irq, **options)
         self.duty_history: dict[int, list[tuple[int, float]]] = {}  # pin -> [(time, duty)]
-        r = self.regs
         self.task(0x004, "TASKS_STOP", self._stop)
         self.task(0x008, "TASKS_SEQSTART[0]", lambda: self._start_sequence(0))
         self.task(0x00C, "TASKS_SEQSTART[1]", lambda: self._start_sequence(1))
@@ -39,47 +44,49 @@ class Pwm(NrfPeripheral):
                               (0x114, "EVENTS_SEQEND[1]"), (0x118, "EVENTS_PWMPERIODEND"),
                               (0x11C, "EVENTS_LOOPSDONE")):
             self.event(offset, event)
-        self.shortcut(0, "EVENTS_SEQEND[0]", self._stop)
-        self.shortcut(1, "EVENTS_SEQEND[1]", self._stop)
-        self.shortcut(2, "EVENTS_LOOPSDONE", lambda: self._start_sequence(0))
-        self.shortcut(3, "EVENTS_LOOPSDONE", lambda: self._start_sequence(1))
-        self.shortcut(4, "EVENTS_LOOPSDONE", self._stop)
-        self.interrupts()
-        r.define(0x500, "ENABLE", writable=1)
-        r.define(0x504, "MODE", writable=1)
-        r.define(0x508, "COUNTERTOP", reset=0x3FF, writable=0x7FFF)
-        r.define(0x50C, "PRESCALER", writable=7)
-        r.define(0x510, "DECODER", writable=0x103)
-        r.define(0x514, "LOOP", writable=0xFFFF)
+        self.shortcut(0, "SEQEND0_STOP", "EVENTS_SEQEND[0]", self._stop)
+        self.shortcut(1, "SEQEND1_STOP", "EVENTS_SEQEND[1]", self._stop)
+        self.shortcut(2, "LOOPSDONE_SEQSTART0", "EVENTS_LOOPSDONE",
+                      lambda: self._start_sequence(0))
+        self.shortcut(3, "LOOPSDONE_SEQSTART1", "EVENTS_LOOPSDONE",
+                      lambda: self._start_sequence(1))
+        self.shortcut(4, "LOOPSDONE_STOP", "EVENTS_LOOPSDONE", self._stop)
+        r = self.regs
+        r.define(0x500, "ENABLE").with_flag(0)
+        r.define(0x504, "MODE").with_flag(0, "UPDOWN")
+        r.define(0x508, "COUNTERTOP").with_value_field(0, 15, reset=COUNTERTOP_DEFAULT)
+        r.define(0x50C, "PRESCALER").with_value_field(0, 3)
+        r.define(0x510, "DECODER").with_value_field(0, 2, "LOAD").with_flag(8, "MODE")
+        r.define(0x514, "LOOP").with_value_field(0, 16, "CNT")
         for n in range(2):
-            r.define(0x520 + 0x20 * n, f"SEQ[{n}].PTR")
-            r.define(0x524 + 0x20 * n, f"SEQ[{n}].CNT", writable=0x7FFF)
-            r.define(0x528 + 0x20 * n, f"SEQ[{n}].REFRESH", reset=1, writable=0xFFFFFF)
-            r.define(0x52C + 0x20 * n, f"SEQ[{n}].ENDDELAY", writable=0xFFFFFF)
-        for n in range(4):
-            r.define(0x560 + 4 * n, f"PSEL.OUT[{n}]", reset=0xFFFFFFFF,
-                     write=lambda v: self._apply(self._values))
-        self.finish_declaring()
+            r.define(0x520 + 0x20 * n, f"SEQ[{n}].PTR").with_value_field(0, 32)
+            r.define(0x524 + 0x20 * n, f"SEQ[{n}].CNT").with_value_field(0, 15, "CNT")
+            r.define(0x528 + 0x20 * n, f"SEQ[{n}].REFRESH").with_value_field(0, 24, "CNT", reset=1)
+            r.define(0x52C + 0x20 * n, f"SEQ[{n}].ENDDELAY").with_value_field(0, 24, "CNT")
+        for n in range(CHANNELS):
+            define_psel(r, 0x560 + 4 * n, f"PSEL.OUT[{n}]",
+                        write=lambda v: self._apply(self._values))
         self._clear_state()
 
     def _clear_state(self) -> None:
         self.running = False
-        self._values = [None] * 4    # compare values (with polarity) per channel
+        self._values = [None] * CHANNELS   # compare values (with polarity) per channel
         self._top = None             # COUNTERTOP in use (waveform mode changes it)
         self._event = None
         self._loops_left = 0
+        self._pending_step = None    # (sequence, step) NEXTSTEP plays
 
     def reset(self) -> None:
-        if getattr(self, "_event", None):
+        if self._event:
             self._event.cancel()
         super().reset()
         self._clear_state()
-        self._apply([None] * 4)
+        self._apply([None] * CHANNELS)
 
     # ------------------------------------------------------------------ timing
     def _period_cycles(self) -> float:
-        top = self._top if self._top is not None else self.regs.value("COUNTERTOP")
-        ticks = max(top, 1) * (2 if self.regs.value("MODE") & MODE_UP_AND_DOWN else 1)
+        up_and_down = self.regs.value("MODE", "UPDOWN") == UPDOWN_UP_AND_DOWN
+        ticks = self._counter_top() * (2 if up_and_down else 1)
         return ticks * self.machine.clock_hz * (1 << self.regs.value("PRESCALER")) / BASE_HZ
 
     def _after_periods(self, periods: int) -> int:
@@ -92,7 +99,7 @@ class Pwm(NrfPeripheral):
         if self._event:
             self._event.cancel()
         if not self.running:
-            self._loops_left = self.regs.value("LOOP")
+            self._loops_left = self.regs.value("LOOP", "CNT")
         self.running = True
         self.generate(f"EVENTS_SEQSTARTED[{n}]")
         self._play(n, step=0)
@@ -105,8 +112,8 @@ class Pwm(NrfPeripheral):
             return []
         halfwords = [int.from_bytes(self.dma_read(pointer + 2 * i, 2), "little")
                      for i in range(count)]
-        load = self.regs.value("DECODER") & 3
-        width = {LOAD_COMMON: 1, LOAD_GROUPED: 2, LOAD_INDIVIDUAL: 4, LOAD_WAVEFORM: 4}[load]
+        load = self.regs.value("DECODER", "LOAD")
+        width = VALUES_PER_STEP[load]
         steps = []
         for start in range(0, len(halfwords) - width + 1, width):
             chunk = halfwords[start:start + width]
@@ -120,23 +127,32 @@ class Pwm(NrfPeripheral):
 
     def _play(self, n: int, step: int) -> None:
         steps = self._steps(n)
+        if not steps:
+            # An empty sequence "shall not be started" (PS, SEQ[n].CNT). The model lets
+            # one period pass, so empty sequences looping through shortcuts still let
+            # virtual time advance.
+            self._schedule_periods(1, lambda t: self._sequence_done(n))
+            return
         if step >= len(steps):
             self._sequence_done(n)
             return
         values = steps[step]
-        if (self.regs.value("DECODER") & 3) == LOAD_WAVEFORM:
-            self._top = values[3] & 0x7FFF
+        if self.regs.value("DECODER", "LOAD") == LOAD_WAVEFORM:
+            self._top = values[3] & COMPARE_MASK
             values = values[:3] + [None]
         self._apply(values)
-        if self.regs.value("DECODER") >> 8 & 1:      # NextStep mode: wait for the task
+        if self._next_step_mode():      # wait for the NEXTSTEP task
             self._pending_step = (n, step + 1)
             return
         periods = self.regs.value(f"SEQ[{n}].REFRESH") + 1
         self._schedule_periods(periods, lambda t: self._play(n, step + 1))
 
+    def _next_step_mode(self) -> bool:
+        return self.regs.value("DECODER", "MODE") == DECODER_MODE_NEXTSTEP
+
     def _next_step_task(self) -> None:
-        pending = getattr(self, "_pending_step", None)
-        if self.running and pending:
+        pending = self._pending_step
+        if self.running and pending and self._next_step_mode():
             self._pending_step = None
             self._play(*pending)
 
@@ -164,7 +180,7 @@ class Pwm(NrfPeripheral):
             self.generate("EVENTS_LOOPSDONE")
 
     def _schedule_periods(self, periods: int, callback) -> None:
-        if self.inten >> PERIODEND_BIT & 1:
+        if self.interrupt_enabled("EVENTS_PWMPERIODEND"):
             # PWMPERIODEND is wanted: generate it at every period boundary
             def tick(time, left=periods):
                 self.generate("EVENTS_PWMPERIODEND")
@@ -184,23 +200,23 @@ class Pwm(NrfPeripheral):
         if self.running:
             self.running = False
             self.generate("EVENTS_STOPPED")
-        self._apply([None] * 4)
+        self._apply([None] * CHANNELS)
 
     # -------------------------------------------------------------- outputs
     def duty(self, value: int | None) -> float | None:
         """Fraction of the period the output is high for one compare value."""
         if value is None:
             return None
-        compare, falling_edge = value & 0x7FFF, bool(value & 0x8000)
-        top = max(self._top if self._top is not None else self.regs.value("COUNTERTOP"), 1)
+        compare, falling_edge = value & COMPARE_MASK, bool(value & POLARITY_FALLING)
+        top = self._counter_top()
         high = min(compare, top) / top
         return high if falling_edge else 1.0 - high
 
     def _apply(self, values) -> None:
         self._values = list(values)
         time = self.now()
-        for channel in range(4):
-            pin = self._pin(channel)
+        for channel in range(CHANNELS):
+            pin = selected_pin(self.regs, f"PSEL.OUT[{channel}]")
             if pin is None:
                 continue
             duty = self.duty(self._values[channel]) if self.running else None
@@ -208,8 +224,6 @@ class Pwm(NrfPeripheral):
             if not history or history[-1][1] != duty:
                 history.append((time, duty))
 
-    def _pin(self, channel: int) -> int | None:
-        select = self.regs.value(f"PSEL.OUT[{channel}]")
-        if select >> 31:
-            return None                         # disconnected
-        return select & 0x3F                    # port * 32 + pin
+    def _counter_top(self) -> int:
+        """The wave counter's top: COUNTERTOP, or the waveform's own (at least 1)."""
+        return max(self._top if self._top is not None else self.regs.value("COUNTERTOP"), 1)

@@ -9,12 +9,13 @@ EVTEN, as the hardware only generates those then.
 """
 from __future__ import annotations
 
+from ..registers import RO
 from .nrf_base import NrfPeripheral
 from .nrf_clock_power import ClockPower
 
 LFCLK_HZ = 32768
 COUNTER_MASK = 0xFFFFFF
-TICK_BIT, OVRFLW_BIT, COMPARE0_BIT = 0, 1, 16
+TRIGOVRFLW_COUNT = 0xFFFFF0
 
 
 class Rtc(NrfPeripheral):
@@ -24,28 +25,26 @@ class Rtc(NrfPeripheral):
         super().__init__(machine, name, base, irq, **options)
         self.channels = channels
         self.clock: ClockPower | None = None
-        r = self.regs
         self.task(0x000, "TASKS_START", self._start)
         self.task(0x004, "TASKS_STOP", self._stop)
         self.task(0x008, "TASKS_CLEAR", lambda: self._set_counter(0))
-        self.task(0x00C, "TASKS_TRIGOVRFLW", lambda: self._set_counter(0xFFFFF0))
+        self.task(0x00C, "TASKS_TRIGOVRFLW", lambda: self._set_counter(TRIGOVRFLW_COUNT))
         self.event(0x100, "EVENTS_TICK")
         self.event(0x104, "EVENTS_OVRFLW")
         for n in range(channels):
             self.event(0x140 + 4 * n, f"EVENTS_COMPARE[{n}]")
-        self.interrupts()
-        r.define(0x340, "EVTEN", write=lambda v: self._reschedule())
-        r.define(0x344, "EVTENSET", read=lambda: r.value("EVTEN"),
-                 write=lambda v: self._set_evten(r.value("EVTEN") | v))
-        r.define(0x348, "EVTENCLR", read=lambda: r.value("EVTEN"),
-                 write=lambda v: self._set_evten(r.value("EVTEN") & ~v))
-        self._strobes |= {0x344, 0x348}
-        r.define(0x504, "COUNTER", writable=0, read=self.counter)
-        r.define(0x508, "PRESCALER", writable=0xFFF, write=lambda v: self._reschedule())
+        r = self.regs
+        evten = r.define(0x340, "EVTEN", write=lambda v: self._reschedule()) \
+            .with_flag(0, "TICK").with_flag(1, "OVRFLW")
         for n in range(channels):
-            r.define(0x540 + 4 * n, f"CC[{n}]", writable=COUNTER_MASK,
-                     write=lambda v: self._reschedule())
-        self.finish_declaring()
+            evten.with_flag(16 + n, f"COMPARE[{n}]")
+        r.define_set(0x344, "EVTENSET", of="EVTEN")
+        r.define_clear(0x348, "EVTENCLR", of="EVTEN")
+        r.define(0x504, "COUNTER").with_value_field(0, 24, mode=RO, value=self.counter)
+        r.define(0x508, "PRESCALER").with_value_field(0, 12, write=lambda v: self._reschedule())
+        for n in range(channels):
+            r.define(0x540 + 4 * n, f"CC[{n}]") \
+                .with_value_field(0, 24, "COMPARE", write=lambda v: self._reschedule())
         self._clear_state()
 
     def connect_board(self, platform) -> None:
@@ -63,9 +62,10 @@ class Rtc(NrfPeripheral):
         self.anchor_edge = 0      # LFCLK edge index at which COUNTER was anchor_count
         self.anchor_count = 0
         self._events_pending = []
+        self._scheduled_periodic = (False, False)   # TICK, OVRFLW being scheduled
 
     def reset(self) -> None:
-        for event in getattr(self, "_events_pending", []):
+        for event in self._events_pending:
             event.cancel()
         super().reset()
         self._clear_state()
@@ -122,18 +122,24 @@ class Rtc(NrfPeripheral):
         self.anchor_edge = self._edge_at(self.now()) if self._counting() else 0
         self._reschedule()
 
-    def _set_evten(self, value: int) -> None:
-        self.regs.set("EVTEN", value)
-        self._reschedule()
-
     # ---------------------------------------------------------- events
-    def _enabled(self, bit: int) -> bool:
-        return bool((self.inten | self.regs.value("EVTEN")) >> bit & 1)
+    def interrupt_enable_written(self) -> None:
+        super().interrupt_enable_written()
+        if self._periodic_events() != self._scheduled_periodic:
+            self._reschedule()        # TICK or OVRFLW enabled or disabled
+
+    def _periodic_events(self) -> tuple[bool, bool]:
+        return self._enabled("TICK"), self._enabled("OVRFLW")
+
+    def _enabled(self, event: str) -> bool:
+        """TICK and OVRFLW are generated when routed to the IRQ (INTEN) or to PPI (EVTEN)."""
+        return self.interrupt_enabled(f"EVENTS_{event}") or bool(self.regs.value("EVTEN", event))
 
     def _reschedule(self) -> None:
         for event in self._events_pending:
             event.cancel()
         self._events_pending = []
+        self._scheduled_periodic = self._periodic_events()
         if not self._counting():
             return
         now_count = self.counter()
@@ -142,10 +148,10 @@ class Rtc(NrfPeripheral):
             target = self.regs.value(f"CC[{n}]")
             steps = (target - now_count) & COUNTER_MASK or COUNTER_MASK + 1
             self._at(elapsed + steps, lambda t, n=n: self._compare(n))
-        if self._enabled(OVRFLW_BIT):
+        if self._enabled("OVRFLW"):
             steps = (0 - now_count) & COUNTER_MASK or COUNTER_MASK + 1
             self._at(elapsed + steps, lambda t: self._overflow())
-        if self._enabled(TICK_BIT):
+        if self._enabled("TICK"):
             self._at(elapsed + 1, lambda t: self._tick())
 
     def _at(self, increments: int, callback) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from .nrf_base import NrfPeripheral
 
 BASE_HZ = 16_000_000
-WIDTHS = {0: 16, 1: 8, 2: 24, 3: 32}
+WIDTHS = {0: 16, 1: 8, 2: 24, 3: 32}     # BITMODE -> bits
 MODE_TIMER = 0
+PRESCALER_MAX = 9
 
 
 class Timer(NrfPeripheral):
@@ -20,7 +21,6 @@ class Timer(NrfPeripheral):
     def __init__(self, machine, name, base, irq=None, channels: int = 4, **options):
         super().__init__(machine, name, base, irq, **options)
         self.channels = channels
-        r = self.regs
         self.task(0x000, "TASKS_START", self._start)
         self.task(0x004, "TASKS_STOP", self._stop)
         self.task(0x008, "TASKS_COUNT", self._count)
@@ -29,15 +29,16 @@ class Timer(NrfPeripheral):
         for n in range(channels):
             self.task(0x040 + 4 * n, f"TASKS_CAPTURE[{n}]", lambda n=n: self._capture(n))
             self.event(0x140 + 4 * n, f"EVENTS_COMPARE[{n}]")
-            self.shortcut(n, f"EVENTS_COMPARE[{n}]", self._clear)
-            self.shortcut(8 + n, f"EVENTS_COMPARE[{n}]", self._stop)
-        self.interrupts()
-        r.define(0x504, "MODE", writable=3, write=lambda v: self._reanchor())
-        r.define(0x508, "BITMODE", writable=3, write=lambda v: self._reanchor())
-        r.define(0x510, "PRESCALER", reset=4, writable=0xF, write=lambda v: self._reanchor())
+            self.shortcut(n, f"COMPARE{n}_CLEAR", f"EVENTS_COMPARE[{n}]", self._clear)
+            self.shortcut(8 + n, f"COMPARE{n}_STOP", f"EVENTS_COMPARE[{n}]", self._stop)
+        r = self.regs
+        r.define(0x504, "MODE").with_value_field(0, 2, write=lambda v: self._reanchor())
+        r.define(0x508, "BITMODE").with_value_field(0, 2, write=lambda v: self._reanchor())
+        r.define(0x510, "PRESCALER") \
+            .with_value_field(0, 4, reset=4, write=lambda v: self._reanchor())
         for n in range(channels):
-            r.define(0x540 + 4 * n, f"CC[{n}]", write=lambda v: self._reschedule())
-        self.finish_declaring()
+            r.define(0x540 + 4 * n, f"CC[{n}]") \
+                .with_value_field(0, 32, write=lambda v: self._reschedule())
         self._clear_state()
 
     def _clear_state(self) -> None:
@@ -47,7 +48,7 @@ class Timer(NrfPeripheral):
         self._pending = []
 
     def reset(self) -> None:
-        for event in getattr(self, "_pending", []):
+        for event in self._pending:
             event.cancel()
         super().reset()
         self._clear_state()
@@ -61,7 +62,7 @@ class Timer(NrfPeripheral):
 
     def _cycles_per_tick(self) -> tuple[int, int]:
         """A tick lasts numerator / denominator core cycles."""
-        prescaler = min(self.regs.value("PRESCALER"), 9)
+        prescaler = min(self.regs.value("PRESCALER"), PRESCALER_MAX)
         return self.machine.clock_hz << prescaler, BASE_HZ
 
     def _ticks_since_anchor(self, time: int) -> int:
@@ -124,8 +125,8 @@ class Timer(NrfPeripheral):
             target = self.regs.value(f"CC[{n}]") & mask
             steps = (target - current) & mask or mask + 1
             time = self._time_of_tick(elapsed + steps)
-            self._pending.append(self.schedule(time, lambda t, n=n: self._compare(n, t)))
+            self._pending.append(self.schedule(time, lambda t, n=n: self._compare(n)))
 
-    def _compare(self, n: int, time: int) -> None:
+    def _compare(self, n: int) -> None:
         self.generate(f"EVENTS_COMPARE[{n}]")   # shortcuts may clear or stop
         self._reschedule()

@@ -12,33 +12,18 @@ from __future__ import annotations
 import logging
 import math
 
-from .nrf_base import NrfPeripheral
+from ..devices import device_class
+from ..devices.i2c import I2CDevice
+from ..registers import RO, W1C
+from .nrf_base import NrfPeripheral, define_psel
 
 log = logging.getLogger("lab.twim")
 
 ENABLE_TWIM = 6
-FREQUENCIES = {0x01980000: 100_000, 0x04000000: 250_000, 0x06400000: 400_000}
-ERROR_OVERRUN, ERROR_ANACK, ERROR_DNACK = 1, 2, 4
+FREQUENCY_K250 = 0x04000000
+FREQUENCIES = {0x01980000: 100_000, FREQUENCY_K250: 250_000, 0x06400000: 400_000}
+LIST_ARRAYLIST = 1
 BITS_PER_BYTE = 9   # 8 data bits and the acknowledge
-
-
-class I2CDevice:
-    """What a device on the bus implements. Addresses are 7-bit."""
-
-    addresses: tuple[int, ...] = ()
-
-    def i2c_start(self, address: int, read: bool) -> bool:
-        """A (repeated) start addressed to `address`; True to acknowledge."""
-        return address in self.addresses
-
-    def i2c_write(self, address: int, byte: int) -> bool:
-        return True
-
-    def i2c_read(self, address: int) -> int:
-        return 0xFF
-
-    def i2c_stop(self, address: int) -> None:
-        pass
 
 
 class Twim(NrfPeripheral):
@@ -46,7 +31,6 @@ class Twim(NrfPeripheral):
         super().__init__(machine, name, base, irq, **options)
         self.device_specs = list(devices)
         self.devices: dict[int, I2CDevice] = {}
-        r = self.regs
         self.task(0x000, "TASKS_STARTRX", lambda: self._start_phase(read=True))
         self.task(0x008, "TASKS_STARTTX", lambda: self._start_phase(read=False))
         self.task(0x014, "TASKS_STOP", self._stop)
@@ -57,30 +41,28 @@ class Twim(NrfPeripheral):
                               (0x150, "EVENTS_TXSTARTED"), (0x15C, "EVENTS_LASTRX"),
                               (0x160, "EVENTS_LASTTX")):
             self.event(offset, event)
-        self.shortcut(7, "EVENTS_LASTTX", lambda: self._start_phase(read=True))
-        self.shortcut(8, "EVENTS_LASTTX", self._suspend)
-        self.shortcut(9, "EVENTS_LASTTX", self._stop)
-        self.shortcut(10, "EVENTS_LASTRX", lambda: self._start_phase(read=False))
-        self.shortcut(11, "EVENTS_LASTRX", self._suspend)
-        self.shortcut(12, "EVENTS_LASTRX", self._stop)
-        self.interrupts()
-        r.define(0x4C4, "ERRORSRC", read=lambda: self._errors, write=self._clear_errors)
-        self._strobes.add(0x4C4)
-        r.define(0x500, "ENABLE", writable=0xF)
-        r.define(0x508, "PSEL.SCL", reset=0xFFFFFFFF)
-        r.define(0x50C, "PSEL.SDA", reset=0xFFFFFFFF)
-        r.define(0x524, "FREQUENCY", reset=0x04000000)
-        for prefix, base_offset in (("RXD", 0x534), ("TXD", 0x544)):
-            r.define(base_offset, f"{prefix}.PTR")
-            r.define(base_offset + 4, f"{prefix}.MAXCNT", writable=0xFFFF)
-            r.define(base_offset + 8, f"{prefix}.AMOUNT", writable=0)
-            r.define(base_offset + 12, f"{prefix}.LIST", writable=7)
-        r.define(0x588, "ADDRESS", writable=0x7F)
-        self.finish_declaring()
+        self.shortcut(7, "LASTTX_STARTRX", "EVENTS_LASTTX", lambda: self._start_phase(read=True))
+        self.shortcut(8, "LASTTX_SUSPEND", "EVENTS_LASTTX", self._suspend)
+        self.shortcut(9, "LASTTX_STOP", "EVENTS_LASTTX", self._stop)
+        self.shortcut(10, "LASTRX_STARTTX", "EVENTS_LASTRX", lambda: self._start_phase(read=False))
+        self.shortcut(11, "LASTRX_SUSPEND", "EVENTS_LASTRX", self._suspend)
+        self.shortcut(12, "LASTRX_STOP", "EVENTS_LASTRX", self._stop)
+        r = self.regs
+        r.define(0x4C4, "ERRORSRC").with_flag(0, "OVERRUN", mode=W1C) \
+            .with_flag(1, "ANACK", mode=W1C).with_flag(2, "DNACK", mode=W1C)
+        r.define(0x500, "ENABLE").with_value_field(0, 4)
+        define_psel(r, 0x508, "PSEL.SCL")
+        define_psel(r, 0x50C, "PSEL.SDA")
+        r.define(0x524, "FREQUENCY").with_value_field(0, 32, reset=FREQUENCY_K250)
+        for prefix, offset in (("RXD", 0x534), ("TXD", 0x544)):
+            r.define(offset, f"{prefix}.PTR").with_value_field(0, 32)
+            r.define(offset + 4, f"{prefix}.MAXCNT").with_value_field(0, 16)
+            r.define(offset + 8, f"{prefix}.AMOUNT").with_value_field(0, 16, mode=RO)
+            r.define(offset + 12, f"{prefix}.LIST").with_value_field(0, 3)
+        r.define(0x588, "ADDRESS").with_value_field(0, 7)
         self._clear_state()
 
     def connect_board(self, platform) -> None:
-        from ..devices import device_class
         for spec in self.device_specs:
             spec = dict(spec)
             device = device_class(spec.pop("model"), platform.path)(self.machine, **spec)
@@ -90,26 +72,19 @@ class Twim(NrfPeripheral):
         for address in device.addresses:
             self.devices[address] = device
 
-    def device(self, name: str):
-        for device in self.devices.values():
-            if getattr(device, "name", None) == name:
-                return device
-        return None
+    def device(self, name: str) -> I2CDevice | None:
+        return next((d for d in self.devices.values() if d.name == name), None)
 
     def _clear_state(self) -> None:
-        self._errors = 0
         self._busy = None          # the scheduled end of the phase on the bus
         self._stop_pending = False
         self._holding = None       # address of the device the bus is held with
 
     def reset(self) -> None:
-        if getattr(self, "_busy", None):
+        if self._busy:
             self._busy.cancel()
         super().reset()
         self._clear_state()
-
-    def _clear_errors(self, value: int) -> None:
-        self._errors &= ~value
 
     # ------------------------------------------------------------------ timing
     def bit_cycles(self) -> float:
@@ -141,7 +116,7 @@ class Twim(NrfPeripheral):
 
     def _address_nack(self, read: bool) -> None:
         self._busy = None
-        self._errors |= ERROR_ANACK
+        self.regs.set("ERRORSRC", 1, "ANACK")
         self.regs.set("RXD.AMOUNT" if read else "TXD.AMOUNT", 0)
         self.generate("EVENTS_ERROR")
         if self._stop_pending:
@@ -160,11 +135,11 @@ class Twim(NrfPeripheral):
         else:
             for byte in self.dma_read(pointer, count):
                 if not device.i2c_write(address, byte):
-                    self._errors |= ERROR_DNACK
+                    self.regs.set("ERRORSRC", 1, "DNACK")
                     self.generate("EVENTS_ERROR")
                     break
         self.regs.set(f"{prefix}.AMOUNT", count)
-        if self.regs.value(f"{prefix}.LIST") == 1:   # ArrayList: move on to the next item
+        if self.regs.value(f"{prefix}.LIST") == LIST_ARRAYLIST:   # move on to the next item
             self.regs.set(f"{prefix}.PTR", pointer + count)
         self.generate("EVENTS_LASTRX" if read else "EVENTS_LASTTX")   # runs the SHORTS
         if self._stop_pending and self._busy is None:

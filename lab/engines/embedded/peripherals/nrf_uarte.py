@@ -12,13 +12,15 @@ from __future__ import annotations
 import logging
 import math
 
-from .nrf_base import NrfPeripheral
+from ..registers import RO, W1C
+from .nrf_base import NrfPeripheral, define_psel
 
 log = logging.getLogger("lab.uarte")
 
 ENABLE_UARTE = 8
 RX_FIFO_DEPTH = 4
-ERROR_OVERRUN = 1
+BAUD_250000 = 0x04000000
+STOP_BITS = {0: 1, 1: 2}    # CONFIG.STOP
 # MDK baud codes -> actual baud (reference nrf52840.md, UARTE column)
 BAUD = {0x0004F000: 1205, 0x0009D000: 2396, 0x0013B000: 4808, 0x00275000: 9598,
         0x003AF000: 14401, 0x004EA000: 19208, 0x0075C000: 28777, 0x00800000: 31250,
@@ -32,7 +34,6 @@ class Uarte(NrfPeripheral):
         super().__init__(machine, name, base, irq, **options)
         self.listeners = []   # callables(data: bytes, time: int)
         self._warned = set()
-        r = self.regs
         self.task(0x000, "TASKS_STARTRX", self._start_rx)
         self.task(0x004, "TASKS_STOPRX", self._stop_rx)
         self.task(0x008, "TASKS_STARTTX", self._start_tx)
@@ -45,26 +46,25 @@ class Uarte(NrfPeripheral):
                               (0x14C, "EVENTS_RXSTARTED"), (0x150, "EVENTS_TXSTARTED"),
                               (0x158, "EVENTS_TXSTOPPED")):
             self.event(offset, event)
-        self.shortcut(5, "EVENTS_ENDRX", self._start_rx)
-        self.shortcut(6, "EVENTS_ENDRX", self._stop_rx)
-        self.interrupts()
-        r.define(0x480, "ERRORSRC", read=lambda: self._errors, write=self._clear_errors)
-        r.define(0x500, "ENABLE", writable=0xF)
+        self.shortcut(5, "ENDRX_STARTRX", "EVENTS_ENDRX", self._start_rx)
+        self.shortcut(6, "ENDRX_STOPRX", "EVENTS_ENDRX", self._stop_rx)
+        r = self.regs
+        r.define(0x480, "ERRORSRC") \
+            .with_flag(0, "OVERRUN", mode=W1C).with_flag(1, "PARITY", mode=W1C) \
+            .with_flag(2, "FRAMING", mode=W1C).with_flag(3, "BREAK", mode=W1C)
+        r.define(0x500, "ENABLE").with_value_field(0, 4)
         for offset, pin in ((0x508, "RTS"), (0x50C, "TXD"), (0x510, "CTS"), (0x514, "RXD")):
-            r.define(offset, f"PSEL.{pin}", reset=0xFFFFFFFF)
-        r.define(0x524, "BAUDRATE", reset=0x04000000)
-        r.define(0x534, "RXD.PTR")
-        r.define(0x538, "RXD.MAXCNT", writable=0xFFFF)
-        r.define(0x53C, "RXD.AMOUNT", writable=0)
-        r.define(0x544, "TXD.PTR")
-        r.define(0x548, "TXD.MAXCNT", writable=0xFFFF)
-        r.define(0x54C, "TXD.AMOUNT", writable=0)
-        r.define(0x56C, "CONFIG", writable=0x1F)
-        self.finish_declaring()
+            define_psel(r, offset, f"PSEL.{pin}")
+        r.define(0x524, "BAUDRATE").with_value_field(0, 32, reset=BAUD_250000)
+        for prefix, offset in (("RXD", 0x534), ("TXD", 0x544)):
+            r.define(offset, f"{prefix}.PTR").with_value_field(0, 32)
+            r.define(offset + 4, f"{prefix}.MAXCNT").with_value_field(0, 16)
+            r.define(offset + 8, f"{prefix}.AMOUNT").with_value_field(0, 16, mode=RO)
+        r.define(0x56C, "CONFIG").with_flag(0, "HWFC").with_value_field(1, 3, "PARITY") \
+            .with_flag(4, "STOP")
         self._clear_state()
 
     def _clear_state(self) -> None:
-        self._errors = 0
         self._tx = None            # (start time, data, end event) while sending
         self._rx_active = False
         self._rx_ptr = self._rx_max = self._rx_count = 0
@@ -83,11 +83,12 @@ class Uarte(NrfPeripheral):
     # ------------------------------------------------------------ timing
     def baud(self) -> float:
         code = self.regs.value("BAUDRATE")
-        return BAUD.get(code) or code * 16_000_000 / 2 ** 32
+        return BAUD.get(code) or max(1.0, code * 16_000_000 / 2 ** 32)
 
     def byte_cycles(self) -> int:
-        config = self.regs.value("CONFIG")
-        bits = 1 + 8 + (1 if config & 0xE else 0) + (2 if config & 0x10 else 1)
+        """Start bit, 8 data bits, the parity bit when included, the stop bits."""
+        parity = 1 if self.regs.value("CONFIG", "PARITY") else 0
+        bits = 1 + 8 + parity + STOP_BITS[self.regs.value("CONFIG", "STOP")]
         return math.ceil(bits * self.machine.clock_hz / self.baud())
 
     def enabled(self) -> bool:
@@ -110,7 +111,7 @@ class Uarte(NrfPeripheral):
         self._tx = (start, data, end)
 
     def _tx_done(self, time: int) -> None:
-        start, data, _ = self._tx
+        _, data, _ = self._tx
         self._finish_tx(data, time)
 
     def _finish_tx(self, data: bytes, time: int) -> None:
@@ -152,7 +153,7 @@ class Uarte(NrfPeripheral):
             elif len(self._rx_fifo) < RX_FIFO_DEPTH:
                 self._rx_fifo.append(byte)
             else:
-                self._errors |= ERROR_OVERRUN
+                self.regs.set("ERRORSRC", 1, "OVERRUN")
                 self.generate("EVENTS_ERROR")
         self._schedule_next_byte()
 
@@ -194,9 +195,6 @@ class Uarte(NrfPeripheral):
         if self._rx_active:
             self._rx_active = False
             self.generate("EVENTS_ENDRX")
-
-    def _clear_errors(self, value: int) -> None:
-        self._errors &= ~value
 
     def _warn(self, message: str) -> None:
         if message not in self._warned:
