@@ -29,6 +29,7 @@ LEAD_IN_S = 3.0          # the wand lies still while the firmware starts
 # window to see it at rest first, as the recordings before it left it in a stream.
 UNIT_LEAD_IN_S = 6.0
 GAP_S = 1.0
+STILL_AFTER_S = 1.0      # with the gap: 2 s, the detection rule's time after a gesture
 MODEL_WINDOW_S = 128 / 25
 BOOT_MARGIN_S = 2.0
 
@@ -84,8 +85,13 @@ def plan(audio=None, imu=None, on_end="end", manifest=None) -> Plan:
         recording_times, recording_values = motion.read_recording(Path(row["path"]))
         recordings.append((recording_times, recording_values, row))
     times, values, clips, offset = chain(recordings)
+    # The wand stays still after the last recording (the gap, and STILL_AFTER_S more) so
+    # that a gesture ending with the recording is still reported before the run ends.
+    times = np.append(times, offset + STILL_AFTER_S)
+    values = np.vstack([values, values[-1:]])
     feed = motion.TimedFeed(times, values, str(root), on_end="end")
-    return Plan(imu=(feed, None), clips=clips, min_timeout_s=offset + BOOT_MARGIN_S)
+    return Plan(imu=(feed, None), clips=clips,
+                min_timeout_s=offset + STILL_AFTER_S + BOOT_MARGIN_S)
 
 
 def analyze(result) -> dict:
