@@ -38,7 +38,14 @@
 #define SHCSR_USGFAULTENA (1u << 18)
 #define SHCSR_BUSFAULTENA (1u << 17)
 #define SHCSR_MEMFAULTENA (1u << 16)
+#define CCR_USERSETMPEND (1u << 1)
 #define CCR_UNALIGN_TRP (1u << 3)
+#define CCR_DIV_0_TRP (1u << 4)
+#define CFSR_PRECISERR (1u << 9)
+#define CFSR_BFARVALID (1u << 15)
+#define CFSR_UNALIGNED (1u << 24)
+#define CFSR_DIVBYZERO (1u << 25)
+#define HFSR_FORCED (1u << 30)
 #define DEMCR_TRCENA (1u << 24)
 
 /* SysTick */
@@ -65,6 +72,19 @@ static inline void cpu_enable_irq(void) { __asm volatile("cpsie i" ::: "memory")
 static inline void cpu_wfi(void) { __asm volatile("wfi" ::: "memory"); }
 static inline void cpu_dsb(void) { __asm volatile("dsb" ::: "memory"); }
 static inline void cpu_isb(void) { __asm volatile("isb" ::: "memory"); }
+/* CONTROL: nPRIV (thread mode unprivileged), SPSEL (thread mode on PSP), FPCA */
+#define CONTROL_NPRIV (1u << 0)
+#define CONTROL_SPSEL (1u << 1)
+static inline uint32_t cpu_control(void)
+{
+    uint32_t value;
+    __asm volatile("mrs %0, control" : "=r"(value));
+    return value;
+}
+static inline void cpu_set_control(uint32_t value)
+{
+    __asm volatile("msr control, %0\nisb" ::"r"(value) : "memory");
+}
 static inline uint32_t cpu_ipsr(void)
 {
     uint32_t value;

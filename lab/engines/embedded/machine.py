@@ -24,9 +24,11 @@ from ...elf import Firmware
 from ...errors import LabError
 from . import native
 from .bus import Bus
+from .cortexm import privilege
 from .cortexm.dwt import Dwt
 from .cortexm.exceptions import (HARDFAULT, SVCALL, XPSR_T, ExceptionModel, FaultRecord,
                                  Lockup)
+from .cortexm.ppb import UnmodelledPrivateBus
 from .cortexm.scs import SystemControlSpace
 from .peripherals import model_class
 from .scheduler import NEVER, Scheduler
@@ -37,7 +39,6 @@ log = logging.getLogger("lab.machine")
 CPU_MODELS = {"cortex-m0": A.UC_CPU_ARM_CORTEX_M0, "cortex-m3": A.UC_CPU_ARM_CORTEX_M3,
               "cortex-m4": A.UC_CPU_ARM_CORTEX_M4, "cortex-m4f": A.UC_CPU_ARM_CORTEX_M4,
               "cortex-m7": A.UC_CPU_ARM_CORTEX_M7, "cortex-m33": A.UC_CPU_ARM_CORTEX_M33}
-PPB = (0xE0000000, 0xE0100000)   # Private Peripheral Bus: SCS, DWT, ITM ...
 UNTIL_NEVER = 0xFFFFFFFF         # an odd address: never a Thumb PC
 FAULT_HANDLER_GRACE_S = 1.0      # a fault handler that neither returns nor stops in time
 
@@ -53,21 +54,22 @@ INTR_FAULTS = {EXCP_UDEF: "UNDEFINSTR", EXCP_NOCP: "NOCP", EXCP_INVSTATE: "INVST
 WFI, WFE, SEV, YIELD = 0xBF30, 0xBF20, 0xBF40, 0xBF10
 WFI_W, WFE_W = (0xF3AF, 0x8003), (0xF3AF, 0x8002)
 SEMIHOSTING_BKPT = 0xBEAB
-CCR_UNALIGN_TRP = 1 << 3
+CCR_UNALIGN_TRP, CCR_DIV_0_TRP = 1 << 3, 1 << 4
 
 
 class Halt:
     """Why a run stopped before its time limit."""
 
-    DONE, FAULT, LOCKUP, EXIT, HOST = "done", "fault", "lockup", "exit", "host"
+    DONE, FAULT, LOCKUP, EXIT = "done", "fault", "lockup", "exit"
 
 
 class Machine:
     def __init__(self, platform, strict_alignment: bool = False):
         self._in_emulation = False
         self.platform = platform
-        # Unicorn never traps unaligned accesses; checking them costs every access, so
-        # only while CCR.UNALIGN_TRP is set, or always in strict mode (LDRD/LDM too).
+        # Unicorn traps no unaligned access but LDREX/STREX; checking them costs every
+        # instruction, so only while CCR.UNALIGN_TRP is set, or always in strict mode
+        # (then LDRD/LDM/PUSH/VPUSH... are checked even with UNALIGN_TRP clear).
         self.strict_alignment = strict_alignment
         self.clock_hz = platform.cpu.clock_hz
         self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
@@ -84,11 +86,11 @@ class Machine:
         self._map_memory()
         self._attach_system()
         self._attach_peripherals()
-        self.bus.map(self.uc, platform.mmio + [PPB])
+        self.bus.map(self.uc, platform.mmio)
+        self._map_rest_of_private_bus()
         self.uc.hook_add(UC_HOOK_INTR, self._on_intr)
         self.uc.hook_add(UC_HOOK_MEM_INVALID, self._on_invalid_access)
         self.core.install()
-        self.core.check_alignment(strict_alignment)
         self._access = None
         self._access_counts = None
         self.halt_reason: str | None = None
@@ -111,8 +113,19 @@ class Machine:
     def _attach_system(self) -> None:
         self.dwt = Dwt(self)
         self.scs = SystemControlSpace(self, self.exceptions, self.dwt)
-        self.bus.attach(self.dwt)
-        self.bus.attach(self.scs)
+        for model in (self.dwt, self.scs):
+            self.bus.attach(model)
+
+    def _map_rest_of_private_bus(self) -> None:
+        """The PPB blocks the lab does not model, as a few large regions (the bus would
+        map them page by page: a thousand regions, 0.4 s per machine)."""
+        rest = UnmodelledPrivateBus(self, self.dwt.windows() + self.scs.windows())
+        for start, end in rest.windows():
+            offset = start - rest.base
+            self.uc.mmio_map(start, end - start,
+                             lambda uc, at, size, _, o=offset: rest.read(o + at, size), None,
+                             lambda uc, at, size, value, _, o=offset: rest.write(o + at, size,
+                                                                                 value), None)
 
     def _attach_peripherals(self) -> None:
         for spec in self.platform.peripherals:
@@ -145,6 +158,7 @@ class Machine:
 
     def _reset_cpu(self) -> None:
         uc = self.uc
+        privilege.clear_npriv(uc)   # a reset can come while thread mode is unprivileged
         for reg in range(A.UC_ARM_REG_R0, A.UC_ARM_REG_R12 + 1):
             uc.reg_write(reg, 0)
         uc.reg_write(A.UC_ARM_REG_CONTROL, 0)
@@ -165,8 +179,7 @@ class Machine:
         self.resets += 1
         self.scheduler.clear()
         self.exceptions.reset()
-        self.core.state.unalign_trp = 0
-        self.core.check_alignment(self.strict_alignment)
+        self.core.state.unalign_trp = self.core.state.div_0_trp = 0
         self.bus.reset()
         for peripheral in self.peripherals.values():
             after = getattr(peripheral, "after_reset", None)
@@ -255,9 +268,21 @@ class Machine:
 
     def set_ccr(self, value: int) -> None:
         self.exceptions.ccr = value | (1 << 9)   # STKALIGN is fixed to 1 here
-        trap = bool(value & CCR_UNALIGN_TRP)
-        self.core.state.unalign_trp = int(trap)
-        self.core.check_alignment(trap or self.strict_alignment)
+        self.core.state.unalign_trp = int(bool(value & CCR_UNALIGN_TRP))
+        self.core.state.div_0_trp = int(bool(value & CCR_DIV_0_TRP))
+        self.request_stop()   # the alignment check is added or removed between blocks
+
+    def refuse_unprivileged(self, address: int) -> bool:
+        """Asked by the Private Peripheral Bus models before every access: an unprivileged
+        one must not happen. Stopping the CPU inside the access makes Unicorn abandon the
+        instruction (measured: PC on it, no register or memory written), so it becomes a
+        precise BusFault there."""
+        if not self._in_emulation or not privilege.unprivileged(self.uc):
+            return False
+        if self._unprivileged_access is None:
+            self._unprivileged_access = address
+        self.uc.emu_stop()
+        return True
 
     # ------------------------------------------------------------ run loop
     def _clear_run_state(self) -> None:
@@ -266,6 +291,7 @@ class Machine:
         self._reset_requested = None
         self._intr = None
         self._invalid_access = None
+        self._unprivileged_access = None
         self._step_block = False
         self._fault_deadline = None
         self._waiting_for_event = False
@@ -332,6 +358,7 @@ class Machine:
 
     def _execute(self, until: int) -> None:
         uc, state = self.uc, self.core.state
+        self.core.check_alignment(self.strict_alignment or bool(state.unalign_trp))
         deadline = min(self.scheduler.next_time(), until)
         if self._step_block:
             deadline, self._step_block = min(deadline, state.now + 1), False
@@ -346,6 +373,7 @@ class Machine:
         self._stop_requested = False
         self._intr = None
         self._invalid_access = None
+        self._unprivileged_access = None
         self._resume_pc = pc
         self._in_emulation = True
         try:
@@ -358,15 +386,13 @@ class Machine:
             self._access = None
         if error is not None:
             self._on_cpu_error(error)
+        elif self._unprivileged_access is not None:
+            self._on_unprivileged_access(self._unprivileged_access)
         elif self._intr is not None:
             self._on_cpu_exception(*self._intr)
-        elif state.stop_reason == native.STOP_IDLE_LOOP:
-            self._on_idle_loop(deadline)
-        elif state.stop_reason == native.STOP_UNALIGNED:
-            self.core.rewind_to(state.fault_pc)
-            self.exceptions.raise_fault("UNALIGNED", pc=state.fault_pc,
-                                        detail=f"unaligned access to 0x{state.fault_address:08X}")
-        elif state.stop_reason == native.STOP_NONE and not self._stop_requested:
+        elif state.stop_reason != native.STOP_NONE:
+            self._on_native_stop(state.stop_reason, deadline)
+        elif not self._stop_requested:
             self._on_hint_stop()
 
     def _watch_unmask(self) -> None:
@@ -378,6 +404,37 @@ class Machine:
             state.basepri_mask = self.exceptions.basepri_mask()
 
     # ------------------------------------------------------ CPU stop causes
+    def _on_native_stop(self, reason: int, deadline: int) -> None:
+        """The native hook stopped the CPU (a deadline or an unmask needs nothing here:
+        the run loop fires what is due)."""
+        if reason == native.STOP_IDLE_LOOP:
+            self._on_idle_loop(deadline)
+        elif reason == native.STOP_UNALIGNED:
+            self._on_unaligned()
+        elif reason == native.STOP_DIVBYZERO:
+            self._on_division_by_zero()
+        elif reason == native.STOP_HOOK_DIVIDES:
+            self.core.hook_divides()   # the block runs when the CPU resumes
+
+    def _on_unaligned(self) -> None:
+        state = self.core.state
+        self.core.rewind_to(state.fault_pc)
+        self.exceptions.raise_fault("UNALIGNED", pc=state.fault_pc,
+                                    detail=f"unaligned access to 0x{state.fault_address:08X}")
+
+    def _on_division_by_zero(self) -> None:
+        pc = self.core.state.fault_pc
+        self.core.rewind_to(pc)
+        self.exceptions.raise_fault("DIVBYZERO", pc=pc,
+                                    detail="SDIV/UDIV by zero with CCR.DIV_0_TRP set")
+
+    def _on_unprivileged_access(self, address: int) -> None:
+        pc = self.uc.reg_read(A.UC_ARM_REG_PC)
+        self.core.rewind_to(pc)
+        self.exceptions.raise_fault("PRECISERR", pc=pc, address=address,
+                                    detail=f"unprivileged access to 0x{address:08X} on the "
+                                           "Private Peripheral Bus")
+
     def _on_intr(self, uc, intno, user_data) -> None:
         self._intr = (intno, uc.reg_read(A.UC_ARM_REG_PC))
         uc.emu_stop()
@@ -393,6 +450,11 @@ class Machine:
             self._supervisor_call(pc)
         elif intno == EXCP_BKPT:
             self._breakpoint(pc)
+        elif intno == EXCP_DATA_ABORT and self._is_exclusive(pc):
+            # Unicorn checks the alignment of LDREX/STREX itself (before any lab hook)
+            # and reports it as a data abort: on the core it is a UsageFault.
+            self.core.rewind_to(pc)
+            self.exceptions.raise_fault("UNALIGNED", pc=pc, detail="unaligned exclusive access")
         elif intno in INTR_FAULTS:
             self.core.rewind_to(pc)
             self.exceptions.raise_fault(INTR_FAULTS[intno], pc=pc)
@@ -530,6 +592,12 @@ class Machine:
             return struct.unpack("<H", self.uc.mem_read(address, 2))[0]
         except UcError:
             return None
+
+    def _is_exclusive(self, pc: int) -> bool:
+        """LDREX/STREX, or their byte and halfword forms, at `pc`."""
+        first, second = self._halfword(pc) or 0, self._halfword(pc + 2) or 0
+        return first & 0xFFE0 == 0xE840 or \
+            (first & 0xFFE0 == 0xE8C0 and (second >> 4) & 0xE == 0x4)
 
     def _word_before(self, pc: int):
         return self._halfword(pc - 4), self._halfword(pc - 2)

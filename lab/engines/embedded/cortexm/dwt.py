@@ -6,14 +6,14 @@ reading instruction.
 """
 from __future__ import annotations
 
-from ..peripheral import Peripheral
+from .ppb import PrivateBusModel
 
 CYCCNTENA = 1 << 0
 NUMCOMP_4 = 4 << 28
 TRCENA = 1 << 24
 
 
-class Dwt(Peripheral):
+class Dwt(PrivateBusModel):
     def __init__(self, machine, name="dwt", base=0xE0001000, **options):
         super().__init__(machine, name, base, **options)
         self.trcena = False            # DEMCR.TRCENA gates the whole DWT

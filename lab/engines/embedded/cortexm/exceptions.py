@@ -8,6 +8,8 @@ tail-chaining, PRIMASK/BASEPRI/FAULTMASK, and fault escalation to HardFault.
 
 Lazy FP stacking is simplified to eager stacking: a frame that needs FP state
 always carries S0-S15 and FPSCR, so the interrupted context comes back intact.
+CONTROL.nPRIV is kept across entry and return; the lab lifts it while it works on the
+registers (privilege.py).
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from dataclasses import dataclass, field
 
 from unicorn import UcError
 from unicorn import arm_const as A
+
+from . import privilege
 
 RESET, NMI, HARDFAULT, MEMMANAGE, BUSFAULT, USAGEFAULT = 1, 2, 3, 4, 5, 6
 SVCALL, DEBUGMONITOR, PENDSV, SYSTICK = 11, 12, 14, 15
@@ -124,14 +128,13 @@ class ExceptionModel:
         return best
 
     def execution_priority(self) -> int:
-        uc = self.uc
         priority = self.active_priority()
-        basepri = uc.reg_read(A.UC_ARM_REG_BASEPRI) & 0xFF
+        primask, basepri, faultmask = privilege.masks(self.uc)
         if basepri:
             priority = min(priority, self.group_priority(basepri & self.priority_mask))
-        if uc.reg_read(A.UC_ARM_REG_PRIMASK) & 1:
+        if primask:
             priority = min(priority, 0)
-        if uc.reg_read(A.UC_ARM_REG_FAULTMASK) & 1:
+        if faultmask:
             priority = min(priority, -1)
         return priority
 
@@ -157,9 +160,8 @@ class ExceptionModel:
         number = self.best_pending()
         if number is None:
             return False
-        uc = self.uc
         priority = self.active_priority()
-        basepri = uc.reg_read(A.UC_ARM_REG_BASEPRI) & 0xFF
+        basepri = privilege.masks(self.uc)[1]
         if basepri:
             priority = min(priority, self.group_priority(basepri & self.priority_mask))
         return self.group_priority(self.priority[number]) < priority
@@ -196,6 +198,10 @@ class ExceptionModel:
     # ------------------------------------------------------------ entry
     def take(self, number: int, return_address: int) -> None:
         """Exception entry: stack the context and jump to the handler."""
+        with privilege.lifted(self.uc):
+            self._push_and_enter(number, return_address)
+
+    def _push_and_enter(self, number: int, return_address: int) -> None:
         uc = self.uc
         control = uc.reg_read(A.UC_ARM_REG_CONTROL)
         xpsr = uc.reg_read(A.UC_ARM_REG_XPSR)
@@ -302,6 +308,10 @@ class ExceptionModel:
         return None
 
     def _unstack(self, exc_return: int) -> None:
+        with privilege.lifted(self.uc):   # thread mode gets the nPRIV its code left
+            self._pop(exc_return)
+
+    def _pop(self, exc_return: int) -> None:
         uc = self.uc
         to_thread = bool(exc_return & 0x8)
         from_psp = bool(exc_return & 0x4)

@@ -14,7 +14,8 @@ HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "labcore.c"
 BUILD_DIR = HERE / "_build"
 
-STOP_NONE, STOP_DEADLINE, STOP_IDLE_LOOP, STOP_UNMASKED, STOP_UNALIGNED = 0, 1, 2, 3, 4
+(STOP_NONE, STOP_DEADLINE, STOP_IDLE_LOOP, STOP_UNMASKED, STOP_UNALIGNED, STOP_DIVBYZERO,
+ STOP_HOOK_DIVIDES) = range(7)
 
 
 def _unicorn_dir() -> Path:
@@ -42,7 +43,7 @@ def build(verbose: bool = False) -> Path:
 
 
 class State(ctypes.Structure):
-    """Mirror of the shared prefix of lc_state in labcore.c."""
+    """Mirror of the shared prefix of lc_state in labcore.c (its size is checked at load)."""
 
     _fields_ = [
         ("now", ctypes.c_uint64),
@@ -63,7 +64,7 @@ class State(ctypes.Structure):
         ("basepri_mask", ctypes.c_uint32),
         ("profiling", ctypes.c_int32),
         ("unalign_trp", ctypes.c_int32),
-        ("reserved", ctypes.c_int32),
+        ("div_0_trp", ctypes.c_int32),
         ("fault_pc", ctypes.c_uint64),
         ("fault_address", ctypes.c_uint64),
     ]
@@ -78,9 +79,13 @@ def _load():
         # The helper must bind to the very libunicorn the Python binding loaded.
         ctypes.CDLL(str(_libunicorn()), mode=ctypes.RTLD_GLOBAL)
         lib = ctypes.CDLL(str(build()))
+        lib.lc_state_prefix_size.restype = ctypes.c_size_t
+        if lib.lc_state_prefix_size() != ctypes.sizeof(State):
+            raise RuntimeError(f"labcore: lc_state's shared prefix is "
+                               f"{lib.lc_state_prefix_size()} bytes, native.State mirrors "
+                               f"{ctypes.sizeof(State)}: update the mirror with the struct")
         vp, u64, u32 = ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint32
         p64 = ctypes.POINTER(ctypes.c_uint64)
-        p32 = ctypes.POINTER(ctypes.c_uint32)
         lib.lc_new.restype = ctypes.POINTER(State)
         lib.lc_free.argtypes = [vp]
         lib.lc_add_region.argtypes = [vp, u64, u64, vp]
@@ -93,13 +98,18 @@ def _load():
         lib.lc_rewind_to.argtypes = [vp, vp, u64]
         lib.lc_locate_access.argtypes = [vp, vp, u64]
         lib.lc_locate_access.restype = u64
-        lib.lc_invalidate.argtypes = [vp, u64, u64]
+        lib.lc_hook_divides.argtypes = [vp, vp]
+        lib.lc_remove_hooks.argtypes = [vp, vp]
         lib.lc_profile_enable.argtypes = [vp, u32]
         lib.lc_profile_read.argtypes = [vp, p64, p64, p64, u32]
         lib.lc_profile_read.restype = u32
-        lib.lc_measure.argtypes = [vp, vp, u64, u64, p32, p32]
         _lib = lib
     return _lib
+
+
+def state_prefix_size() -> int:
+    """Bytes of lc_state that State mirrors, as the C compiler laid them out."""
+    return _load().lc_state_prefix_size()
 
 
 class Core:
@@ -124,14 +134,19 @@ class Core:
             raise RuntimeError(f"labcore: uc_hook_add failed ({err})")
 
     def check_alignment(self, enabled: bool) -> None:
-        """Trap unaligned accesses the way the core does (costs about half the speed)."""
-        if enabled and not self._alignment_hook.value:
+        """Check the alignment of every load and store, as the core does (a native hook on
+        every instruction: it costs a good part of the speed). Outside emulation only:
+        Unicorn translates the code again, with or without the hook."""
+        if enabled == bool(self._alignment_hook.value):
+            return
+        if enabled:
             handle = self._alignment_hook
             if self._lib.lc_install_alignment_check(self._ptr, self._uch, ctypes.byref(handle)):
                 raise RuntimeError("labcore: cannot add the alignment hook")
-        elif not enabled and self._alignment_hook.value:
+        else:
             self._lib.uc_hook_del(self._uch, self._alignment_hook.value)
             self._alignment_hook = ctypes.c_size_t()
+        self._uc.ctl_flush_tb()
 
     def add_region(self, base: int, size: int, host_buffer) -> None:
         self._keep.append(host_buffer)
@@ -151,8 +166,9 @@ class Core:
     def locate_access(self, address: int) -> int:
         return self._lib.lc_locate_access(self._ptr, self._uch, address)
 
-    def invalidate(self, begin: int, end: int) -> None:
-        self._lib.lc_invalidate(self._ptr, begin, end)
+    def hook_divides(self) -> None:
+        """After STOP_HOOK_DIVIDES: give that block's divides their division-by-zero hooks."""
+        self._lib.lc_hook_divides(self._ptr, self._uch)
 
     def enable_profile(self, size: int = 1 << 16) -> None:
         if self._lib.lc_profile_enable(self._ptr, size):
@@ -166,18 +182,12 @@ class Core:
         n = self._lib.lc_profile_read(self._ptr, pcs, counts, cycles, max_entries)
         return [(pcs[i], counts[i], cycles[i]) for i in range(n)]
 
-    def measure(self, begin: int, end: int) -> tuple[int, int]:
-        """(instructions, cycles) of the straight-line code in [begin, end)."""
-        insns, cycles = ctypes.c_uint32(), ctypes.c_uint32()
-        self._lib.lc_measure(self._ptr, self._uch, begin, end, ctypes.byref(insns),
-                             ctypes.byref(cycles))
-        return insns.value, cycles.value
-
     def close(self) -> None:
         if self._ptr:
             for handle in (self._hook, self._alignment_hook):
                 if handle.value:
                     self._lib.uc_hook_del(self._uch, handle.value)
+            self._lib.lc_remove_hooks(self._ptr, self._uch)
             self._lib.lc_free(self._ptr)
             self._ptr = None
 

@@ -11,10 +11,15 @@
  *   - spotting `b .` self-loops (provably idle: the lab fast-forwards them),
  *   - watching PRIMASK/BASEPRI/FAULTMASK while a pending exception is masked,
  *   - an optional per-block execution histogram for profiling.
+ * Two traps of the core that Unicorn does not take are checked here too, each by a
+ * hook that exists only while it is needed: unaligned accesses (CCR.UNALIGN_TRP, or
+ * always with strict alignment) and divisions by zero (CCR.DIV_0_TRP).
  * Python reads and writes the lc_state fields directly (layout mirrored in
- * native.py), and asks here where inside the current block an MMIO access came
- * from, so peripherals see the exact virtual time of the accessing instruction.
+ * native/__init__.py, checked against lc_state_prefix_size()), and asks here where
+ * inside the current block an MMIO access came from, so peripherals see the exact
+ * virtual time of the accessing instruction.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +35,8 @@ enum {
     LC_STOP_IDLE_LOOP = 2, /* the next block is a branch to itself */
     LC_STOP_UNMASKED = 3,  /* a pending exception just became unmasked */
     LC_STOP_UNALIGNED = 4, /* an access the core traps as UNALIGNED (fault_pc, fault_address) */
+    LC_STOP_DIVBYZERO = 5, /* SDIV/UDIV by zero with CCR.DIV_0_TRP set (fault_pc) */
+    LC_STOP_HOOK_DIVIDES = 6, /* the next block divides: hook its divisions first */
 };
 
 typedef struct {
@@ -43,6 +50,8 @@ typedef struct {
     uint32_t insns;
     uint32_t cycles;
     uint32_t idle_loop;
+    uint32_t divides;        /* SDIV/UDIV instructions in the block */
+    uint32_t divides_hooked; /* ... and each has its division-by-zero hook */
 } lc_block;
 
 typedef struct {
@@ -70,10 +79,10 @@ typedef struct {
     int32_t active_priority;  /* execution priority from active exceptions alone */
     uint32_t basepri_mask;    /* keeps the group-priority bits of BASEPRI */
     int32_t profiling;        /* 1: count executions per block */
-    int32_t unalign_trp;      /* CCR.UNALIGN_TRP: every unaligned access traps */
-    int32_t reserved;
-    uint64_t fault_pc;        /* LC_STOP_UNALIGNED: the instruction and its address */
-    uint64_t fault_address;
+    int32_t unalign_trp;      /* CCR.UNALIGN_TRP: halfword and word accesses trap unaligned */
+    int32_t div_0_trp;        /* CCR.DIV_0_TRP: SDIV/UDIV by zero trap */
+    uint64_t fault_pc;        /* the trapping instruction (LC_STOP_UNALIGNED, _DIVBYZERO) */
+    uint64_t fault_address;   /* the address it accessed (LC_STOP_UNALIGNED) */
     /* --- private --- */
     lc_region regions[LC_MAX_REGIONS];
     int nregions;
@@ -84,7 +93,16 @@ typedef struct {
     uint64_t access_block;
     int32_t access_index;
     uint64_t access_addr;
+    /* division-by-zero hooks: the block that stopped for them, and the addresses hooked */
+    uint64_t divides_block_pc;
+    uint32_t divides_block_size;
+    uint64_t *divide_pcs;
+    uc_hook *divide_hooks;
+    uint32_t ndivides, divides_capacity;
 } lc_state;
+
+/* Python checks its mirror of the shared prefix against this size when it loads. */
+size_t lc_state_prefix_size(void) { return offsetof(lc_state, regions); }
 
 /* ------------------------------------------------------------------ code */
 
@@ -145,9 +163,40 @@ static void count_code(lc_state *s, uc_engine *uc, uint64_t begin, uint64_t end,
     *cycles = total;
 }
 
+/* SDIV (0xFB9n) and UDIV (0xFBBn), second halfword 1111 dddd 1111 mmmm */
+static int is_divide(uint16_t hw1, uint16_t hw2)
+{
+    return ((hw1 & 0xFFF0) == 0xFB90 || (hw1 & 0xFFF0) == 0xFBB0) && (hw2 & 0xF0F0) == 0xF0F0;
+}
+
+/* Calls `visit` for each divide in the Thumb code [begin, end); returns how many. */
+static uint32_t find_divides(lc_state *s, uc_engine *uc, uint64_t begin, uint64_t end,
+                             void (*visit)(lc_state *, uc_engine *, uint64_t))
+{
+    uint32_t n = 0;
+    for (uint64_t a = begin; a < end;) {
+        uint16_t hw1 = 0, hw2 = 0;
+        read_halfword(s, uc, a, &hw1);
+        if (!is_32bit(hw1)) {
+            a += 2;
+            continue;
+        }
+        read_halfword(s, uc, a + 2, &hw2);
+        if (is_divide(hw1, hw2)) {
+            n++;
+            if (visit)
+                visit(s, uc, a);
+        }
+        a += 4;
+    }
+    return n;
+}
+
 static void measure_block(lc_state *s, uc_engine *uc, lc_block *b)
 {
     count_code(s, uc, b->pc, b->pc + b->size, &b->insns, &b->cycles);
+    b->divides = find_divides(s, uc, b->pc, b->pc + b->size, NULL);
+    b->divides_hooked = 0;
     uint16_t hw1 = 0, hw2 = 0;
     read_halfword(s, uc, b->pc, &hw1);
     read_halfword(s, uc, b->pc + 2, &hw2);
@@ -171,12 +220,32 @@ static lc_block *lookup_block(lc_state *s, uc_engine *uc, uint64_t pc, uint32_t 
 
 static int32_t min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
 
+/* PRIMASK, BASEPRI and FAULTMASK as the core holds them. Unicorn's register API
+ * follows MRS: while thread mode is unprivileged (CONTROL.nPRIV) they read as 0. Handler
+ * mode is privileged, so the read is made with IPSR briefly non-zero (CONTROL and the
+ * stack pointers are not touched). */
+static void read_masks(uc_engine *uc, uint32_t *primask, uint32_t *basepri,
+                       uint32_t *faultmask)
+{
+    uint32_t control = 0, ipsr = 0;
+    uc_reg_read(uc, UC_ARM_REG_CONTROL, &control);
+    uc_reg_read(uc, UC_ARM_REG_IPSR, &ipsr);
+    int unprivileged = (control & 1) && (ipsr & 0x1FF) == 0;
+    if (unprivileged) {
+        uint32_t handler_mode = 3;
+        uc_reg_write(uc, UC_ARM_REG_IPSR, &handler_mode);
+    }
+    uc_reg_read(uc, UC_ARM_REG_PRIMASK, primask);
+    uc_reg_read(uc, UC_ARM_REG_FAULTMASK, faultmask);
+    uc_reg_read(uc, UC_ARM_REG_BASEPRI, basepri);
+    if (unprivileged)
+        uc_reg_write(uc, UC_ARM_REG_IPSR, &ipsr);
+}
+
 static int pending_exception_unmasked(lc_state *s, uc_engine *uc)
 {
     uint32_t primask = 0, faultmask = 0, basepri = 0;
-    uc_reg_read(uc, UC_ARM_REG_PRIMASK, &primask);
-    uc_reg_read(uc, UC_ARM_REG_FAULTMASK, &faultmask);
-    uc_reg_read(uc, UC_ARM_REG_BASEPRI, &basepri);
+    read_masks(uc, &primask, &basepri, &faultmask);
     int32_t priority = s->active_priority;
     if (basepri & 0xFF)
         priority = min_i32(priority, (int32_t)(basepri & s->basepri_mask));
@@ -230,6 +299,12 @@ void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
     lc_block *b = lookup_block(s, uc, pc, size);
     if (b->idle_loop) {
         stop(s, uc, LC_STOP_IDLE_LOOP);
+        return;
+    }
+    if (s->div_0_trp && b->divides && !b->divides_hooked) {
+        s->divides_block_pc = pc;
+        s->divides_block_size = size;
+        stop(s, uc, LC_STOP_HOOK_DIVIDES);
         return;
     }
     s->block_pc = pc;
@@ -293,14 +368,36 @@ static uint32_t popcount16(uint32_t x)
     return n;
 }
 
-static uint32_t reg(const uint32_t *r, unsigned i) { return r[i & 15]; }
+/* Unicorn's ids of R0..R15 */
+static const int REGISTER_IDS[16] = {
+    UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,
+    UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6,  UC_ARM_REG_R7,
+    UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+    UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
+
+/* The core registers, each read from Unicorn the first time it is needed. */
+typedef struct {
+    uc_engine *uc;
+    uint32_t value[16];
+    uint32_t have; /* bit i: value[i] was read */
+} lc_regs;
+
+static uint32_t reg(lc_regs *r, unsigned i)
+{
+    i &= 15;
+    if (!(r->have >> i & 1)) {
+        uc_reg_read(r->uc, REGISTER_IDS[i], &r->value[i]);
+        r->have |= 1u << i;
+    }
+    return r->value[i];
+}
 
 static uint32_t literal_base(uint64_t pc) { return (uint32_t)((pc + 4) & ~3ull); }
 
 /* The memory range a load/store would touch given the registers now (they are
  * the state just before the accessing instruction). Returns 0 if the
  * instruction does not access memory (or is not decoded here). */
-static int decode_access_16(uint64_t pc, uint16_t hw, const uint32_t *r, lc_access *x)
+static int decode_access_16(uint64_t pc, uint16_t hw, lc_regs *r, lc_access *x)
 {
     unsigned rn = (hw >> 3) & 7, rm = (hw >> 6) & 7, imm5 = (hw >> 6) & 31;
     x->multi = 0;
@@ -342,10 +439,13 @@ static int decode_access_16(uint64_t pc, uint16_t hw, const uint32_t *r, lc_acce
     return 1;
 }
 
-static int decode_access_32(uint64_t pc, uint16_t hw1, uint16_t hw2, const uint32_t *r,
+static int decode_access_32(uint64_t pc, uint16_t hw1, uint16_t hw2, lc_regs *r,
                             lc_access *x)
 {
     unsigned rn = hw1 & 15;
+    unsigned top = hw1 >> 8;
+    if (top != 0xE8 && top != 0xE9 && top != 0xEC && top != 0xED && top != 0xF8 && top != 0xF9)
+        return 0; /* not a load or store */
     uint32_t base = rn == 15 ? literal_base(pc) : reg(r, rn);
     x->multi = 0;
     if ((hw1 & 0xFE00) == 0xF800) { /* LDR/STR{B,H,SB,SH} single */
@@ -416,16 +516,7 @@ static int decode_access_32(uint64_t pc, uint16_t hw1, uint16_t hw2, const uint3
  * start if no decoded instruction matches. */
 uint64_t lc_locate_access(lc_state *s, uc_engine *uc, uint64_t addr)
 {
-    static const int ids[16] = {
-        UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,
-        UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6,  UC_ARM_REG_R7,
-        UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
-        UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
-    uint32_t r[16] = {0};
-    void *ptrs[16];
-    for (int i = 0; i < 16; i++)
-        ptrs[i] = &r[i];
-    uc_reg_read_batch(uc, (int *)ids, ptrs, 16);
+    lc_regs r = {.uc = uc};
 
     if (s->access_block != s->blocks) {
         s->access_block = s->blocks;
@@ -440,8 +531,8 @@ uint64_t lc_locate_access(lc_state *s, uc_engine *uc, uint64_t addr)
         if (wide)
             read_halfword(s, uc, a + 2, &hw2);
         lc_access x;
-        int decoded = wide ? decode_access_32(a, hw1, hw2, r, &x)
-                           : decode_access_16(a, hw1, r, &x);
+        int decoded = wide ? decode_access_32(a, hw1, hw2, &r, &x)
+                           : decode_access_16(a, hw1, &r, &x);
         int in_range = decoded && addr >= x.ea && addr < x.ea + x.bytes;
         /* the previous match may continue (next word of an LDM/LDRD) */
         int same_insn_continues = index == s->access_index && x.multi && addr > s->access_addr;
@@ -457,41 +548,123 @@ uint64_t lc_locate_access(lc_state *s, uc_engine *uc, uint64_t addr)
 
 /* ----------------------------------------------------------- alignment */
 
-/* Instructions that need word alignment whatever CCR.UNALIGN_TRP says: LDM/STM,
- * PUSH/POP, LDRD/STRD, exclusives, and the FP loads and stores (ARMv7-M A3.2.1). */
-static int always_aligned(uint16_t hw1)
+/* ARMv7-M A3.2.1: LDM/STM, PUSH/POP, LDRD/STRD, the exclusives and the FP loads and
+ * stores (VLDR/VSTR/VLDM/VSTM/VPUSH/VPOP) need their alignment whatever CCR.UNALIGN_TRP
+ * says; LDR/STR (word, halfword) and TBH only while it is set. */
+static int always_aligned(uint16_t hw1, uint16_t hw2)
 {
     if (!is_32bit(hw1))
         return (hw1 & 0xF000) == 0xC000 || (hw1 & 0xF600) == 0xB400;
-    if ((hw1 & 0xFFE0) == 0xE8C0) /* TBB/TBH, LDREXB/H: byte and halfword forms */
+    if ((hw1 & 0xFFF0) == 0xE8D0 && ((hw2 >> 4) & 0xE) == 0) /* TBB/TBH */
         return 0;
-    return (hw1 & 0xFE00) == 0xE800 || (hw1 & 0xFE00) == 0xEC00 || (hw1 & 0xFF00) == 0xED00;
+    return (hw1 & 0xFE00) == 0xE800 || (hw1 & 0xFE00) == 0xEC00;
 }
 
-/* A memory hook, installed only while alignment is checked (it costs every access). */
-void lc_alignment_hook(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
-                       int64_t value, void *user)
+/* A halfword-sized load to PC is an unallocated memory hint (a NOP), not an access. */
+static int is_hint(uint16_t hw1, uint16_t hw2)
+{
+    return is_32bit(hw1) && (hw1 & 0xFE70) == 0xF830 && (hw2 >> 12) == 15;
+}
+
+/* Checks each load and store before it runs, so a misaligned one stops the CPU before it
+ * touches memory or registers (LC_STOP_UNALIGNED, a precise UsageFault). A code hook on
+ * every instruction, installed only while alignment is checked: Unicorn's memory hooks
+ * would be cheaper, but measured with Unicorn 2.1.4, a memory hook that fires inside an
+ * IT block leaves a stale IT state behind, and code after the block then runs as if
+ * conditional (an instruction silently skipped). */
+void lc_alignment_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
     lc_state *s = (lc_state *)user;
-    (void)type;
-    (void)value;
-    if (size <= 1 || !(address & (uint64_t)(size - 1)) || s->stop_reason != LC_STOP_NONE)
+    uint16_t hw1 = 0, hw2 = 0;
+    (void)size;
+    if (s->stop_reason != LC_STOP_NONE)
         return;
-    uint64_t pc = 0;
-    uint16_t hw1 = 0;
-    uc_reg_read(uc, UC_ARM_REG_PC, &pc);
-    read_halfword(s, uc, pc, &hw1);
-    if (!s->unalign_trp && !always_aligned(hw1))
+    read_halfword(s, uc, address, &hw1);
+    int wide = is_32bit(hw1);
+    if (wide)
+        read_halfword(s, uc, address + 2, &hw2);
+    lc_regs r = {.uc = uc};
+    lc_access x;
+    if (!(wide ? decode_access_32(address, hw1, hw2, &r, &x)
+               : decode_access_16(address, hw1, &r, &x)))
         return;
-    s->fault_pc = pc;
-    s->fault_address = address;
-    stop(s, uc, LC_STOP_UNALIGNED); /* in a memory hook: the access does not happen */
+    /* the unit that must be aligned: the access itself up to a word; an 8-byte LDRD,
+     * VLDR.64 or VPUSH and every LDM/STM/PUSH/POP need only word alignment */
+    uint32_t unit = x.multi || x.bytes > 4 ? 4u : x.bytes;
+    int checked = always_aligned(hw1, hw2) || (s->unalign_trp && !is_hint(hw1, hw2));
+    if (!checked || !(x.ea & (unit - 1)))
+        return;
+    s->fault_pc = address;
+    s->fault_address = x.ea;
+    stop(s, uc, LC_STOP_UNALIGNED);
 }
 
 int lc_install_alignment_check(lc_state *s, uc_engine *uc, uc_hook *handle)
 {
-    return uc_hook_add(uc, handle, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
-                       (void *)lc_alignment_hook, s, 1, 0);
+    return uc_hook_add(uc, handle, UC_HOOK_CODE, (void *)lc_alignment_hook, s, 1, 0);
+}
+
+/* ------------------------------------------------------ division by zero */
+
+/* Unicorn returns 0 for SDIV/UDIV by zero and never traps (its CCR is not the lab's).
+ * While CCR.DIV_0_TRP is set, each divide that runs gets a code hook of its own (added
+ * the first time its block is about to run, LC_STOP_HOOK_DIVIDES), so no other
+ * instruction pays for the check. Unicorn calls a code hook only when the instruction
+ * executes (not for a failed IT condition) and stops before it when asked to. */
+void lc_divide_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
+{
+    lc_state *s = (lc_state *)user;
+    (void)size;
+    if (!s->div_0_trp || s->stop_reason != LC_STOP_NONE)
+        return;
+    uint16_t hw2 = 0;
+    uint32_t divisor = 1;
+    read_halfword(s, uc, address + 2, &hw2);
+    uc_reg_read(uc, REGISTER_IDS[hw2 & 15], &divisor);
+    if (divisor == 0) {
+        s->fault_pc = address;
+        stop(s, uc, LC_STOP_DIVBYZERO);
+    }
+}
+
+static void hook_divide(lc_state *s, uc_engine *uc, uint64_t pc)
+{
+    for (uint32_t i = 0; i < s->ndivides; i++)
+        if (s->divide_pcs[i] == pc)
+            return;
+    if (s->ndivides == s->divides_capacity) {
+        uint32_t capacity = s->divides_capacity ? 2 * s->divides_capacity : 64;
+        uint64_t *pcs = realloc(s->divide_pcs, capacity * sizeof *pcs);
+        if (pcs)
+            s->divide_pcs = pcs;
+        uc_hook *hooks = realloc(s->divide_hooks, capacity * sizeof *hooks);
+        if (hooks)
+            s->divide_hooks = hooks;
+        if (!pcs || !hooks)
+            return;
+        s->divides_capacity = capacity;
+    }
+    if (uc_hook_add(uc, &s->divide_hooks[s->ndivides], UC_HOOK_CODE, (void *)lc_divide_hook, s,
+                    pc, pc) == UC_ERR_OK)
+        s->divide_pcs[s->ndivides++] = pc;
+}
+
+/* After LC_STOP_HOOK_DIVIDES (outside emulation): hook that block's divides and have
+ * Unicorn translate it again, with the hooks. */
+void lc_hook_divides(lc_state *s, uc_engine *uc)
+{
+    uint64_t pc = s->divides_block_pc, end = pc + s->divides_block_size;
+    find_divides(s, uc, pc, end, hook_divide);
+    uc_ctl_remove_cache(uc, pc, end);
+    lookup_block(s, uc, pc, s->divides_block_size)->divides_hooked = 1;
+}
+
+/* Before the engine goes: the hooks point at this state. */
+void lc_remove_hooks(lc_state *s, uc_engine *uc)
+{
+    for (uint32_t i = 0; i < s->ndivides; i++)
+        uc_hook_del(uc, s->divide_hooks[i]);
+    s->ndivides = 0;
 }
 
 /* ------------------------------------------------------------- set-up */
@@ -520,6 +693,8 @@ void lc_free(lc_state *s)
         return;
     free(s->cache);
     free(s->profile);
+    free(s->divide_pcs);
+    free(s->divide_hooks);
     free(s);
 }
 
@@ -529,14 +704,6 @@ int lc_add_region(lc_state *s, uint64_t base, uint64_t size, const uint8_t *host
         return -1;
     s->regions[s->nregions++] = (lc_region){base, size, host};
     return 0;
-}
-
-/* Forget cached block counts in [begin, end) (code was rewritten). */
-void lc_invalidate(lc_state *s, uint64_t begin, uint64_t end)
-{
-    for (uint32_t i = 0; i < LC_CACHE_SIZE; i++)
-        if (s->cache[i].pc >= begin && s->cache[i].pc < end)
-            s->cache[i].pc = UINT64_MAX;
 }
 
 int lc_install(lc_state *s, uc_engine *uc, uc_hook *handle)
@@ -570,11 +737,4 @@ uint32_t lc_profile_read(lc_state *s, uint64_t *pcs, uint64_t *counts, uint64_t 
         }
     }
     return n;
-}
-
-/* Instructions and cycles of the Thumb code in [begin, end), for reports. */
-void lc_measure(lc_state *s, uc_engine *uc, uint64_t begin, uint64_t end,
-                uint32_t *insns, uint32_t *cycles)
-{
-    count_code(s, uc, begin, end, insns, cycles);
 }
