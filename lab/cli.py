@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "tools",
     "report",
     "eval",
+    "serve",
 ]
 
 

@@ -121,6 +121,11 @@ class RunResult:
         data["arena"] = self.arena
         return data
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view of a run: the report's tables and plots (lab.api)."""
+        from .api import result_html
+        return result_html(self)
+
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, sort_keys=False)
 
