@@ -48,6 +48,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from lab import platforms  # noqa: E402
 from lab.errors import LabError  # noqa: E402
 from lab.model_firmware import FirmwareModel  # noqa: E402
+from lab.profile import format_table  # noqa: E402
 
 CACHE = ROOT / ".cache" / "kernels"
 VARIANTS = {"reference": ("LABRT_OPTIMIZED=0",), "optimized": ()}
@@ -243,11 +244,19 @@ def _elapsed(first: tuple[int, int], last: tuple[int, int]) -> tuple[int, int]:
     return last[1] - first[1], (last[0] - first[0]) & 0xFFFFFFFF
 
 
-def measure(path: Path, variant: str, input_sets, board):
-    """(Measurement, outputs per input set) of one firmware build running `path`."""
+def measure(path: Path, variant: str, input_sets, board, functions: int = 0):
+    """(Measurement, outputs per input set) of one firmware build running `path`;
+    with `functions`, the cycles of that many of the busiest functions are printed
+    (the engine's block profile over the first inference, lab.profile)."""
     firmware = FirmwareModel(path, board, in_flash=True, defines=VARIANTS[variant])
     try:
         counter = CycleCounterReads(firmware.session.machine)
+        if functions:
+            firmware.session.enable_profile()
+            firmware.invoke(input_sets[0])
+            rows = firmware.session.profile()
+            print(f"{path.stem} {variant}, one inference (and model_runner's wait):")
+            print(format_table(rows, sum(r[1] for r in rows), functions))
         outputs, instructions, cycles_per_set = [], [], []
         for inputs in input_sets:
             counter.take()
@@ -300,13 +309,13 @@ def tflm_outputs(path: Path, input_sets) -> list[list[np.ndarray]]:
     return results
 
 
-def bench_model(name: str, size: str, inputs: int, board) -> dict:
+def bench_model(name: str, size: str, inputs: int, board, functions: int = 0) -> dict:
     path = model_path(name, size)
     input_sets = random_inputs(path, inputs)
     expected = tflm_outputs(path, input_sets)
     result = {"model": name, "size": size, "model_bytes": path.stat().st_size}
     for variant in VARIANTS:
-        measurement, outputs = measure(path, variant, input_sets, board)
+        measurement, outputs = measure(path, variant, input_sets, board, functions)
         for k, (want, got) in enumerate(zip(expected, outputs)):
             if want[0].tobytes() != got[0].tobytes():
                 raise LabError(f"{name}: the {variant} kernels differ from TFLite Micro on "
@@ -361,6 +370,8 @@ def main() -> int:
     parser.add_argument("--inputs", type=int, default=3,
                         help="random input sets checked against TFLite Micro (default 3)")
     parser.add_argument("--compare", type=Path, help="an earlier --json output to compare with")
+    parser.add_argument("--functions", type=int, default=0, metavar="N",
+                        help="also print the N busiest functions of each build")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     names = [n.strip() for n in args.models.split(",") if n.strip()]
@@ -373,7 +384,7 @@ def main() -> int:
     board = platforms.load("nrf52840")
     results = []
     for name in names:
-        results.append(bench_model(name, args.size, args.inputs, board))
+        results.append(bench_model(name, args.size, args.inputs, board, args.functions))
         if not args.json:
             print("\n".join(report(results[-1], before.get(name))) + "\n", flush=True)
     if args.json:

@@ -30,8 +30,9 @@ def disassembly(objects) -> str:
 
 def test_sources_are_part_of_the_runtime():
     sources = set(runtime_sources())
-    assert {OPTIMIZED_DIR / f for f in ("conv_2d.c", "depthwise_conv_2d.c",
-                                        "fully_connected.c", "dot.c")} <= sources
+    assert {OPTIMIZED_DIR / f for f in ("conv_2d.c", "depthwise_conv_2d.c", "fully_connected.c",
+                                        "average_pool_2d.c", "add.c", "matmul.c",
+                                        "requantize.c")} <= sources
 
 
 def test_cortex_m4f_build_with_the_define(tmp_path):
@@ -43,7 +44,7 @@ def test_cortex_m4f_build_with_the_define(tmp_path):
     assert all(s.startswith("labrt_") for s in exported), sorted(exported)
     assert "labrt_kernel_conv_2d_optimized" in exported
     code = disassembly([o for o in objects if o.name.startswith("optimized-")])
-    for instruction in ("smlad", "sxtb16", "sxtab16", "smlabb", "smlatt"):
+    for instruction in ("smlad", "sxtb16", "sxtab16", "smlabb", "smlatt", "smmlar", "ssat"):
         assert f"\t{instruction}" in code, instruction
 
 

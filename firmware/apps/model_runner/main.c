@@ -145,8 +145,9 @@ int main(void)
         labrt_output(&runtime, i, &info);
         report_tensor("output", i, &info);
     }
-    lab_event("ready", "arena=%lu model_bytes=%lu", (unsigned long)labrt_arena_needed(&runtime),
-              (unsigned long)model_bytes);
+    lab_event("ready", "arena=%lu scratch=%lu model_bytes=%lu",
+              (unsigned long)labrt_arena_needed(&runtime),
+              (unsigned long)labrt_arena_largest_op_scratch(&runtime), (unsigned long)model_bytes);
     console_flush();
     for (;;) {
         read_command(line, sizeof line);

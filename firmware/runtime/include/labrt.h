@@ -80,6 +80,7 @@ typedef void (*labrt_op_hook)(void *user, uint32_t op_index, const char *op_name
 
 struct labrt_tensor;
 struct labrt_node;
+struct labrt_scratch;
 
 /* The runtime's state. Allocate it statically; its fields are private. */
 typedef struct labrt_runtime {
@@ -98,6 +99,11 @@ typedef struct labrt_runtime {
     size_t planned_bytes;     /* activations (TFLite Micro's "head") */
     size_t plan_scratch_bytes; /* the planner's scratch, in the activation area */
     size_t persistent_bytes;  /* tables and per-op data (the "tail") */
+    size_t persistent_peak;   /* the tail's largest size during init (per-op data that
+                                 an optimized kernel took over from a reference one) */
+    struct labrt_scratch *scratch_first, *scratch_last; /* ops' scratch requests, in order */
+    uint32_t scratch_count;
+    size_t largest_scratch;   /* bytes, the largest scratch buffer requested */
     size_t arena_needed;
     int arena_needed_exact;   /* 0: arena_needed is only a lower bound */
     int tables_ready;         /* tensors and ops can be inspected */
@@ -132,6 +138,10 @@ size_t labrt_arena_needed(const labrt_runtime *rt);
 size_t labrt_arena_planned(const labrt_runtime *rt);
 size_t labrt_arena_persistent(const labrt_runtime *rt);
 size_t labrt_arena_plan_scratch(const labrt_runtime *rt);
+/* The largest scratch buffer an op's eval uses (optimized kernels: patches, expanded
+ * inputs). Scratch buffers are planned with the activations and shared between ops,
+ * so `planned` includes them; 0 when no op asks for one. */
+size_t labrt_arena_largest_op_scratch(const labrt_runtime *rt);
 
 /* Inspection: available whenever the model could be read, even if init then
  * failed on an unsupported op or a small arena. */

@@ -100,6 +100,28 @@ const float *labrt_channel_scales(const labrt_prepare_ctx *ctx, const labrt_tens
  * that no computation of it can wrap on a 32-bit target. */
 void *labrt_alloc_op_data(labrt_prepare_ctx *ctx, uint64_t bytes);
 
+/* Per-op data given back: everything allocated since `mark` (a value of
+ * labrt_persistent_mark taken earlier in the same prepare). An optimized prepare runs
+ * the reference prepare for its checks, then drops the reference's per-op data when
+ * it has its own. */
+size_t labrt_persistent_mark(const labrt_prepare_ctx *ctx);
+void labrt_persistent_release(labrt_prepare_ctx *ctx, size_t mark);
+
+/* Scratch memory for an op's eval, as TFLite Micro's RequestScratchBufferInArena:
+ * planned with the activations, alive only while the op runs, so ops share the
+ * space. The request lives in the op's per-op data; once init has planned the arena,
+ * request->data points at `bytes` bytes (16-byte aligned). Fails only when a model
+ * has more tensors and scratch buffers than the planner can number. */
+typedef struct labrt_scratch {
+    void *data;
+    uint32_t bytes;
+    uint32_t op;                 /* index of the op whose eval uses it */
+    struct labrt_scratch *next;
+} labrt_scratch;
+
+labrt_status labrt_request_scratch(labrt_prepare_ctx *ctx, labrt_scratch *request,
+                                   uint32_t bytes);
+
 /* Failure helpers: record "op <i> <NAME>: <message>" and return the status. */
 labrt_status labrt_invalid(labrt_prepare_ctx *ctx, const char *message);
 labrt_status labrt_unsupported(labrt_prepare_ctx *ctx, const char *message);

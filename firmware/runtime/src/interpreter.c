@@ -43,6 +43,8 @@ static void *alloc_tail(labrt_runtime *rt, uint64_t bytes)
         return NULL;
     }
     rt->persistent_bytes = (size_t)total;
+    if (rt->persistent_bytes > rt->persistent_peak)
+        rt->persistent_peak = rt->persistent_bytes;
     if (rt->persistent_bytes > rt->arena_size)
         return NULL;
     return rt->arena + rt->arena_size - rt->persistent_bytes;
@@ -67,10 +69,13 @@ static size_t persistent_rounded(const labrt_runtime *rt)
     return round_up(rt->persistent_bytes, LABRT_ARENA_ALIGNMENT);
 }
 
-/* padding + head + tail, saturated rather than wrapped on 32-bit targets. */
+/* padding + head + tail (or the tail at its peak during init, if larger), saturated
+ * rather than wrapped on 32-bit targets. */
 static size_t arena_total(const labrt_runtime *rt, size_t head)
 {
-    uint64_t total = (uint64_t)rt->arena_padding + head + persistent_rounded(rt);
+    const uint64_t used = (uint64_t)head + persistent_rounded(rt);
+    const uint64_t peak = round_up(rt->persistent_peak, LABRT_ARENA_ALIGNMENT);
+    const uint64_t total = (uint64_t)rt->arena_padding + (used > peak ? used : peak);
     return total > (size_t)-1 ? (size_t)-1 : (size_t)total;
 }
 
@@ -262,25 +267,31 @@ static labrt_status prepare_ops(labrt_runtime *rt, labrt_model *m, int *out_of_a
 static labrt_status check_activation_total(labrt_runtime *rt)
 {
     uint64_t total = 0;
+    const labrt_scratch *request;
     uint32_t i;
     for (i = 0; i < rt->tensor_count; i++)
         if (rt->tensors[i].flags & LABRT_TENSOR_PLANNED)
             total += round_up(rt->tensors[i].bytes, LABRT_ARENA_ALIGNMENT);
+    for (request = rt->scratch_first; request; request = request->next)
+        total += round_up(request->bytes, LABRT_ARENA_ALIGNMENT);
     if (total > MAX_ACTIVATION_BYTES)
         return fail(rt, LABRT_ERR_UNSUPPORTED, "activations larger than 2 GB");
     return LABRT_OK;
 }
 
-/* Plans the activations with a scratch array at the start of the (still
- * unused) activation area, then points every planned tensor at its place. The
- * arena must hold the tail plus the larger of plan and scratch. */
+/* Plans the activations and the ops' scratch buffers with a scratch array at the
+ * start of the (still unused) activation area, then points every planned tensor and
+ * scratch request at its place. The arena must hold the tail plus the larger of plan
+ * and scratch array. */
 static labrt_status plan_arena(labrt_runtime *rt, int out_of_arena)
 {
     const uint32_t count = labrt_count_planned(rt);
-    const size_t scratch = count * sizeof(labrt_plan_buffer);
+    const uint32_t total = count + rt->scratch_count;
+    const size_t scratch = total * sizeof(labrt_plan_buffer);
     const size_t tail = persistent_rounded(rt);
     labrt_plan_buffer *buffers = (labrt_plan_buffer *)(void *)rt->arena;
     labrt_status status = check_activation_total(rt);
+    labrt_scratch *request;
     size_t head;
     uint32_t i;
 
@@ -290,7 +301,8 @@ static labrt_status plan_arena(labrt_runtime *rt, int out_of_arena)
     if (out_of_arena || tail + scratch > rt->arena_size)
         return arena_too_small(rt, arena_total(rt, scratch), 0);
     labrt_plan_lifetimes(rt, buffers, count);
-    rt->planned_bytes = labrt_plan_greedy(buffers, count);
+    labrt_plan_scratch_lifetimes(rt, buffers + count);
+    rt->planned_bytes = labrt_plan_greedy(buffers, total);
     head = rt->planned_bytes > scratch ? rt->planned_bytes : scratch;
     rt->arena_needed = arena_total(rt, head);
     rt->arena_needed_exact = 1;
@@ -298,6 +310,8 @@ static labrt_status plan_arena(labrt_runtime *rt, int out_of_arena)
         return arena_too_small(rt, rt->arena_needed, 1);
     for (i = 0; i < count; i++)
         rt->tensors[buffers[i].tensor].data = rt->arena + buffers[i].offset;
+    for (request = rt->scratch_first; request; request = request->next, i++)
+        request->data = rt->arena + buffers[i].offset;
     return LABRT_OK;
 }
 
@@ -413,6 +427,39 @@ void *labrt_alloc_op_data(labrt_prepare_ctx *ctx, uint64_t bytes)
     return ctx->node->data;
 }
 
+size_t labrt_persistent_mark(const labrt_prepare_ctx *ctx)
+{
+    return ctx->rt->persistent_bytes;
+}
+
+void labrt_persistent_release(labrt_prepare_ctx *ctx, size_t mark)
+{
+    if (mark < ctx->rt->persistent_bytes)
+        ctx->rt->persistent_bytes = mark;
+    ctx->node->data = NULL;
+}
+
+labrt_status labrt_request_scratch(labrt_prepare_ctx *ctx, labrt_scratch *request,
+                                   uint32_t bytes)
+{
+    labrt_runtime *rt = ctx->rt;
+    if (rt->tensor_count + rt->scratch_count + 1u >= 0xFFFFu)
+        return labrt_unsupported(ctx, "too many tensors and scratch buffers to plan");
+    request->data = NULL;
+    request->bytes = bytes;
+    request->op = ctx->op_index;
+    request->next = NULL;
+    if (rt->scratch_last)
+        rt->scratch_last->next = request;
+    else
+        rt->scratch_first = request;
+    rt->scratch_last = request;
+    rt->scratch_count++;
+    if (bytes > rt->largest_scratch)
+        rt->largest_scratch = bytes;
+    return LABRT_OK;
+}
+
 static labrt_status op_failure(labrt_prepare_ctx *ctx, labrt_status status, const char *text,
                                const char *detail)
 {
@@ -460,6 +507,10 @@ labrt_status labrt_unsupported_type(labrt_prepare_ctx *ctx, const labrt_tensor *
 size_t labrt_arena_needed(const labrt_runtime *rt) { return rt ? rt->arena_needed : 0; }
 size_t labrt_arena_planned(const labrt_runtime *rt) { return rt ? rt->planned_bytes : 0; }
 size_t labrt_arena_plan_scratch(const labrt_runtime *rt) { return rt ? rt->plan_scratch_bytes : 0; }
+size_t labrt_arena_largest_op_scratch(const labrt_runtime *rt)
+{
+    return rt ? rt->largest_scratch : 0;
+}
 size_t labrt_arena_persistent(const labrt_runtime *rt)
 {
     return rt ? round_up(rt->persistent_bytes, LABRT_ARENA_ALIGNMENT) : 0;

@@ -5,7 +5,8 @@
  * outputs until the last scope), inclusive, so an op's inputs and outputs never
  * share memory; buffers placed largest first, equal sizes highest tensor index
  * first; each at the lowest offset where it fits between the placed buffers
- * whose lifetimes overlap its own. */
+ * whose lifetimes overlap its own. Ops' scratch buffers join the plan as TFLM's
+ * do: numbered after the tensors, alive in their op's scope only. */
 #include "planner.h"
 
 #define NONE 0xFFFFu
@@ -96,6 +97,20 @@ void labrt_plan_lifetimes(const labrt_runtime *rt, labrt_plan_buffer *buffers, u
     }
     for (i = 0; i < rt->output_count; i++)
         use(entry_of(buffers, count, rt->outputs[i]), last_scope, 1);
+}
+
+void labrt_plan_scratch_lifetimes(const labrt_runtime *rt, labrt_plan_buffer *buffers)
+{
+    const labrt_scratch *request;
+    uint32_t n = 0;
+    for (request = rt->scratch_first; request; request = request->next, n++) {
+        labrt_plan_buffer *b = &buffers[n];
+        b->size = (request->bytes + LABRT_ARENA_ALIGNMENT - 1) & ~(LABRT_ARENA_ALIGNMENT - 1);
+        b->offset = UNPLACED;
+        b->first_use = b->last_use = (int16_t)(request->op + 1);  /* the op's scope only */
+        b->tensor = (uint16_t)(rt->tensor_count + n);   /* numbered after the tensors */
+        b->next = NONE;
+    }
 }
 
 static int lifetimes_overlap(const labrt_plan_buffer *a, const labrt_plan_buffer *b)

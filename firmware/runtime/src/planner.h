@@ -23,6 +23,9 @@ uint32_t labrt_count_planned(labrt_runtime *rt);
 /* Fills one entry per planned tensor, in tensor order, with size and lifetime. */
 void labrt_plan_lifetimes(const labrt_runtime *rt, labrt_plan_buffer *buffers, uint32_t count);
 
+/* Fills one entry per scratch request (rt->scratch_count), in request order. */
+void labrt_plan_scratch_lifetimes(const labrt_runtime *rt, labrt_plan_buffer *buffers);
+
 /* Places every buffer at its offset; returns the bytes they span (the head). */
 uint32_t labrt_plan_greedy(labrt_plan_buffer *buffers, uint32_t count);
 

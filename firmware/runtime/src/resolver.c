@@ -24,6 +24,8 @@ extern const labrt_kernel labrt_kernel_tanh;
 #if defined(LABRT_OPTIMIZED) && LABRT_OPTIMIZED
 /* kernels/optimized: faster int8 paths, bit-exact with the reference kernels
  * (which they call for float). Listed first, so they are the ones found. */
+extern const labrt_kernel labrt_kernel_add_optimized;
+extern const labrt_kernel labrt_kernel_average_pool_2d_optimized;
 extern const labrt_kernel labrt_kernel_conv_2d_optimized;
 extern const labrt_kernel labrt_kernel_depthwise_conv_2d_optimized;
 extern const labrt_kernel labrt_kernel_fully_connected_optimized;
@@ -31,7 +33,8 @@ extern const labrt_kernel labrt_kernel_fully_connected_optimized;
 
 static const labrt_kernel *const kernels[] = {
 #if defined(LABRT_OPTIMIZED) && LABRT_OPTIMIZED
-    &labrt_kernel_conv_2d_optimized, &labrt_kernel_depthwise_conv_2d_optimized,
+    &labrt_kernel_add_optimized,         &labrt_kernel_average_pool_2d_optimized,
+    &labrt_kernel_conv_2d_optimized,     &labrt_kernel_depthwise_conv_2d_optimized,
     &labrt_kernel_fully_connected_optimized,
 #endif
     &labrt_kernel_add,           &labrt_kernel_average_pool_2d, &labrt_kernel_concatenation,
