@@ -111,10 +111,10 @@ def autoencoder(L, small: bool):
 
 def resnet8(L, small: bool):
     """MLPerf Tiny image classification: ResNet-8, 32x32 RGB, residual ADDs."""
-    size = 16 if small else 32
+    size, width = (16, 8) if small else (32, 16)
     x = inp = L.Input((size, size, 3), batch_size=1)
-    x = L.Conv2D(16, 3, padding="same", activation="relu")(x)
-    for channels, stride in ((16, 1), (32, 2), (64, 2)):
+    x = L.Conv2D(width, 3, padding="same", activation="relu")(x)
+    for channels, stride in ((width, 1), (2 * width, 2), (4 * width, 2)):
         y = L.Conv2D(channels, 3, strides=stride, padding="same", activation="relu")(x)
         y = L.Conv2D(channels, 3, padding="same")(y)
         if stride > 1:
@@ -141,7 +141,7 @@ def _calibrate(keras_model, seed: int) -> None:
         if len(weights) != 2:
             continue
         kernel, bias = weights
-        probe = T.keras.Model(keras_model.inputs, layer.output)
+        probe = T.keras.Model(keras_model.inputs[0], layer.output)
         spread = float(np.std(probe(sample).numpy())) or 1.0
         bias = rng.normal(scale=0.1, size=bias.shape).astype(np.float32)
         layer.set_weights([kernel / spread, bias])
@@ -244,11 +244,13 @@ def _elapsed(first: tuple[int, int], last: tuple[int, int]) -> tuple[int, int]:
     return last[1] - first[1], (last[0] - first[0]) & 0xFFFFFFFF
 
 
-def measure(path: Path, variant: str, input_sets, board, functions: int = 0):
-    """(Measurement, outputs per input set) of one firmware build running `path`;
-    with `functions`, the cycles of that many of the busiest functions are printed
-    (the engine's block profile over the first inference, lab.profile)."""
-    firmware = FirmwareModel(path, board, in_flash=True, defines=VARIANTS[variant])
+def measure(path: Path, variant: str, input_sets, board, functions: int = 0,
+            in_flash: bool = True):
+    """(Measurement, outputs per input set) of one firmware build running `path` (its
+    weights in flash, or loaded into RAM: one build for all models); with `functions`,
+    the cycles of that many of the busiest functions are printed (the engine's block
+    profile over the first inference, lab.profile)."""
+    firmware = FirmwareModel(path, board, in_flash=in_flash, defines=VARIANTS[variant])
     try:
         counter = CycleCounterReads(firmware.session.machine)
         if functions:

@@ -1,14 +1,19 @@
 """int8 models that exercise the optimized kernels (CONV_2D, DEPTHWISE_CONV_2D,
-FULLY_CONNECTED), built with Keras and converted by TensorFlow.
+FULLY_CONNECTED, AVERAGE_POOL_2D, ADD), built with Keras and converted by TensorFlow.
 
 Each case is a small Keras model whose outputs are the optimized ops themselves (no
 SOFTMAX after them to hide a wrong byte), with int8 inputs and outputs and a
 representative dataset chosen to put the input zero point where the case wants it:
 "sym" (about 0), "pos" (data >= 0: zero point -128) or "neg" (data <= 0: +127).
-Hand-picked cases cover each code path by name (1x1 in place, whole-row windows,
-groups, dilation, depth multipliers 1 / multiple of 4 / other, channel counts that
-are not multiples of 4, batches, per-tensor dense weights); seeded random stacks
-cover the rest. The Keras/TensorFlow helpers come from tests/runtime.
+Hand-picked cases cover each code path by name (1x1 in place, windows expanded row by
+row or gathered, groups, dilation, the depthwise ring with its unrolled 3x3 at strides
+1 and 2 and other filter sizes, depth multipliers 1 / multiple of 4 / other, channel
+counts that are not multiples of 4, batches, per-tensor dense weights, dense layers
+with few and many outputs, pooling windows above 256 taps, ADD of equal shapes);
+hand-edited models take the fall-backs no converter makes (requantization that has
+no fast form, activation ranges narrower than int8, weights computed at run time);
+seeded random stacks cover the rest. The Keras/TensorFlow helpers come from
+tests/runtime.
 """
 from __future__ import annotations
 
@@ -115,6 +120,40 @@ def mix():
     return _model(inp, outputs)
 
 
+def pool(shape, size, **options):
+    return _single(shape, lambda: layers().AveragePooling2D(size, **options))
+
+
+def add_pair(shape, activation=None):
+    """Two convolutions of one input, added (same shapes: the fast ADD)."""
+    def build():
+        L = layers()
+        x = L.Input(shape, batch_size=1, name="in0")
+        a = L.Conv2D(shape[-1], 1)(x)
+        b = L.Conv2D(shape[-1], 3, padding="same")(x)
+        y = L.Add()([a, b])
+        return _model(x, L.Activation(activation)(y) if activation else y)
+    return build
+
+
+def mlperf_mix():
+    """The MLPerf Tiny layers side by side, every branch an output: depthwise 3x3 at
+    strides 1 and 2 (the unrolled ring), pointwise and 3x3 convolutions expanded row by
+    row, a residual ADD with RELU, average pooling, and dense layers on both sides of
+    16 outputs."""
+    L = layers()
+    inp = L.Input((11, 9, 8), batch_size=1, name="in0")
+    d1 = L.DepthwiseConv2D(3, padding="same", activation="relu")(inp)
+    p1 = L.Conv2D(12, 1, activation="relu")(d1)
+    d2 = L.DepthwiseConv2D(3, strides=2, padding="same", activation="relu6")(p1)
+    c3 = L.Conv2D(12, 3, padding="same")(p1)
+    res = L.ReLU()(L.Add()([p1, c3]))
+    pooled = L.AveragePooling2D((3, 3), strides=2, padding="same")(res)
+    flat = L.Flatten()(d2)
+    return _model(inp, [d2, res, pooled, L.Dense(20, activation="relu")(flat),
+                        L.Dense(5)(flat)])
+
+
 def random_stack(seed: int):
     """CONV_2D (sometimes grouped) -> DEPTHWISE_CONV_2D -> FULLY_CONNECTED with random
     shapes; every op's output is a model output."""
@@ -178,6 +217,11 @@ CASES: list[Case] = [
                                    activation="relu")),
     Case("conv-magic-wand", conv((128, 3, 1), 8, (4, 3), padding="same", activation="relu"),
          "neg"),
+    Case("conv-3x3-c8-rows", conv((9, 8, 8), 6, 3, padding="same", activation="relu"), "pos"),
+    Case("conv-1x4-c1-rows", conv((12, 11, 1), 5, (3, 4), strides=(1, 2), padding="same")),
+    Case("conv-pointwise-c64", conv((5, 5, 64), 24, 1, activation="relu")),
+    Case("conv-pointwise-s2", conv((8, 8, 16), 8, 1, strides=2), "neg"),
+    Case("conv-rgb-s2", conv((16, 16, 3), 8, 3, strides=2, padding="same", activation="relu")),
     # DEPTHWISE_CONV_2D
     Case("dw-m1-c4", depthwise((8, 8, 4), 3, padding="same")),
     Case("dw-m1-c8-s2", depthwise((9, 9, 8), 3, strides=2, padding="valid"), "pos"),
@@ -192,6 +236,14 @@ CASES: list[Case] = [
     Case("dw-m5-c2", depthwise((5, 5, 2), 1, depth_multiplier=5)),
     Case("dw-1x1", depthwise((4, 4, 6), 1), "pos"),
     Case("dw-kernel-over-image", depthwise((3, 4, 4), 5, padding="same", activation="relu6")),
+    Case("dw-3x3-s1-c16", depthwise((9, 7, 16), 3, padding="same", activation="relu"), "pos"),
+    Case("dw-3x3-s2-same-c8", depthwise((10, 9, 8), 3, strides=2, padding="same"), "neg"),
+    Case("dw-3x3-s2-valid-c4", depthwise((7, 10, 4), 3, strides=(2, 1), padding="valid")),
+    Case("dw-5x3-s1-c8", depthwise((8, 8, 8), (5, 3), padding="same", activation="relu6")),
+    Case("dw-9x9-c4-generic", depthwise((10, 10, 4), 9, padding="same")),
+    Case("dw-3x3-dilated-c4", depthwise((9, 9, 4), 3, dilation_rate=2, padding="same"), "pos"),
+    Case("dw-3x3-batch2", _single((6, 6, 4), lambda: layers().DepthwiseConv2D(
+        3, padding="same"), batch=2)),
     # FULLY_CONNECTED
     Case("fc-k1", dense((1,), 5)),
     Case("fc-k3-u1", dense((3,), 1), "pos"),
@@ -203,6 +255,15 @@ CASES: list[Case] = [
     Case("fc-per-tensor", dense((23,), 6), "sym", per_tensor_dense=True),
     Case("fc-per-tensor-pos", dense((40,), 9), "pos", per_tensor_dense=True),
     Case("fc-batched", _single((5, 7), lambda: layers().Dense(6))),
+    Case("fc-k40-u32-expanded", dense((40,), 32, activation="relu")),
+    Case("fc-k10-u18-batched", _single((3, 10), lambda: layers().Dense(18))),
+    # AVERAGE_POOL_2D
+    Case("avgpool-2x2-c8", pool((8, 6, 8), 2)),
+    Case("avgpool-3x3-same-c6", pool((7, 7, 6), 3, strides=2, padding="same"), "neg"),
+    Case("avgpool-global-400-taps", pool((20, 20, 5), 20), "pos"),
+    # ADD
+    Case("add-same-shape", add_pair((6, 5, 8))),
+    Case("add-relu-c3", add_pair((7, 4, 3), "relu"), "pos"),
     # whole models
     Case("mix-sym", mix),
     Case("mix-pos", mix, "pos"),
@@ -211,6 +272,8 @@ CASES: list[Case] = [
     Case("micro-speech-logits", micro_speech_shaped),
     Case("micro-speech", micro_speech_with_softmax),
     Case("magic-wand", magic_wand_shaped, "neg"),
+    Case("mlperf-mix", mlperf_mix),
+    Case("mlperf-mix-pos", mlperf_mix, "pos"),
 ] + [Case(f"random-{seed}", random_stack(seed), ("sym", "pos", "neg")[seed % 3])
      for seed in range(24)]
 
@@ -274,12 +337,48 @@ def conv_without_bias(model, which: int = 0) -> None:
     op.inputs = [op.inputs[0], op.inputs[1], -1]
 
 
+def _output_quantization(model, builtin: int, which: int = 0):
+    op = _ops(model, builtin)[which]
+    return model.subgraphs[0].tensors[op.outputs[0]].quantization
+
+
+def conv_large_scale(model, which: int = 0) -> None:
+    """CONV_2D output scale divided by 256: multipliers of 2^0 and more (shift >= 0),
+    which the fast requantization does not take; the exact one does."""
+    q = _output_quantization(model, 3, which)
+    q.scale = [v / 256.0 for v in q.scale]
+
+
+def conv_narrow_activation(model, which: int = 0) -> None:
+    """CONV_2D (RELU) output zero point -100: the activation clamps at -100, narrower
+    than int8."""
+    _output_quantization(model, 3, which).zeroPoint = [-100]
+
+
+def depthwise_weights_as_input(model, which: int = 0) -> None:
+    """DEPTHWISE_CONV_2D weights as a second graph input: no sums known in prepare."""
+    graph, op = model.subgraphs[0], _ops(model, 4)[which]
+    graph.tensors[op.inputs[1]].buffer = 0
+    graph.inputs = list(graph.inputs) + [op.inputs[1]]
+
+
+def add_coarse_output(model, which: int = 0) -> None:
+    """ADD output scale times 64: its rescaling shift leaves the fast form's range."""
+    q = _output_quantization(model, 0, which)
+    q.scale = [v * 64.0 for v in q.scale]
+
+
 CRAFTED: dict[str, tuple[str, tuple[Callable, ...]]] = {
     "fc-weight-zero-point": ("fc-per-tensor", (fc_weight_zero_point,)),
     "fc-weights-input": ("fc-k7-u17", (fc_weights_as_input,)),
     "conv-no-bias": ("conv-3x3-same", (conv_without_bias,)),
     "mix-crafted": ("mix-per-tensor", (fc_weight_zero_point, fc_weights_as_input,
                                        conv_without_bias)),
+    "conv-exact-requantization": ("conv-3x3-c8-rows", (conv_large_scale,)),
+    "conv-narrow-activation": ("conv-3x3-c8-rows", (conv_narrow_activation,)),
+    "dw-weights-input": ("dw-3x3-s1-c16", (depthwise_weights_as_input,)),
+    "add-exact-fallback": ("add-same-shape", (add_coarse_output,)),
+    "mlperf-mix-crafted": ("mlperf-mix", (conv_narrow_activation, depthwise_weights_as_input)),
 }
 
 

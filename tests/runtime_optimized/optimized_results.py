@@ -24,8 +24,8 @@ def summary_lines() -> list[str]:
                      f"({inputs} input sets over {models} models)")
     if arenas:
         extra = [opt - ref for ref, opt in arenas.values()]
-        lines.append(f"optimized kernels: arena +{min(extra)}..+{max(extra)} bytes over the "
-                     f"reference ({len(arenas)} models)")
+        lines.append(f"optimized kernels: arena {min(extra):+d}..{max(extra):+d} bytes against "
+                     f"the reference ({len(arenas)} models)")
     for name, by_variant in sorted(cycles.items()):
         ref, opt = by_variant.get("reference"), by_variant.get("optimized")
         if ref and opt:

@@ -16,7 +16,8 @@ from runtime_model_zoo import SPECS, convert, random_inputs
 from runtime_tflm_oracle import Oracle
 
 INPUTS_PER_CASE = 24
-OPTIMIZED_OPS = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"}
+WEIGHTS_OPS = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"}
+OPTIMIZED_OPS = WEIGHTS_OPS | {"AVERAGE_POOL_2D", "ADD"}
 
 
 def three_way(name: str, model: bytes, input_sets) -> None:
@@ -40,7 +41,8 @@ def three_way(name: str, model: bytes, input_sets) -> None:
 
 def test_the_optimized_library_registers_the_optimized_kernels():
     for symbol in ("labrt_kernel_conv_2d_optimized", "labrt_kernel_depthwise_conv_2d_optimized",
-                   "labrt_kernel_fully_connected_optimized"):
+                   "labrt_kernel_fully_connected_optimized", "labrt_kernel_add_optimized",
+                   "labrt_kernel_average_pool_2d_optimized"):
         assert exported("optimized", symbol)
         assert not exported("reference", symbol)  # kernels/optimized compile to nothing
 
@@ -57,8 +59,9 @@ def test_case_matches_reference_and_tflm(case):
 
 @pytest.mark.parametrize("name", sorted(CRAFTED))
 def test_crafted_model_matches_reference_and_tflm(name):
-    """Weights with a zero point or computed at run time (the optimized kernels hand
-    these to the reference) and a conv without bias."""
+    """The fall-backs: weights with a zero point (handed to the reference) or computed
+    at run time, a conv without bias, requantization without a fast form, an
+    activation narrower than int8, an ADD whose scales leave the fast form."""
     model = case_model(name)
     infos = host_model(model, "reference").inputs
     three_way(name, model, inputs_for(infos, np.random.default_rng(9), INPUTS_PER_CASE))
@@ -73,13 +76,20 @@ def test_cases_cover_the_kernel_paths():
         zero_points.add(model.inputs[0].zero_point)
         for op in model.ops:
             ops.add(op.name)
-            if op.name in OPTIMIZED_OPS:
+            if op.name in WEIGHTS_OPS:
                 weights = model.tensors[op.inputs[1]]
                 shapes.add((op.name, weights.shape[-1] % 4 == 0, weights.scale_count > 1))
+            if op.name == "DEPTHWISE_CONV_2D":  # filter size and stride
+                out = model.tensors[op.outputs[0]]
+                shapes.add(("DW", model.tensors[op.inputs[1]].shape[1:3],
+                            model.tensors[op.inputs[0]].shape[1] // out.shape[1]))
+            if op.name == "FULLY_CONNECTED":   # few outputs (split on the way) or many
+                shapes.add(("FC", model.tensors[op.inputs[1]].shape[0] >= 16))
     assert {-128, 127} <= zero_points
     assert OPTIMIZED_OPS <= ops
-    for op in OPTIMIZED_OPS:  # channel counts (or accumulation depths) not multiples of 4
+    for op in WEIGHTS_OPS:  # channel counts (or accumulation depths) not multiples of 4
         assert (op, False, True) in shapes and (op, True, True) in shapes
+    assert {("DW", (3, 3), 1), ("DW", (3, 3), 2), ("FC", True), ("FC", False)} <= shapes
     assert ("FULLY_CONNECTED", False, False) in shapes or \
            ("FULLY_CONNECTED", True, False) in shapes  # per-tensor dense weights
 
