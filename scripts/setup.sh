@@ -13,6 +13,7 @@ DEBIAN_PACKAGES=(
   clang                                                   # libFuzzer for the runtime fuzzer
   espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox
   chromium                                                # report.html checked headless
+  openssl                                                 # lab serve's certificate for a room
 )
 
 missing_packages() {

@@ -30,16 +30,27 @@ def frame(kind: bytes, payload: bytes) -> bytes:
 
 
 def read_frames(stream):
-    """(kind, payload) for each frame until the stream closes."""
+    """(kind, payload) for each frame until the stream closes (`stream`: a raw,
+    unbuffered file, which a daemon thread may still be reading when the process ends)."""
     while True:
-        header = stream.read(HEADER.size)
-        if len(header) < HEADER.size:
+        header = _read_exactly(stream, HEADER.size)
+        if header is None:
             return
         kind, size = HEADER.unpack(header)
-        payload = stream.read(size)
-        if len(payload) < size:
+        payload = _read_exactly(stream, size)
+        if payload is None:
             return
         yield kind, payload
+
+
+def _read_exactly(stream, size: int) -> bytes | None:
+    data = bytearray()
+    while len(data) < size:
+        chunk = stream.read(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return bytes(data)
 
 
 def check_audio(payload: bytes) -> bytes:

@@ -106,8 +106,8 @@ def run(request: RunRequest, folder: Path, emit: Emitter) -> dict:
 
     feeds = live_feeds(request)
     if feeds:
-        threading.Thread(target=receive_live, args=(feeds, sys.stdin.buffer),
-                         daemon=True).start()
+        stdin = open(0, "rb", buffering=0, closefd=False)     # raw: no lock at exit
+        threading.Thread(target=receive_live, args=(feeds, stdin), daemon=True).start()
     emit({"type": "status", "status": "building"})
     prepared, name, expect = prepare(request, folder, feeds)
     taps = _tap(prepared.plan, emit)

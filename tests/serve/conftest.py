@@ -32,3 +32,7 @@ def spinning_elf():
                        platforms.load("nrf52840")).elf
 
 
+@pytest.fixture(scope="session")
+def hello_elf():
+    from lab import build, platforms
+    return build.build("hello", platforms.load("nrf52840")).elf

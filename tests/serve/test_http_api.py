@@ -183,16 +183,18 @@ def test_a_faulting_elf_is_stopped_and_reported(server, faulting_elf):
     assert "HardFault" in httpx.get(server.url + run["report"].lstrip("/")).text
 
 
-def test_a_hanging_run_is_stopped_by_the_watchdog_and_the_others_finish(tmp_path, spinning_elf):
-    watched = start_server(tmp_path / "data", "--run-limit", "4")
+def test_a_hanging_run_is_stopped_by_the_watchdog_and_the_others_finish(tmp_path, spinning_elf,
+                                                                           hello_elf):
+    watched = start_server(tmp_path / "data", "--run-limit", "10")
     try:
         with open(spinning_elf, "rb") as elf:    # 1000 virtual seconds: minutes of wall time
             hung = watched.run(data={"platform": "nrf52840", "timeout": "1000"},
                                files={"elf": ("silent.elf", elf, "application/octet-stream")})
-        other = watched.run(json={"app": "hello"})
+        with open(hello_elf, "rb") as elf:       # built already: it finishes well in time
+            other = watched.run(files={"elf": ("hello.elf", elf, "application/octet-stream")})
         run = watched.wait(hung, timeout_s=120)
         assert run["status"] == "failed"
-        assert run["error"].startswith("stopped by the server after 4 s of wall time")
+        assert run["error"].startswith("stopped by the server after 10 s of wall time")
         assert run["end"] in ("interrupted", None)        # what ran is kept when it can be
         assert watched.wait(other)["status"] == "done"
     finally:
