@@ -100,6 +100,7 @@ def _load():
             "labrt_arena_planned": ([vp], sz),
             "labrt_arena_persistent": ([vp], sz),
             "labrt_arena_plan_scratch": ([vp], sz),
+            "labrt_arena_largest_op_scratch": ([vp], sz),
             "labrt_tensor_count": ([vp], u32),
             "labrt_op_count": ([vp], u32),
             "labrt_input_count": ([vp], u32),
@@ -234,6 +235,7 @@ class HostModel:
         self.arena_planned = lib.labrt_arena_planned(rt)
         self.arena_persistent = lib.labrt_arena_persistent(rt)
         self.arena_plan_scratch = lib.labrt_arena_plan_scratch(rt)
+        self.arena_largest_op_scratch = lib.labrt_arena_largest_op_scratch(rt)
         self.ops = self._session.ops()
         self.tensors = self._session.tensors()
         self.inputs = self._session.tensors("labrt_input")

@@ -47,7 +47,7 @@ def run_both(name, board, tmp_path):
     input_sets = inputs_for(host.inputs, np.random.default_rng(3), INPUTS_PER_MODEL)
     oracle = Oracle(model)
     expected = [oracle.run(inputs, len(host.outputs)) for inputs in input_sets]
-    outputs, cycles = {}, {}
+    outputs, cycles, arenas = {}, {}, {}
     for variant in ("optimized", "reference"):
         fm = firmware(path, board, variant)
         try:
@@ -56,6 +56,10 @@ def run_both(name, board, tmp_path):
             fm.close()
         outputs[variant] = [r.outputs for r in runs]
         cycles[variant] = [r.cycles for r in runs]
+        arenas[variant] = (fm.arena, fm.largest_scratch)
+    # On the Cortex-M4 the optimized per-op data is no larger than the reference's: the
+    # arena grows by the scratch buffers planned with the activations, at most.
+    assert arenas["optimized"][0] <= arenas["reference"][0] + arenas["optimized"][1], name
     return outputs, cycles, expected
 
 

@@ -103,7 +103,7 @@ typedef struct labrt_runtime {
                                  an optimized kernel took over from a reference one) */
     struct labrt_scratch *scratch_first, *scratch_last; /* ops' scratch requests, in order */
     uint32_t scratch_count;
-    size_t largest_scratch;   /* bytes, the largest scratch buffer requested */
+    size_t largest_scratch;   /* arena bytes of the largest scratch buffer requested */
     size_t arena_needed;
     int arena_needed_exact;   /* 0: arena_needed is only a lower bound */
     int tables_ready;         /* tensors and ops can be inspected */
@@ -139,8 +139,9 @@ size_t labrt_arena_planned(const labrt_runtime *rt);
 size_t labrt_arena_persistent(const labrt_runtime *rt);
 size_t labrt_arena_plan_scratch(const labrt_runtime *rt);
 /* The largest scratch buffer an op's eval uses (optimized kernels: patches, expanded
- * inputs). Scratch buffers are planned with the activations and shared between ops,
- * so `planned` includes them; 0 when no op asks for one. */
+ * inputs), in arena bytes (rounded up to 16). Scratch buffers are planned with the
+ * activations and shared between ops, so `planned` includes them; 0 when no op asks
+ * for one. */
 size_t labrt_arena_largest_op_scratch(const labrt_runtime *rt);
 
 /* Inspection: available whenever the model could be read, even if init then

@@ -455,8 +455,8 @@ labrt_status labrt_request_scratch(labrt_prepare_ctx *ctx, labrt_scratch *reques
         rt->scratch_first = request;
     rt->scratch_last = request;
     rt->scratch_count++;
-    if (bytes > rt->largest_scratch)
-        rt->largest_scratch = bytes;
+    if (round_up(bytes, LABRT_ARENA_ALIGNMENT) > rt->largest_scratch)
+        rt->largest_scratch = round_up(bytes, LABRT_ARENA_ALIGNMENT);
     return LABRT_OK;
 }
 

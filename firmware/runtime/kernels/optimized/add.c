@@ -22,9 +22,10 @@ typedef struct {
     int32_t offset21, multiplier, rounding, sign, shift;
 } add_input;
 
+/* An int8 ADD's per-op data starts with the reference kernel's data to hand over to,
+ * NULL on the fast path; only the fast path has the rest. */
 typedef struct {
-    int fast;
-    const void *reference;     /* not fast: the reference kernel's per-op data */
+    const void *reference;
     add_input in1, in2;
     labrt_opt_channel out;     /* multiplier, 2^(e-1) + zero point * 2^e, e */
     int32_t min, max;
@@ -99,9 +100,9 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     const size_t mark = labrt_persistent_mark(ctx);
     labrt_status status = labrt_kernel_add.prepare(ctx);
     const labrt_tensor *in1, *in2, *out;
-    const void *reference;
     labrt_activation act;
     add_opt fast, *d;
+    const void **handover;
     if (status != LABRT_OK && status != LABRT_ERR_ARENA_TOO_SMALL)
         return status;
     in1 = labrt_in(ctx, 0);
@@ -109,22 +110,24 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     out = labrt_out(ctx, 0);
     if (in1->type != LABRT_INT8)
         return status;
-    memset(&fast, 0, sizeof fast);
-    fast.fast = same_shapes(in1, in2, out) && parameters(in1, in2, out, &fast);
-    reference = ctx->node->data;
-    if (fast.fast) {
-        act = labrt_activation_range(labrt_option_i8(ctx, 0, 0), out);
-        fast.min = act.min;
-        fast.max = act.max;
-        fast.narrow = act.min > -128 || act.max < 127;
-        labrt_persistent_release(ctx, mark);
-        reference = 0;
+    if (!same_shapes(in1, in2, out) || !parameters(in1, in2, out, &fast)) {
+        const void *reference = ctx->node->data;
+        handover = labrt_alloc_op_data(ctx, sizeof *handover);
+        if (!handover || status != LABRT_OK)
+            return LABRT_ERR_ARENA_TOO_SMALL;
+        *handover = reference;
+        return LABRT_OK;
     }
+    act = labrt_activation_range(labrt_option_i8(ctx, 0, 0), out);
+    fast.reference = 0;
+    fast.min = act.min;
+    fast.max = act.max;
+    fast.narrow = act.min > -128 || act.max < 127;
+    labrt_persistent_release(ctx, mark);
     d = labrt_alloc_op_data(ctx, sizeof *d);
     if (!d || status != LABRT_OK)
         return LABRT_ERR_ARENA_TOO_SMALL;
     *d = fast;
-    d->reference = reference;
     return LABRT_OK;
 }
 
@@ -148,17 +151,20 @@ static void eval(const labrt_runtime *rt, const labrt_node *node)
 {
     const labrt_tensor *in1 = labrt_op_input(rt, node, 0), *in2 = labrt_op_input(rt, node, 1);
     const labrt_tensor *out = labrt_op_output(rt, node, 0);
-    const add_opt *d = node->data;
-    labrt_node reference;
+    const void *reference;
+    labrt_node handover;
     if (in1->type != LABRT_INT8) {
         labrt_kernel_add.eval(rt, node);
-    } else if (d->fast) {
-        eval_int8(d, in1->data, in2->data, out->data, labrt_elements(out));
-    } else {
-        reference = *node;
-        reference.data = (void *)(uintptr_t)d->reference;
-        labrt_kernel_add.eval(rt, &reference);
+        return;
     }
+    reference = *(const void *const *)node->data;
+    if (!reference) {
+        eval_int8(node->data, in1->data, in2->data, out->data, labrt_elements(out));
+        return;
+    }
+    handover = *node;
+    handover.data = (void *)(uintptr_t)reference;
+    labrt_kernel_add.eval(rt, &handover);
 }
 
 const labrt_kernel labrt_kernel_add_optimized = {0, 11, prepare, eval};

@@ -27,11 +27,6 @@ enum { IN_PLACE = 1, ROWS = 2, DIRECT = 4 };
 typedef struct {
     labrt_conv_params conv;
     labrt_opt_output out;
-    uint32_t len;              /* KH * KW * KC: values per window */
-    uint32_t flags;            /* IN_PLACE: windows inside the image are contiguous in the
-                                  input; ROWS: gather whole rows of taps (no groups, no
-                                  dilation in x); DIRECT: expand those rows straight from
-                                  the input (their length is a multiple of 4) */
     labrt_scratch scratch;     /* panel (4 expanded windows), then the patch */
 } conv_opt;
 
@@ -39,6 +34,11 @@ typedef struct {
 typedef struct {
     const conv_opt *d;
     int32_t H, W, C, KH, KW, KC, OH, OW, OC, groups, per_group;
+    uint32_t len;              /* KH * KW * KC: values per window */
+    uint32_t flags;            /* IN_PLACE: windows inside the image are contiguous in the
+                                  input; ROWS: gather whole rows of taps (no groups, no
+                                  dilation in x); DIRECT: expand those rows straight from
+                                  the input (their length is a multiple of 4) */
     uint32_t pad4;             /* the input zero point in all four bytes of a word */
     uint32_t offset2;          /* minus the input zero point, in both int16 halves */
 } conv_shape;
@@ -59,6 +59,18 @@ static uint32_t panel_bytes(uint32_t len)
     return 4u * labrt_opt_expanded_bytes(len);
 }
 
+static uint32_t window_flags(const conv_shape *s)
+{
+    const labrt_conv_params *p = &s->d->conv;
+    const int rows = s->groups == 1 && (s->KW == 1 || p->dilation_w == 1);
+    /* In place: one pixel (1x1 filters, any groups), one row of taps, or whole rows of
+     * the image stacked. */
+    const int in_place = (s->KH == 1 && s->KW == 1) ||
+                         (rows && (s->KH == 1 || (s->KW == s->W && p->dilation_h == 1)));
+    return (in_place ? IN_PLACE : 0u) | (rows ? ROWS : 0u) |
+           (rows && (s->KW * s->KC) % 4 == 0 ? DIRECT : 0u);
+}
+
 static conv_shape shape_of(const conv_opt *d, const labrt_tensor *input,
                            const labrt_tensor *filter, const labrt_tensor *output)
 {
@@ -75,21 +87,11 @@ static conv_shape shape_of(const conv_opt *d, const labrt_tensor *input,
     s.OC = output->dims[3];
     s.groups = s.C / s.KC;
     s.per_group = s.OC / s.groups;
+    s.len = (uint32_t)s.KH * (uint32_t)s.KW * (uint32_t)s.KC;
     s.pad4 = (uint32_t)(uint8_t)input->zero_point * 0x01010101u;
     s.offset2 = labrt_opt_offset2(-input->zero_point);
+    s.flags = window_flags(&s);
     return s;
-}
-
-static uint32_t window_flags(const conv_shape *s)
-{
-    const labrt_conv_params *p = &s->d->conv;
-    const int rows = s->groups == 1 && (s->KW == 1 || p->dilation_w == 1);
-    /* In place: one pixel (1x1 filters, any groups), one row of taps, or whole rows of
-     * the image stacked. */
-    const int in_place = (s->KH == 1 && s->KW == 1) ||
-                         (rows && (s->KH == 1 || (s->KW == s->W && p->dilation_h == 1)));
-    return (in_place ? IN_PLACE : 0u) | (rows ? ROWS : 0u) |
-           (rows && (s->KW * s->KC) % 4 == 0 ? DIRECT : 0u);
 }
 
 static labrt_status prepare(labrt_prepare_ctx *ctx)
@@ -118,16 +120,13 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     /* checked by the reference prepare */
     (void)labrt_prepare_conv_params(ctx, OPT_DILATION_W, OPT_DILATION_H, &d->conv);
     s = shape_of(d, input, filter, output);
-    d->len = (uint32_t)s.KH * (uint32_t)s.KW * (uint32_t)s.KC;
-    d->flags = window_flags(&s);
     status = labrt_opt_output_init(ctx, &d->out, OPT_ACTIVATION, d + 1, channels, 1, 0.0);
     if (status != LABRT_OK)
         return status;
-    labrt_opt_check_fast(&d->out, input->zero_point, filter, bias, channels, d->len, 1, d->len);
+    labrt_opt_check_fast(&d->out, input->zero_point, filter, bias, channels, s.len, 1, s.len);
     /* 1x1 windows always lie inside the input: expanded in place, no patch */
     return labrt_request_scratch(ctx, &d->scratch,
-                                 panel_bytes(d->len) +
-                                     (s.KH * s.KW == 1 ? 0 : (d->len + 3u) & ~3u));
+                                 panel_bytes(s.len) + (s.KH * s.KW == 1 ? 0 : (s.len + 3u) & ~3u));
 }
 
 /* An output position and the taps of its window that lie inside the input. */
@@ -180,16 +179,16 @@ static const int8_t *window(const conv_shape *s, const int8_t *input, const posi
     const int8_t *src;
     int32_t ky, kx;
     if (kx_lo == kx_hi || ky_lo == ky_hi) { /* no tap inside the image */
-        labrt_opt_fill(out, s->pad4, s->d->len);
+        labrt_opt_fill(out, s->pad4, s->len);
         return patch;
     }
     src = input + (((int64_t)p->n * s->H + p->iy0 + ky_lo * s->d->conv.dilation_h) * s->W +
                    p->ix0 + kx_lo * s->d->conv.dilation_w) * s->C + c0;
-    if ((s->d->flags & IN_PLACE) && ky_lo == 0 && ky_hi == s->KH && kx_lo == 0 && kx_hi == s->KW)
+    if ((s->flags & IN_PLACE) && ky_lo == 0 && ky_hi == s->KH && kx_lo == 0 && kx_hi == s->KW)
         return src;
     labrt_opt_fill(out, s->pad4, (uint32_t)ky_lo * row_len);
     out += (uint32_t)ky_lo * row_len;
-    if ((s->d->flags & ROWS)) {
+    if ((s->flags & ROWS)) {
         /* Each row: zero points, (kx_hi - kx_lo) * C input bytes, zero points. */
         const uint32_t left = (uint32_t)(kx_lo * s->C), mid = (uint32_t)((kx_hi - kx_lo) * s->C);
         const uint32_t right = row_len - left - mid;
@@ -225,9 +224,15 @@ static void expand_window(const conv_shape *s, const int8_t *input, const positi
     const int32_t x_step = s->d->conv.dilation_h * s->W * s->C;
     int64_t row;               /* offset of the row's first tap (outside the image, maybe) */
     int32_t ky;
-    if (!(s->d->flags & DIRECT) || ((s->d->flags & IN_PLACE) && p->ky_lo == 0 && p->ky_hi == s->KH && p->kx_lo == 0 &&
-                       p->kx_hi == s->KW)) {
-        labrt_opt_expand(dst, step, window(s, input, p, c0, patch), s->d->len, s->offset2);
+    if (s->KH * s->KW == 1) {  /* one pixel, always inside the image */
+        labrt_opt_expand(dst, step, input + (((int64_t)p->n * s->H + p->iy0) * s->W + p->ix0) *
+                                                s->C + c0, s->len, s->offset2);
+        return;
+    }
+    if (!(s->flags & DIRECT) ||
+        ((s->flags & IN_PLACE) && p->ky_lo == 0 && p->ky_hi == s->KH && p->kx_lo == 0 &&
+         p->kx_hi == s->KW)) {
+        labrt_opt_expand(dst, step, window(s, input, p, c0, patch), s->len, s->offset2);
         return;
     }
     row = (((int64_t)p->n * s->H + p->iy0) * s->W + p->ix0) * s->C + c0;
@@ -253,7 +258,7 @@ static void expand_window(const conv_shape *s, const int8_t *input, const positi
 static void vector_channels(const conv_shape *s, const uint32_t *x, const int8_t *w,
                             const labrt_tensor *bias, int32_t g, int8_t *y)
 {
-    const uint32_t len = s->d->len;
+    const uint32_t len = s->len;
     const uint32_t end = (uint32_t)((g + 1) * s->per_group);
     uint32_t oc = (uint32_t)(g * s->per_group), acc[4], b[4];
     for (; oc + 4 <= end; oc += 4) {
@@ -274,7 +279,7 @@ static void eval_int8(const conv_shape *s, const int8_t *input, const int8_t *w,
                       const labrt_tensor *bias, int8_t *y, int32_t batches)
 {
     uint32_t *const panel = s->d->scratch.data;
-    int8_t *const patch = (int8_t *)s->d->scratch.data + panel_bytes(s->d->len);
+    int8_t *const patch = (int8_t *)s->d->scratch.data + panel_bytes(s->len);
     const uint32_t positions = (uint32_t)batches * (uint32_t)s->OH * (uint32_t)s->OW;
     const uint32_t OC = (uint32_t)s->OC;
     position p[4] = {{0, 0, 0, 0, 0, 0, 0, 0, 0}};
@@ -289,7 +294,7 @@ static void eval_int8(const conv_shape *s, const int8_t *input, const int8_t *w,
         for (g = 0; g < s->groups; g++) {
             for (k = 0; k < 4; k++)
                 expand_window(s, input, &p[k], g * s->KC, patch, panel + 2 * k, 8);
-            labrt_opt_panel_channels(w, panel, s->d->len, (uint32_t)(g * s->per_group),
+            labrt_opt_panel_channels(w, panel, s->len, (uint32_t)(g * s->per_group),
                                      (uint32_t)((g + 1) * s->per_group), bias, &s->d->out, y,
                                      OC);
         }

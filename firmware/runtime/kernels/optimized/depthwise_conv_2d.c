@@ -38,9 +38,8 @@ enum {
 typedef struct {
     labrt_conv_params conv;
     labrt_opt_output out;
-    int32_t multiplier;
-    uint32_t grouped;          /* multiplier 1, channels % 4 == 0, no dilation, <= 64 taps */
-    labrt_scratch scratch;     /* grouped: the ring of KH padded rows */
+    labrt_scratch scratch;     /* grouped (multiplier 1, channels % 4 == 0, no dilation,
+                                  <= 64 taps): the ring of KH padded rows */
 } depthwise_opt;
 
 /* One evaluation's geometry. */
@@ -71,12 +70,12 @@ static int constant(const labrt_tensor *t)
 }
 
 /* Bytes of the grouped path's ring, 0 when the op cannot take that path. */
-static uint64_t ring_bytes(const depthwise_opt *d, const labrt_tensor *filter,
-                           const labrt_tensor *output)
+static uint64_t ring_bytes(const depthwise_opt *d, const labrt_tensor *input,
+                           const labrt_tensor *filter, const labrt_tensor *output)
 {
     const int64_t width = ((int64_t)output->dims[2] - 1) * d->conv.stride_w + filter->dims[2];
     const uint64_t bytes = (uint64_t)filter->dims[1] * (uint64_t)width * 4u;
-    if (d->multiplier != 1 || output->dims[3] % 4 != 0 || d->conv.dilation_h != 1 ||
+    if (input->dims[3] != output->dims[3] || output->dims[3] % 4 != 0 || d->conv.dilation_h != 1 ||
         d->conv.dilation_w != 1 ||
         (int64_t)filter->dims[1] * filter->dims[2] > MAX_GROUPED_TAPS || bytes > MAX_RING_BYTES)
         return 0;
@@ -108,7 +107,6 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
         return LABRT_ERR_ARENA_TOO_SMALL;
     /* checked by the reference prepare */
     (void)labrt_prepare_conv_params(ctx, OPT_DILATION_W, OPT_DILATION_H, &d->conv);
-    d->multiplier = labrt_option_i32(ctx, OPT_DEPTH_MULTIPLIER, 0);
     taps_count = (uint32_t)filter->dims[1] * (uint32_t)filter->dims[2];
     status = labrt_opt_output_init(ctx, &d->out, OPT_ACTIVATION, d + 1, channels, 1, 0.0);
     if (status != LABRT_OK)
@@ -116,9 +114,8 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     if (constant(filter) && constant(bias) && taps_count < (1u << 23))
         labrt_opt_check_fast(&d->out, input->zero_point, filter, bias, channels, 1, channels,
                              taps_count);
-    ring = ring_bytes(d, filter, output);
-    d->grouped = ring > 0;
-    if (!d->grouped)
+    ring = ring_bytes(d, input, filter, output);
+    if (ring == 0)
         return LABRT_OK;
     return labrt_request_scratch(ctx, &d->scratch, (uint32_t)ring);
 }
@@ -442,7 +439,7 @@ static void eval_generic(const depthwise_opt *d, const dw_shape *s, const labrt_
                          const labrt_tensor *out)
 {
     const int32_t OC = out->dims[3];
-    const int32_t M = d->multiplier, offset = -in->zero_point;
+    const int32_t M = OC / s->C, offset = -in->zero_point;
     const labrt_conv_params *p = &d->conv;
     const int8_t *w = (const int8_t *)filter->data;
     int8_t *y = (int8_t *)out->data;
@@ -510,7 +507,7 @@ static void eval_int8(const depthwise_opt *d, const labrt_tensor *in, const labr
     s.ring_width = (s.OW - 1) * d->conv.stride_w + s.KW;
     s.pad4 = (uint32_t)(uint8_t)in->zero_point * 0x01010101u;
     s.offset2 = labrt_opt_offset2(-in->zero_point);
-    if (d->grouped)
+    if (ring_bytes(d, in, filter, out))
         eval_grouped(d, &s, in->data, filter->data, bias, out->data);
     else
         eval_generic(d, &s, in, filter, bias, out);

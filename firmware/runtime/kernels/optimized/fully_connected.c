@@ -23,8 +23,7 @@ enum { OPT_ACTIVATION };
 
 typedef struct {
     labrt_opt_output out;          /* multipliers: out_depth entries, or 1 (step 0) */
-    uint32_t expand;               /* at least EXPAND_OUTPUTS outputs */
-    labrt_scratch scratch;         /* the expanded input row */
+    labrt_scratch scratch;         /* at least EXPAND_OUTPUTS outputs: the expanded input row */
 } fc_opt;
 
 /* One evaluation's geometry. */
@@ -75,8 +74,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
         return status;
     labrt_opt_check_fast(&d->out, input->zero_point, filter, bias, c, (uint32_t)filter->dims[1],
                          1, (uint32_t)filter->dims[1]);
-    d->expand = c >= EXPAND_OUTPUTS;
-    if (!d->expand)
+    if (c < EXPAND_OUTPUTS)
         return LABRT_OK;
     return labrt_request_scratch(ctx, &d->scratch,
                                  labrt_opt_expanded_bytes((uint32_t)filter->dims[1]));
@@ -113,7 +111,7 @@ static void eval_int8(const fc_shape *d, const labrt_tensor *in, const labrt_ten
     uint32_t batch, c, acc[4], b[4];
     for (batch = 0; batch < d->batches; batch++, y += d->out_depth) {
         const int8_t *row = (const int8_t *)in->data + (uint64_t)batch * K;
-        if (!d->d->expand) {
+        if (d->out_depth < EXPAND_OUTPUTS) {
             rows_raw(d, row, w, bias, y);
             continue;
         }

@@ -69,7 +69,7 @@ static inline void mm_1x4(const int8_t *w, const uint32_t *panel, uint32_t len, 
     uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     uint32_t n = len >> 2;
 #if LABRT_OPT_ASM
-    if (n > 0) { /* one step if n is odd, then two per loop */
+    if (n > 0) { /* one step if n is odd, two if n & 2, then four per loop */
         register uint32_t x0 __asm__("r8");
         register uint32_t x1 __asm__("r9");
         register uint32_t x2 __asm__("r10");
@@ -79,14 +79,21 @@ static inline void mm_1x4(const int8_t *w, const uint32_t *panel, uint32_t len, 
                 "beq    2f\n\t"
                 MM_1X4_STEP
                 "2:\n\t"
-                "lsrs   %[n], %[n], #1\n\t"
-                "beq    3f\n"
+                "tst    %[n], #2\n\t"
+                "beq    3f\n\t"
+                MM_1X4_STEP
+                MM_1X4_STEP
+                "3:\n\t"
+                "lsrs   %[n], %[n], #2\n\t"
+                "beq    4f\n"
                 "1:\n\t"
+                MM_1X4_STEP
+                MM_1X4_STEP
                 MM_1X4_STEP
                 MM_1X4_STEP
                 "subs   %[n], %[n], #1\n\t"
                 "bne    1b\n"
-                "3:"
+                "4:"
                 : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x),
                   [w] "+r"(w), [n] "+r"(n), [wv] "=&r"(wv), [t] "=&r"(t), [x0] "=&r"(x0),
                   [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3)
