@@ -98,6 +98,7 @@ class Models:
         host = HostModel(_read(path))
         if len(inputs) != len(host.inputs):
             raise LabError(f"{path} takes {len(host.inputs)} input(s), got {len(inputs)}")
+        inputs = [_as_input(value, info) for value, info in zip(inputs, host.inputs)]
         if platform is None:
             return host.run(*inputs)
         from . import platforms
@@ -112,6 +113,26 @@ class Models:
 
 
 model = Models()
+
+
+def _as_input(value, info):
+    """An array as the model's input takes it: floats quantized for an int8/uint8 input
+    (as `lab model run` does), the input's shape."""
+    import numpy as np
+
+    from .runtime import quantize_for
+
+    array = np.asarray(value)
+    if array.size != int(np.prod(info.shape, dtype=np.int64)):
+        raise LabError(f"input {info.index} is {info.type_name} {list(info.shape)}, "
+                       f"got {array.size} values")
+    array = array.reshape(info.shape)
+    if np.issubdtype(array.dtype, np.floating) and info.dtype is not None and \
+            np.issubdtype(info.dtype, np.integer) and info.scale_count == 1:
+        return quantize_for(info, array)
+    if np.issubdtype(array.dtype, np.floating) and info.dtype == np.float32:
+        return array.astype(np.float32)
+    return array                   # anything else the runtime checks (one-line error)
 
 
 def _read(path) -> bytes:
