@@ -1,5 +1,6 @@
 """int8 models that exercise the optimized kernels (CONV_2D, DEPTHWISE_CONV_2D,
-FULLY_CONNECTED, AVERAGE_POOL_2D, ADD), built with Keras and converted by TensorFlow.
+FULLY_CONNECTED, AVERAGE_POOL_2D, MAX_POOL_2D, ADD), built with Keras and converted by
+TensorFlow.
 
 Each case is a small Keras model whose outputs are the optimized ops themselves (no
 SOFTMAX after them to hide a wrong byte), with int8 inputs and outputs and a
@@ -241,6 +242,7 @@ CASES: list[Case] = [
     Case("dw-3x3-s2-valid-c4", depthwise((7, 10, 4), 3, strides=(2, 1), padding="valid")),
     Case("dw-5x3-s1-c8", depthwise((8, 8, 8), (5, 3), padding="same", activation="relu6")),
     Case("dw-9x9-c4-generic", depthwise((10, 10, 4), 9, padding="same")),
+    Case("dw-20x1-c4-generic", depthwise((24, 3, 4), (20, 1), padding="same"), "neg"),
     Case("dw-3x3-dilated-c4", depthwise((9, 9, 4), 3, dilation_rate=2, padding="same"), "pos"),
     Case("dw-3x3-batch2", _single((6, 6, 4), lambda: layers().DepthwiseConv2D(
         3, padding="same"), batch=2)),
@@ -261,6 +263,12 @@ CASES: list[Case] = [
     Case("avgpool-2x2-c8", pool((8, 6, 8), 2)),
     Case("avgpool-3x3-same-c6", pool((7, 7, 6), 3, strides=2, padding="same"), "neg"),
     Case("avgpool-global-400-taps", pool((20, 20, 5), 20), "pos"),
+    # MAX_POOL_2D
+    Case("maxpool-3x3-s2-same-c8", _single((9, 8, 8), lambda: layers().MaxPooling2D(
+        3, strides=2, padding="same")), "neg"),
+    Case("maxpool-2x2-c6", _single((6, 7, 6), lambda: layers().MaxPooling2D(2)), "pos"),
+    Case("maxpool-3x1-c3-same", _single((10, 3, 3), lambda: layers().MaxPooling2D(
+        (3, 1), padding="same"))),
     # ADD
     Case("add-same-shape", add_pair((6, 5, 8))),
     Case("add-relu-c3", add_pair((7, 4, 3), "relu"), "pos"),

@@ -130,7 +130,8 @@ def test_armv6m_objects_have_no_dsp_or_thumb2_data_instructions(tmp_path):
     elf = build(tmp_path, "optimized")
     code = subprocess.run(["arm-none-eabi-objdump", "-d", str(elf)], capture_output=True,
                           text=True, check=True).stdout
-    for instruction in ("sxtb16", "sxtab16", "smlad", "smlabb", "smmlar", "ssat", "ldrd"):
+    for instruction in ("sxtb16", "sxtab16", "smlad", "smlabb", "smmlar", "ssat", "ssub8", "sel",
+                        "ldrd"):
         assert f"\t{instruction}" not in code, instruction
 
 

@@ -31,8 +31,8 @@ def disassembly(objects) -> str:
 def test_sources_are_part_of_the_runtime():
     sources = set(runtime_sources())
     assert {OPTIMIZED_DIR / f for f in ("conv_2d.c", "depthwise_conv_2d.c", "fully_connected.c",
-                                        "average_pool_2d.c", "add.c", "matmul.c",
-                                        "requantize.c")} <= sources
+                                        "average_pool_2d.c", "max_pool_2d.c", "add.c",
+                                        "matmul.c", "requantize.c")} <= sources
 
 
 def test_cortex_m4f_build_with_the_define(tmp_path):
@@ -44,7 +44,8 @@ def test_cortex_m4f_build_with_the_define(tmp_path):
     assert all(s.startswith("labrt_") for s in exported), sorted(exported)
     assert "labrt_kernel_conv_2d_optimized" in exported
     code = disassembly([o for o in objects if o.name.startswith("optimized-")])
-    for instruction in ("smlad", "sxtb16", "sxtab16", "smlabb", "smlatt", "smmlar", "ssat"):
+    for instruction in ("smlad", "sxtb16", "sxtab16", "smlabb", "smlatt", "smmlar", "ssat",
+                        "ssub8", "sel"):
         assert f"\t{instruction}" in code, instruction
 
 
@@ -57,8 +58,9 @@ def test_without_the_define_the_optimized_files_are_empty(tmp_path):
     assert not any("optimized" in s for s in symbols(resolver, "-u"))
 
 
-@pytest.mark.parametrize("cpu", [["-mcpu=cortex-m0", "-mthumb"], ["-mcpu=cortex-m3", "-mthumb"],
-                                 [*M4F, "-O0"]], ids=["cortex-m0", "cortex-m3", "m4f-O0"])
+@pytest.mark.parametrize("cpu", [["-mcpu=cortex-m0", "-mthumb"], ["-mcpu=cortex-m0plus", "-mthumb"],
+                                 ["-mcpu=cortex-m3", "-mthumb"], [*M4F, "-O0"]],
+                         ids=["cortex-m0", "cortex-m0plus", "cortex-m3", "m4f-O0"])
 def test_portable_path_without_dsp_or_optimization(tmp_path, cpu):
     """Cores without the DSP extension get plain C; an -O0 build (no registers to spare
     for the assembly loops) still compiles."""
@@ -69,7 +71,7 @@ def test_portable_path_without_dsp_or_optimization(tmp_path, cpu):
     if "-O0" in cpu:
         assert "\tsmlad" in code and "sxtb16\t" in code  # intrinsics, not the assembly loops
     else:
-        assert "\tsmlad" not in code and "sxtb16" not in code
+        assert "\tsmlad" not in code and "sxtb16" not in code and "ssub8" not in code
 
 
 def test_host_build_is_warning_free_and_pedantic(tmp_path):

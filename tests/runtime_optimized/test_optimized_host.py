@@ -17,7 +17,7 @@ from runtime_tflm_oracle import Oracle
 
 INPUTS_PER_CASE = 24
 WEIGHTS_OPS = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"}
-OPTIMIZED_OPS = WEIGHTS_OPS | {"AVERAGE_POOL_2D", "ADD"}
+OPTIMIZED_OPS = WEIGHTS_OPS | {"AVERAGE_POOL_2D", "MAX_POOL_2D", "ADD"}
 
 
 def three_way(name: str, model: bytes, input_sets) -> None:
@@ -54,7 +54,7 @@ def arena_bound(reference, optimized) -> int:
 def test_the_optimized_library_registers_the_optimized_kernels():
     for symbol in ("labrt_kernel_conv_2d_optimized", "labrt_kernel_depthwise_conv_2d_optimized",
                    "labrt_kernel_fully_connected_optimized", "labrt_kernel_add_optimized",
-                   "labrt_kernel_average_pool_2d_optimized"):
+                   "labrt_kernel_average_pool_2d_optimized", "labrt_kernel_max_pool_2d_optimized"):
         assert exported("optimized", symbol)
         assert not exported("reference", symbol)  # kernels/optimized compile to nothing
 

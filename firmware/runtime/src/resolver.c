@@ -29,13 +29,14 @@ extern const labrt_kernel labrt_kernel_average_pool_2d_optimized;
 extern const labrt_kernel labrt_kernel_conv_2d_optimized;
 extern const labrt_kernel labrt_kernel_depthwise_conv_2d_optimized;
 extern const labrt_kernel labrt_kernel_fully_connected_optimized;
+extern const labrt_kernel labrt_kernel_max_pool_2d_optimized;
 #endif
 
 static const labrt_kernel *const kernels[] = {
 #if defined(LABRT_OPTIMIZED) && LABRT_OPTIMIZED
     &labrt_kernel_add_optimized,         &labrt_kernel_average_pool_2d_optimized,
     &labrt_kernel_conv_2d_optimized,     &labrt_kernel_depthwise_conv_2d_optimized,
-    &labrt_kernel_fully_connected_optimized,
+    &labrt_kernel_fully_connected_optimized, &labrt_kernel_max_pool_2d_optimized,
 #endif
     &labrt_kernel_add,           &labrt_kernel_average_pool_2d, &labrt_kernel_concatenation,
     &labrt_kernel_conv_2d,       &labrt_kernel_depthwise_conv_2d, &labrt_kernel_dequantize,

@@ -17,7 +17,7 @@
  * assembly: 72 instructions for 36 multiply-accumulates.
  *
  * Everything else (depth multipliers above 1, channel counts that are not multiples
- * of 4, dilation, filters above 64 taps) walks each position's rectangle of taps
+ * of 4, dilation, filters above 64 taps or 16 rows) walks each position's rectangle of taps
  * inside the image with four output channels summed at a time: depth multiplier 1 by
  * consecutive channels, multipliers that are a multiple of 4 with one shared input
  * value, anything else one channel at a time. */
@@ -33,13 +33,14 @@ enum {
 };
 
 #define MAX_GROUPED_TAPS 64          /* split weights on the stack: 512 bytes */
+#define MAX_GROUPED_ROWS 16          /* ring rows */
 #define MAX_RING_BYTES (1u << 24)
 
 typedef struct {
     labrt_conv_params conv;
     labrt_opt_output out;
     labrt_scratch scratch;     /* grouped (multiplier 1, channels % 4 == 0, no dilation,
-                                  <= 64 taps): the ring of KH padded rows */
+                                  <= 64 taps in <= 16 rows): the ring of KH padded rows */
 } depthwise_opt;
 
 /* One evaluation's geometry. */
@@ -77,7 +78,8 @@ static uint64_t ring_bytes(const depthwise_opt *d, const labrt_tensor *input,
     const uint64_t bytes = (uint64_t)filter->dims[1] * (uint64_t)width * 4u;
     if (input->dims[3] != output->dims[3] || output->dims[3] % 4 != 0 || d->conv.dilation_h != 1 ||
         d->conv.dilation_w != 1 ||
-        (int64_t)filter->dims[1] * filter->dims[2] > MAX_GROUPED_TAPS || bytes > MAX_RING_BYTES)
+        (int64_t)filter->dims[1] * filter->dims[2] > MAX_GROUPED_TAPS ||
+        filter->dims[1] > MAX_GROUPED_ROWS || bytes > MAX_RING_BYTES)
         return 0;
     return bytes;
 }
@@ -258,8 +260,8 @@ static void eval_grouped(const depthwise_opt *d, const dw_shape *s, const int8_t
                          const int8_t *w, const labrt_tensor *bias, int8_t *y)
 {
     uint32_t split[2 * MAX_GROUPED_TAPS], bias4[4], c, k;
-    const uint32_t *rows[MAX_GROUPED_TAPS];
-    int32_t held[MAX_GROUPED_TAPS];          /* the input row each ring row holds */
+    const uint32_t *rows[MAX_GROUPED_ROWS];
+    int32_t held[MAX_GROUPED_ROWS];          /* the input row each ring row holds */
     labrt_opt_channel ch[4];
     uint32_t *const ring = d->scratch.data;
     const int fast = d->out.flags == LABRT_OPT_FAST;

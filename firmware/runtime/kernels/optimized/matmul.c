@@ -239,10 +239,18 @@ void labrt_opt_mm_4x1_raw(const int8_t *w, uint32_t stride, const int8_t *x, uin
 #if LABRT_OPT_ASM
     if (n > 0) {
         uint32_t t;
-        __asm__("1:\n\t"
+        __asm__("tst     %[n], #1\n\t"
+                "beq     2f\n\t"
+                MM_4X1_RAW_STEP
+                "2:\n\t"
+                "lsrs    %[n], %[n], #1\n\t"
+                "beq     3f\n"
+                "1:\n\t"
+                MM_4X1_RAW_STEP
                 MM_4X1_RAW_STEP
                 "subs    %[n], %[n], #1\n\t"
-                "bne     1b"
+                "bne     1b\n"
+                "3:"
                 : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x),
                   [wa] "+r"(wa), [wb] "+r"(wb), [n] "+r"(n), [xe] "=&r"(xe), [xo] "=&r"(xo),
                   [v] "=&r"(v), [t] "=&r"(t)
