@@ -100,7 +100,7 @@ static inline void mm_1x4(const int8_t *w, const uint32_t *panel, uint32_t len, 
                 :
                 : "cc", "memory");
     }
-#else
+#elif LABRT_OPT_DSP
     for (; n > 0; n--, w += 4, x += 8) {
         const uint32_t v = labrt_opt_read32(w);
         const uint32_t even = labrt_sxtb16(v), odd = labrt_sxtb16_ror8(v);
@@ -108,6 +108,20 @@ static inline void mm_1x4(const int8_t *w, const uint32_t *panel, uint32_t len, 
         a1 = labrt_smlad(odd, x[3], labrt_smlad(even, x[2], a1));
         a2 = labrt_smlad(odd, x[5], labrt_smlad(even, x[4], a2));
         a3 = labrt_smlad(odd, x[7], labrt_smlad(even, x[6], a3));
+    }
+#else
+    /* No DSP: byte weights times the halves of the expanded words, one multiply each
+     * (cheaper than splitting the weights as SXTB16 would). */
+    for (; n > 0; n--, w += 4, x += 8) {
+        const int32_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3];
+        a0 += (uint32_t)(w0 * labrt_lo16(x[0]) + w2 * labrt_hi16(x[0]) +
+                         w1 * labrt_lo16(x[1]) + w3 * labrt_hi16(x[1]));
+        a1 += (uint32_t)(w0 * labrt_lo16(x[2]) + w2 * labrt_hi16(x[2]) +
+                         w1 * labrt_lo16(x[3]) + w3 * labrt_hi16(x[3]));
+        a2 += (uint32_t)(w0 * labrt_lo16(x[4]) + w2 * labrt_hi16(x[4]) +
+                         w1 * labrt_lo16(x[5]) + w3 * labrt_hi16(x[5]));
+        a3 += (uint32_t)(w0 * labrt_lo16(x[6]) + w2 * labrt_hi16(x[6]) +
+                         w1 * labrt_lo16(x[7]) + w3 * labrt_hi16(x[7]));
     }
 #endif
     if (len & 3u) {
