@@ -95,7 +95,9 @@ def test_yes_said_into_the_microphone_is_heard_on_the_page(context, server, tmp_
     latency = page.get_attribute("#heard", "data-latency")
     print(f"\nfrom the voice's onset on the page to 'yes' on the page: {latency} s")
     assert latency is not None and float(latency) > 0
-    page.wait_for_timeout(1500)               # a little more of the stream on the charts
+    # The fake microphone says it again four seconds later: heard again, live.
+    page.wait_for_function("JSON.parse(document.getElementById('heard').dataset.all || '[]')"
+                           ".length >= 2", timeout=RUN_MS)
     page.click("#stop")
     assert finished(page) == "done"
     assert "load" in page.inner_text("#stats")

@@ -503,8 +503,8 @@ function setStatus(status) {
 }
 
 // ------------------------------------------------------------ the end
+// The status changes last, once the results are on the page.
 async function finish(m) {
-  setStatus(m.status);
   closeInputs();
   byId("stop").disabled = true;
   byId("run").disabled = false;
@@ -512,12 +512,13 @@ async function finish(m) {
   if (m.error) showError(m.error);
   let result = null;
   try { result = await callAPI(`/api/runs/${m.id}`); } catch (problem) { showError(problem.message); }
-  if (!result || result.id !== (page.run && page.run.id)) return;
-  if (result.instructions === undefined) return;      // it never ran: the error says why
-  showStats(result);
-  showLeds(result);
-  drawLedTraces(result);
-  showResults(result);
+  if (result && result.id === (page.run && page.run.id) && result.instructions !== undefined) {
+    showStats(result);
+    showLeds(result);
+    drawLedTraces(result);
+    showResults(result);
+  }
+  setStatus(m.status);
 }
 
 function showLeds(result) {

@@ -50,7 +50,7 @@ class TimeChart {
       c.lineWidth = 2;
       c.beginPath(); c.moveTo(x, 0); c.lineTo(x, this.canvas.height); c.stroke();
       c.fillStyle = "#00c8e6";
-      c.fillText(label, x + 4, 15);
+      c.fillText(label, x + 4, 32);                  // below the legend
     }
   }
 
