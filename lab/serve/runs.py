@@ -160,14 +160,20 @@ class RunManager:
 
     # ------------------------------------------------------------ a run's life
     async def _life(self, run: Run) -> None:
-        async with self._slots:
-            if run.stop_reason is None:
-                try:
+        try:
+            async with self._slots:
+                if run.stop_reason is None:
                     await self._start(run)
                     await self._watch(run)
-                except OSError as error:
-                    run.stop_reason = f"the run's process could not start: {error}"
-        self._finish(run)
+        except OSError as error:
+            run.stop_reason = f"the run's process could not start: {error}"
+        except (ValueError, asyncio.LimitOverrunError) as error:   # it printed garbage
+            run.stop_reason = f"the server lost track of the run ({error})"
+            if run.process is not None and run.process.returncode is None:
+                run.process.kill()
+                await run.process.wait()
+        finally:
+            self._finish(run)
 
     async def _start(self, run: Run) -> None:
         env = dict(os.environ, LAB_CACHE_DIR=str(self.settings.data / "cache"),
@@ -236,21 +242,15 @@ class RunManager:
 
     # ------------------------------------------------------------ from pages
     async def stop(self, run: Run, reason: str = "stopped") -> None:
-        """A live run ends its streams (the run then ends normally); any other run is
-        interrupted."""
+        """A live run ends its streams: it ends normally when the firmware next reads
+        the sensor (still building, it ends just after; the watchdog stays). Any other
+        run is interrupted."""
         if run.status == QUEUED:
             run.stop_reason = reason
-            return
-        if run.status != RUNNING:
-            return
-        if run.request.live and run.process.stdin is not None:
+        elif run.status == RUNNING and run.request.live:
             await self.end_live(run, ("audio", "motion"))
-            try:
-                await asyncio.wait_for(asyncio.shield(run.process.wait()), timeout=STOP_GRACE_S)
-                return
-            except asyncio.TimeoutError:
-                pass
-        await self._interrupt(run, reason)
+        elif run.status == RUNNING:
+            await self._interrupt(run, reason)
 
     async def send_live(self, run: Run, kind: bytes, payload: bytes) -> bool:
         """Forward live data to the run's process; False once it no longer listens."""
