@@ -35,7 +35,7 @@ def register(subparsers) -> None:
     parser.add_argument("--data", type=output_folder, metavar="DIR",
                         help="the server's data folder: runs, uploads, results, build cache "
                              "(default results/serve); nothing is written elsewhere")
-    parser.add_argument("--max-runs", type=positive_int, default=default_max_runs(),
+    parser.add_argument("--max-runs", type=positive_int, default=default_max_runs(), metavar="N",
                         help="runs at once; more wait their turn (default: "
                              f"{default_max_runs()}, two per core)")
     parser.add_argument("--run-limit", type=seconds, default=300.0, metavar="SECONDS",

@@ -100,7 +100,7 @@ def receive_live(feeds: dict, stream) -> None:
 
 def run(request: RunRequest, folder: Path, emit: Emitter) -> dict:
     """Prepare, run, write the results folder; the `end` message."""
-    from .. import platforms, scenarios
+    from .. import scenarios
     from ..report import write_all
     from ..runner import execute
 

@@ -5,7 +5,6 @@ the DevTools protocol's sensor override. No browser is downloaded.
 LAB_UPDATE_DOCS=1 also saves the screenshot of the "yes" run as docs/serve.png."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
