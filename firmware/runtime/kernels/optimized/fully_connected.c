@@ -94,7 +94,14 @@ static void rows_raw(const fc_shape *d, const int8_t *x, const int8_t *w,
         labrt_opt_mm_4x1_raw(w + (uint64_t)c * K, K, x, K, d->offset2, b, acc);
         labrt_opt_requantize(&d->d->out, acc, c, 1, 4, y + c, 1);
     }
-    for (; c < d->out_depth; c++) {
+    if (c + 2 <= d->out_depth) {
+        b[0] = labrt_opt_bias(bias, c);
+        b[1] = labrt_opt_bias(bias, c + 1);
+        labrt_opt_mm_2x1_raw(w + (uint64_t)c * K, K, x, K, d->offset2, b, acc);
+        labrt_opt_requantize(&d->d->out, acc, c, 1, 2, y + c, 1);
+        c += 2;
+    }
+    if (c < d->out_depth) {
         acc[0] = labrt_opt_mm_1x1_raw(w + (uint64_t)c * K, x, K, d->offset2,
                                       labrt_opt_bias(bias, c));
         labrt_opt_requantize(&d->d->out, acc, c, 1, 1, y + c, 1);

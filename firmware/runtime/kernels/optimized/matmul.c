@@ -306,6 +306,33 @@ void labrt_opt_mm_4x1_raw(const int8_t *w, uint32_t stride, const int8_t *x, uin
     acc[3] = a3;
 }
 
+void labrt_opt_mm_2x1_raw(const int8_t *w, uint32_t stride, const int8_t *x, uint32_t len,
+                          uint32_t offset2, const uint32_t bias[2], uint32_t acc[2])
+{
+    const int8_t *w1 = w + stride;
+    uint32_t a0 = bias[0], a1 = bias[1], n = len >> 2, v, even, odd, we, wo;
+    for (; n > 0; n--, w += 4, w1 += 4, x += 4) {
+        v = labrt_opt_read32(x);
+        even = labrt_sxtab16(offset2, v);
+        odd = labrt_sxtab16_ror8(offset2, v);
+        v = labrt_opt_read32(w);
+        a0 = labrt_smlad(labrt_sxtb16_ror8(v), odd, labrt_smlad(labrt_sxtb16(v), even, a0));
+        v = labrt_opt_read32(w1);
+        a1 = labrt_smlad(labrt_sxtb16_ror8(v), odd, labrt_smlad(labrt_sxtb16(v), even, a1));
+    }
+    if (len & 3u) {
+        v = labrt_opt_read_tail(x, len & 3u);
+        even = labrt_sxtab16(offset2, v);
+        odd = labrt_sxtab16_ror8(offset2, v);
+        tail_weights(w, len, &we, &wo);
+        a0 = labrt_smlad(wo, odd, labrt_smlad(we, even, a0));
+        tail_weights(w1, len, &we, &wo);
+        a1 = labrt_smlad(wo, odd, labrt_smlad(we, even, a1));
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+}
+
 uint32_t labrt_opt_mm_1x1_raw(const int8_t *w, const int8_t *x, uint32_t len, uint32_t offset2,
                               uint32_t bias)
 {

@@ -311,9 +311,12 @@ void labrt_opt_mm_4x1(const int8_t *w, uint32_t stride, const uint32_t *x, uint3
                       const uint32_t bias[4], uint32_t acc[4]);
 /* bias + sum over k < len of w[k] * x[k] */
 uint32_t labrt_opt_mm_1x1(const int8_t *w, const uint32_t *x, uint32_t len, uint32_t bias);
-/* The same two on an int8 vector x, offset2 added to each value on the way. */
+/* The same on an int8 vector x, offset2 added to each value on the way (four, two or
+ * one rows). */
 void labrt_opt_mm_4x1_raw(const int8_t *w, uint32_t stride, const int8_t *x, uint32_t len,
                           uint32_t offset2, const uint32_t bias[4], uint32_t acc[4]);
+void labrt_opt_mm_2x1_raw(const int8_t *w, uint32_t stride, const int8_t *x, uint32_t len,
+                          uint32_t offset2, const uint32_t bias[2], uint32_t acc[2]);
 uint32_t labrt_opt_mm_1x1_raw(const int8_t *w, const int8_t *x, uint32_t len, uint32_t offset2,
                               uint32_t bias);
 
