@@ -83,6 +83,7 @@ def serve_command(args) -> int:
                         limits=Limits(request_bytes=int(args.max_upload * MB)))
     config = uvicorn.Config(create_app(settings), host=args.host, port=args.port,
                             log_level="warning", ws_max_size=2 * MB, lifespan="on",
+                            timeout_graceful_shutdown=5,     # pages watching runs let go
                             ssl_certfile=str(cert) if use_tls else None,
                             ssl_keyfile=str(key) if use_tls else None)
     sock = _listen(args.host, args.port)

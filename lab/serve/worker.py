@@ -159,8 +159,27 @@ def _live_summary(feed) -> dict:
             "skipped_s": round(feed.skipped_s, 3)}
 
 
+def follow_the_server(grace_s: float = 10.0) -> None:
+    """End this run if the server that started it goes away (killed, say): a run has
+    its own session, so nothing else would stop it. SIGINT first (what ran is kept)."""
+    import signal
+    import time
+
+    server = os.getppid()
+
+    def watch():
+        while os.getppid() == server:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(grace_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(argv: list[str]) -> int:
     folder = Path(argv[0]).resolve()
+    follow_the_server()
     emit = Emitter()
     logging.basicConfig(format="lab: %(message)s", level=logging.WARNING)
     logging.getLogger("lab").addHandler(NoteHandler(emit))

@@ -8,6 +8,7 @@ import struct
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -233,3 +234,35 @@ def test_gesture_recordings_upload_as_a_folder(server, tmp_path):
     assert run["status"] == "done", run["error"]
     clips = run["analysis"]["magic_wand"]["clips"]
     assert [(c["name"], c["heard"]) for c in clips] == [(chosen[1].split(",")[0], "wing")]
+
+
+def test_runs_end_when_their_server_is_killed(tmp_path, spinning_elf):
+    """A run has a session of its own (Ctrl-C reaches the server only), so it watches
+    the server: killed, the server leaves no run behind."""
+    doomed = start_server(tmp_path / "data")
+    try:
+        with open(spinning_elf, "rb") as elf:
+            run_id = doomed.run(data={"timeout": "1000"},
+                                files={"elf": ("silent.elf", elf, "application/octet-stream")})
+        folder = str(tmp_path / "data" / "runs" / run_id)
+        deadline = time.monotonic() + 60
+        workers = []
+        while not workers and time.monotonic() < deadline:
+            workers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and
+                       folder.encode() in _command_line(p)]
+            time.sleep(0.1)
+        assert workers, "the run's process did not start"
+    finally:
+        doomed.process.kill()
+        doomed.process.wait()
+    deadline = time.monotonic() + 30
+    while any(p.exists() and _command_line(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(p.exists() and _command_line(p) for p in workers)
+
+
+def _command_line(process: Path) -> bytes:
+    try:
+        return (process / "cmdline").read_bytes()
+    except OSError:
+        return b""
