@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import LabError
 from ..platforms import ROOT
+from .arguments import output_folder, positive_int
 
 ROBOT_DIR = ROOT / "robot"
 
@@ -22,9 +23,10 @@ ROBOT_DIR = ROOT / "robot"
 def register(subparsers) -> None:
     parser = subparsers.add_parser("test", help="run the Robot Framework suites (pabot)")
     parser.add_argument("suites", nargs="*", help="suite files or folders (default: robot/)")
-    parser.add_argument("--outputdir", default=str(ROOT / "results" / "robot"),
+    parser.add_argument("--outputdir", type=output_folder,
+                        default=str(ROOT / "results" / "robot"),
                         help="where Robot writes output.xml, log.html, report.html, xunit.xml")
-    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+    parser.add_argument("--processes", type=positive_int, default=os.cpu_count() or 1,
                         help="parallel suites (default: one per core)")
     parser.set_defaults(handler=test_command)
 
@@ -36,7 +38,7 @@ def test_command(args) -> int:
     suites = args.suites or [str(ROBOT_DIR)]
     outputdir = Path(args.outputdir)
     outputdir.mkdir(parents=True, exist_ok=True)
-    command = [str(bin_dir / "pabot"), "--processes", str(max(1, args.processes)),
+    command = [str(bin_dir / "pabot"), "--processes", str(args.processes),
                "--outputdir", str(outputdir), "--xunit", "xunit.xml", *suites]
     print(" ".join(command), flush=True)
     env = dict(os.environ, PATH=str(bin_dir) + os.pathsep + os.environ.get("PATH", ""))
