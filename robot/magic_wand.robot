@@ -1,7 +1,14 @@
 *** Settings ***
 Documentation     TFLite Micro's magic_wand on the virtual LSM9DS1 accelerometer.
 Library           lab.robot
+Suite Setup       Make Inputs
 Suite Teardown    Close Machine
+
+*** Keywords ***
+Make Inputs
+    ${recording}=           Test Recording    gestures    ring
+    ${text}=                Write Renode Sample Text    ${recording}    ring.data
+    Set Suite Variable      ${RING}    ${text}
 
 *** Test Cases ***
 Scenario magic_wand Passes
@@ -10,7 +17,7 @@ Scenario magic_wand Passes
 Recognises A Ring
     Create Machine             nrf52840
     Load Firmware              magic_wand
-    Feed Acceleration          ${CURDIR}/build/ring.data
+    Feed Acceleration          ${RING}
     Create Terminal Tester     sysbus.uart0    defaultTimeout=12
     Start Emulation
     Wait For Line On Uart      RING:

@@ -134,14 +134,16 @@ def units(audio=None, imu=None, manifest=None) -> list[dict]:
 
 
 def unit_plan(unit: dict) -> Plan:
-    """A recording played alone: the lead-in, the recording, and the wand held still for
-    the gap that follows it in a stream."""
+    """A recording played alone: the lead-in, the recording, and the wand held still
+    after it as plan() holds it after its last recording (2 s: the detection rule's time
+    after a gesture that ends with the recording)."""
     times, values, clips, offset = chain([(unit["times"], unit["values"], unit["row"])],
                                          UNIT_LEAD_IN_S)
-    times = np.append(times, offset - 1 / 119)       # still until the gap has passed
+    times = np.append(times, offset + STILL_AFTER_S)  # still as after plan()'s last recording
     values = np.vstack([values, values[-1:]])
     feed = motion.TimedFeed(times, values, unit["name"], on_end="end")
-    return Plan(imu=(feed, None), clips=clips, min_timeout_s=offset + BOOT_MARGIN_S)
+    return Plan(imu=(feed, None), clips=clips,
+                min_timeout_s=offset + STILL_AFTER_S + BOOT_MARGIN_S)
 
 
 def merge(parts) -> dict:
@@ -150,12 +152,13 @@ def merge(parts) -> dict:
 
 def host_heard(model_bytes: bytes, units: list[dict]) -> dict:
     """Each recording through the host's replay of the firmware's pipeline
-    (lab.training.wand_streaming: the sensor's sampling, the windows, TFLite Micro)."""
-    from ..training.wand_streaming import Replay
-    heard = {}
+    (lab.training.wand_streaming: the sensor's sampling, the windows, TFLite Micro, the
+    firmware's detection rule)."""
+    from ..training.wand_streaming import Replay, firmware_rule
+    heard, rule = {}, firmware_rule()
     for unit in units:
         laid = unit_plan(unit)
         feed = laid.imu[0]
         replay = Replay(feed.times, feed.values, laid.clips, laid.min_timeout_s)
-        heard[unit["index"]] = replay.int8(model_bytes)["table"][0]["heard"]
+        heard[unit["index"]] = replay.int8(model_bytes, **rule)["table"][0]["heard"]
     return heard

@@ -26,22 +26,28 @@ def register(subparsers) -> None:
 
     gestures = kinds.add_parser(
         "gestures", help="magic-wand accelerometer recordings (CSV + RESD + labels)",
-        description="Simulate LSM9DS1 accelerometer recordings (119 Hz, +-4 g) of the magic "
-                    "wand gestures wing, ring, slope and negative.")
+        description="Simulate accelerometer recordings of the magic wand gestures wing, ring, "
+                    "slope and negative, drawn by people of several styles holding a Nano 33 "
+                    "BLE Sense as TFLite Micro's Arduino example says: the LSM9DS1 at 119 Hz "
+                    "(CSV in g) or a 25 Hz recorder (CSV in milli-g), +-4 g.")
     _common_options(gestures, default_size=4000)
     gestures.set_defaults(handler=run_gestures)
 
     convert = kinds.add_parser(
-        "convert", help="convert sensor data: CSV <-> RESD, WAV -> raw s16le PCM",
-        description="Convert between the lab's sensor formats: accelerometer CSV "
-                    "(t,ax,ay,az) <-> RESD, and WAV -> raw s16le PCM (Renode's PDM input).")
+        "convert", help="convert sensor data: accelerometer CSV/sample text/RESD, WAV -> PCM",
+        description="Convert between the lab's sensor formats. An accelerometer recording in "
+                    "any format (told by its content: CSV t,ax,ay,az in g or milli-g at any "
+                    "rate, Renode sample text, RESD) -> .resd, .csv, or Renode sample text "
+                    "(.data/.txt: one line per 119 Hz tick, each sample of a slower recording "
+                    "repeated); WAV -> raw s16le PCM (Renode's PDM input).")
     convert.add_argument("input", type=existing_file,
-                         help="the file to convert (.csv, .resd or .wav)")
+                         help="the file to convert (an accelerometer recording, or a WAV)")
     convert.add_argument("output", type=output_file,
-                         help="the file to write (.resd, .csv, or .pcm/.raw/.s16le)")
+                         help="the file to write (.resd, .csv, .data/.txt, or .pcm/.raw/.s16le)")
     convert.add_argument("--rate", type=positive_number,
-                         help="WAV -> PCM: resample to this rate (Hz; default 16000, the "
-                              "rate the boards' microphones run at)")
+                         help="Hz: WAV -> PCM resamples to it (default: the WAV's rate); "
+                              "sample text gets one line per tick at it (default 119); CSV "
+                              "and RESD are resampled to it (default: as recorded)")
     convert.set_defaults(handler=run_convert)
 
 

@@ -1,19 +1,36 @@
-"""Magic-wand accelerometer recordings, simulated from the physics of a hand-held wand.
+"""Magic-wand accelerometer recordings, simulated from the physics of a hand-held board.
 
-The wand is held pointing forward (sensor +y), +x to the user's right and +z up,
-as TFLite Micro's magic_wand instructions ask. Each gesture is a path drawn by
-the wand tip in the vertical plane in front of the user, part by moving the arm
-(translation) and part by turning the wrist (rotation about a pivot behind the
-sensor). The accelerometer measures specific force in its own frame:
+People draw the gestures in the vertical plane in front of them, holding the board as
+TFLite Micro's Arduino example asks ("components facing upwards and the USB cable to your
+left"), its far edge raised: at rest TensorFlow's own recordings read about -0.7 g along
+the board and +0.75 g through it (10-50 degrees of tilt). The simulation works in the
+*wand frame* (x to the user's right, y forward along the board, z up through it). Each
+gesture is a path drawn by the board, part by moving the arm (translation) and part by
+turning the wrist or elbow (rotation about a pivot behind the board). The accelerometer
+measures specific force in its own frame:
 
     f = R(t)^T (p''(t) + g z_up) / g
 
-so orientation changes move the gravity vector between axes and the path's
-second derivative adds the motion. Movements are built from minimum-jerk
-sub-movements (the smooth speed profile of human reaching), then physiological
-tremor (8-12 Hz), slow hand sway, the LSM9DS1's decimation, per-device bias and
-scale errors, white noise, 0.122 mg quantization and saturation at +-4 g are
-applied, at the firmware's ODR of 119 Hz.
+so orientation changes move gravity between the axes and the path's second derivative
+adds the motion. Movements are minimum-jerk sub-movements (the smooth speed profile of
+human reaching), drawn in 1-3 s; then physiological tremor (7-13 Hz), slow hand sway,
+the recorder's decimation, per-device bias and scale errors, noise, quantization and
+saturation at +-4 g.
+
+The recordings hold what the Nano 33 BLE Sense's LSM9DS1 reports (the *board frame*);
+the firmware turns it into the *model frame* as the Arduino example does, swapping x and
+y (model = board y, board x, board z), which gives the SparkFun Edge frame the example's
+model was first trained in (x along the board towards the user, y right, z up). That
+swap is a mirror image: a real Nano held as the example says (its x axis towards the USB
+socket, so to the left) reaches the model mirrored left-right, while SparkFun-frame
+recordings "rotated for the Nano" (as Renode's test files are) reach it unmirrored. Users
+record with either DEVICE, so the one model takes both.
+
+People differ in STYLE (wrist, forearm or whole arm; a wand or the board in the hand),
+size, speed, grip and tremor, and record either with the lab's 119 Hz LSM9DS1 (CSV in
+g) or with a 25 Hz recorder as TensorFlow's data set was (CSV in milli-g, which a 119 Hz
+sensor then sees as each sample repeated). HELD_OUT_STYLES never appear in training or
+validation: the test split measures them.
 
 Gestures (TFLite Micro's magic_wand set):
   wing     a "W": from top left down, up, down, up to top right
@@ -35,26 +52,83 @@ from lab.sensors import resd
 
 LABELS = ("wing", "ring", "slope", "negative")
 ODR_HZ = 119.0                    # LSM9DS1 CTRL_REG6_XL ODR code 011
-OVERSAMPLING = 8                  # physics simulated at 952 Hz, averaged per output sample
-SIM_HZ = ODR_HZ * OVERSAMPLING
-LSB_G = 0.122e-3                  # sensitivity at FS_XL = +-4 g
-FULL_SCALE_LSB = 32767
+LSB_G = 0.122e-3                  # LSM9DS1 sensitivity at FS_XL = +-4 g
+FULL_SCALE_G = 4.0
 GRAVITY = 9.80665
 RECORDING_S = 6.0
 
 
 @dataclass(frozen=True)
+class Recorder:
+    """What wrote a recording: its rate, resolution and the unit its CSV holds."""
+    rate_hz: float
+    lsb_g: float
+    oversampling: int             # physics steps averaged into one output sample (~1 kHz)
+    csv_unit: str                 # "g" or "mg"
+
+
+RECORDERS = {"lsm9ds1": Recorder(ODR_HZ, LSB_G, 8, "g"),
+             "25hz": Recorder(25.0, 1e-3, 40, "mg")}
+RECORDER_SHARE_25HZ = 0.35
+
+DEVICES = ("nano", "edge")
+# board axes from the wand frame's (x right, y forward, z up): sign of each wand axis
+BOARD_FROM_WAND = {
+    # a Nano 33 BLE Sense held as the Arduino example says: x towards the USB (left),
+    # y towards the user, z up out of the components
+    "nano": np.array([[-1, 0, 0], [0, -1, 0], [0, 0, 1]]),
+    # the SparkFun Edge frame (x towards the user, y right, z up) with the example's
+    # x/y swap undone, as Renode's test recordings are rotated for the Nano
+    "edge": np.array([[1, 0, 0], [0, -1, 0], [0, 0, 1]]),
+}
+
+
+def model_from_board(board: np.ndarray) -> np.ndarray:
+    """The Arduino example's axis swap (and the firmware's): model = (y, x, z) of the board."""
+    return board[..., [1, 0, 2]]
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a group of people draws: ranges the users' own values are drawn from."""
+    arm_share: tuple        # share of the path made by translating the arm
+    lever_m: tuple          # pivot (wrist, elbow) to the board's far end
+    sensor_at: tuple        # where along the lever the sensor sits (1 = at its end)
+    size: tuple             # scale of the drawn shapes (1 = typical)
+    gesture_s: tuple        # how long one gesture takes
+
+
+STYLES = {
+    "wrist": Style((0.05, 0.35), (0.3, 0.55), (0.15, 1.0), (0.6, 1.0), (0.9, 1.8)),
+    "forearm": Style((0.3, 0.6), (0.3, 0.45), (0.2, 1.0), (0.8, 1.3), (1.2, 2.6)),
+    "arm": Style((0.6, 0.9), (0.5, 0.8), (0.2, 1.0), (1.1, 1.7), (1.8, 3.0)),
+    # held out: the board itself in the hand (sensor at the moving end, elbow pivot),
+    # and quick small flicks of the wrist
+    "hand": Style((0.15, 0.5), (0.25, 0.35), (1.0, 1.0), (0.7, 1.2), (1.0, 2.4)),
+    "flick": Style((0.0, 0.15), (0.25, 0.4), (0.6, 1.0), (0.5, 0.75), (0.8, 1.2)),
+}
+HELD_OUT_STYLES = ("hand", "flick")
+TRAINING_STYLES = tuple(s for s in STYLES if s not in HELD_OUT_STYLES)
+HELD_OUT_SHARE = 0.4              # of the test split's users
+GESTURE_LENGTH = {"wing": 1.1, "ring": 1.0, "slope": 0.9}    # relative drawing times
+
+
+@dataclass(frozen=True)
 class User:
-    """One virtual person with one wand: style and device differ between users."""
+    """One virtual person with one board: style and device differ between users."""
     index: int
     split: str
-    size: float             # scale of the drawn shapes (1 = typical)
-    speed: float            # > 1 draws faster
-    arm_share: float        # share of the tip path made by arm translation
-    lever_m: float          # wrist pivot to wand tip
-    sensor_m: float         # wrist pivot to sensor
-    pitch_deg: float        # resting wand elevation
-    roll_deg: float         # resting wand roll
+    style: str
+    device: str             # DEVICES
+    recorder: str           # RECORDERS
+    size: float
+    gesture_s: float        # typical time for one gesture
+    arm_share: float
+    lever_m: float          # pivot to the board's far end
+    sensor_m: float         # pivot to the sensor
+    pitch_deg: float        # resting elevation of the board's far edge
+    roll_deg: float         # resting roll about the forward axis
+    mount_deg: float        # the board turned in its own plane
     roll_coupling: float    # wrist roll per radian of yaw
     tremor_g: float
     bias_g: tuple
@@ -72,18 +146,36 @@ def user_split(index: int) -> str:
     return "training" if slot < 7 else "validation" if slot == 7 else "testing"
 
 
-def make_user(seed: int, index: int) -> User:
+def user_style(rng, split: str) -> str:
+    if split == "testing" and rng.uniform() < HELD_OUT_SHARE:
+        return str(rng.choice(HELD_OUT_STYLES))
+    return str(rng.choice(TRAINING_STYLES))
+
+
+def make_user(seed: int, index: int, style: str | None = None, device: str | None = None,
+              recorder: str | None = None) -> User:
+    """User `index` of a data set made with `seed`; `style`, `device` and `recorder`
+    replace what the draw would give (everything else is drawn the same)."""
     rng = np.random.default_rng([seed, 1, index])
+    split = user_split(index)
+    name = user_style(rng, split)             # drawn even when replaced: the draws stay in step
+    name = style or name
+    ranges = STYLES[name]
+    lever = float(rng.uniform(*ranges.lever_m))
+    drawn_device = str(rng.choice(DEVICES))
+    drawn_recorder = "25hz" if rng.uniform() < RECORDER_SHARE_25HZ else "lsm9ds1"
     return User(
-        index=index, split=user_split(index),
-        size=float(rng.uniform(0.7, 1.35)), speed=float(rng.uniform(0.75, 1.35)),
-        arm_share=float(rng.uniform(0.15, 0.7)), lever_m=float(rng.uniform(0.3, 0.6)),
-        sensor_m=float(rng.uniform(0.03, 0.15)),
-        pitch_deg=float(rng.uniform(-20, 35)), roll_deg=float(rng.normal(0, 12)),
-        roll_coupling=float(rng.uniform(-0.4, 0.4)), tremor_g=float(rng.uniform(0.004, 0.025)),
-        bias_g=tuple(float(b) for b in np.clip(rng.normal(0, 0.03, 3), -0.09, 0.09)),
-        scale_error=tuple(float(s) for s in rng.normal(1.0, 0.01, 3)),
-        noise_g=float(rng.uniform(0.0015, 0.004)),
+        index=index, split=split, style=name, device=device or drawn_device,
+        recorder=recorder or drawn_recorder,
+        size=float(rng.uniform(*ranges.size)), gesture_s=float(rng.uniform(*ranges.gesture_s)),
+        arm_share=float(rng.uniform(*ranges.arm_share)), lever_m=lever,
+        sensor_m=lever * float(rng.uniform(*ranges.sensor_at)),
+        pitch_deg=float(rng.uniform(5, 60)), roll_deg=float(rng.normal(0, 12)),
+        mount_deg=float(rng.normal(0, 8)),
+        roll_coupling=float(rng.uniform(-0.4, 0.4)), tremor_g=float(rng.uniform(0.003, 0.03)),
+        bias_g=tuple(float(b) for b in np.clip(rng.normal(0, 0.025, 3), -0.06, 0.06)),
+        scale_error=tuple(float(s) for s in rng.normal(1.0, 0.02, 3)),
+        noise_g=float(rng.uniform(0.0015, 0.005)),
     )
 
 
@@ -138,18 +230,25 @@ def ring_path(t, rng, radius: float, start: float, duration: float, turns: float
                             radius * squash * wobble * (np.cos(angle) - 1) + radius])
 
 
+MIN_GESTURE_S, MAX_GESTURE_S = 0.8, 3.3
+
+
+def gesture_duration(label: str, rng, user: User) -> float:
+    """One take's drawing time: the user's pace, the gesture's length, take-to-take jitter."""
+    duration = user.gesture_s * GESTURE_LENGTH[label] * rng.uniform(0.85, 1.15)
+    return float(np.clip(duration, MIN_GESTURE_S, MAX_GESTURE_S))
+
+
 def gesture_path(label: str, t, rng, user: User, start: float):
-    """(tip path (n, 2) in m, duration s) of one gesture starting at `start`."""
+    """(board path (n, 2) in m, duration s) of one gesture starting at `start`."""
+    duration = gesture_duration(label, rng, user)
     if label == "wing":
-        duration = rng.uniform(1.0, 2.0) / user.speed
         points = wing_points(rng, 0.4 * user.size * rng.uniform(0.8, 1.2),
                              0.25 * user.size * rng.uniform(0.8, 1.2))
         return stroke_path(t, points, start, duration, rng.uniform(0.1, 0.35)), duration
     if label == "ring":
-        duration = rng.uniform(0.8, 1.6) / user.speed
         return ring_path(t, rng, 0.14 * user.size * rng.uniform(0.8, 1.2), start, duration), duration
     if label == "slope":
-        duration = rng.uniform(0.8, 1.5) / user.speed
         points = slope_points(rng, 0.3 * user.size * rng.uniform(0.8, 1.2),
                               0.3 * user.size * rng.uniform(0.8, 1.2))
         return stroke_path(t, points, start, duration, rng.uniform(0.05, 0.3)), duration
@@ -159,13 +258,16 @@ def gesture_path(label: str, t, rng, user: User, start: float):
 # ------------------------------------------------------------ negatives
 
 NEGATIVE_KINDS = ("still", "swipe", "shake", "twist", "random_path", "arc", "vee", "tilt")
+# The hard ones (part of a gesture, or a stroke like one of its strokes) come more often:
+# they are where a model errs.
+NEGATIVE_WEIGHTS = np.array([1.0, 1.5, 1.0, 1.0, 1.5, 2.0, 1.5, 1.5])
 
 
 def negative_motion(kind: str, t, rng, user: User, start: float):
     """(tip path (n, 2), extra (pitch, roll) rad (n, 2), duration) of a non-gesture."""
     path = np.zeros((len(t), 2))
     angles = np.zeros((len(t), 2))
-    duration = rng.uniform(0.5, 2.0) / user.speed
+    duration = rng.uniform(0.35, 1.4) * user.gesture_s
     if kind == "swipe":
         direction = rng.uniform(0, 2 * np.pi)
         points = np.array([[0, 0], [np.cos(direction), np.sin(direction)]]) * rng.uniform(0.15, 0.45)
@@ -213,10 +315,10 @@ def rotations(yaw, pitch, roll) -> np.ndarray:
     return rz @ rx @ ry
 
 
-def specific_force_g(tip_path, extra_angles, user: User, rng) -> np.ndarray:
-    """Accelerometer input (n, 3) in g, in the wand frame, at SIM_HZ."""
+def specific_force_g(tip_path, extra_angles, user: User, rng, sim_hz: float) -> np.ndarray:
+    """Accelerometer input (n, 3) in g, in the wand frame, at `sim_hz`."""
     n = len(tip_path)
-    sway = np.column_stack([band_noise(rng, n, SIM_HZ, 0.05, 0.8, np.radians(rng.uniform(0.5, 3)))
+    sway = np.column_stack([band_noise(rng, n, sim_hz, 0.05, 0.8, np.radians(rng.uniform(0.5, 3)))
                             for _ in range(3)])
     rotated = tip_path * (1 - user.arm_share) / user.lever_m
     yaw = -np.arctan(rotated[:, 0]) + sway[:, 0]
@@ -225,22 +327,29 @@ def specific_force_g(tip_path, extra_angles, user: User, rng) -> np.ndarray:
     orientation = rotations(yaw, pitch, roll)
     hand = np.column_stack([tip_path[:, 0], np.zeros(n), tip_path[:, 1]]) * user.arm_share
     sensor = hand + orientation @ np.array([0.0, user.sensor_m, 0.0])
-    dt = 1 / SIM_HZ
+    dt = 1 / sim_hz
     acceleration = np.gradient(np.gradient(sensor, dt, axis=0), dt, axis=0)
-    tremor = np.column_stack([band_noise(rng, n, SIM_HZ, 7, 13, user.tremor_g * GRAVITY * w)
+    tremor = np.column_stack([band_noise(rng, n, sim_hz, 7, 13, user.tremor_g * GRAVITY * w)
                               for w in (1.0, 0.6, 1.0)])
     world = acceleration + tremor + np.array([0.0, 0.0, GRAVITY])
-    return np.einsum("nji,nj->ni", orientation, world) / GRAVITY
+    force = np.einsum("nji,nj->ni", orientation, world) / GRAVITY
+    mount = np.radians(user.mount_deg)          # the board turned in its own plane
+    c, s = np.cos(mount), np.sin(mount)
+    return force @ np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
 
 
-def lsm9ds1_output(force_g: np.ndarray, user: User, rng) -> np.ndarray:
-    """What the sensor reports at ODR: decimated, biased, noisy, quantized raw LSB."""
-    usable = len(force_g) // OVERSAMPLING * OVERSAMPLING
-    averaged = force_g[:usable].reshape(-1, OVERSAMPLING, 3).mean(axis=1)
-    measured = averaged * np.array(user.scale_error) + np.array(user.bias_g)
+def recorder_output(force_g: np.ndarray, user: User, rng) -> np.ndarray:
+    """What the user's recorder reports, in board axes and its LSBs: decimated (the mean
+    of each output period), biased, noisy, quantized, saturated at +-4 g."""
+    recorder = RECORDERS[user.recorder]
+    step = recorder.oversampling
+    usable = len(force_g) // step * step
+    averaged = force_g[:usable].reshape(-1, step, 3).mean(axis=1)
+    board = averaged @ BOARD_FROM_WAND[user.device].T
+    measured = board * np.array(user.scale_error) + np.array(user.bias_g)
     measured = measured + rng.normal(0, user.noise_g, measured.shape)
-    raw = np.rint(measured / LSB_G)
-    return np.clip(raw, -FULL_SCALE_LSB - 1, FULL_SCALE_LSB).astype(np.int32)
+    full_scale = round(FULL_SCALE_G / recorder.lsb_g)
+    return np.clip(np.rint(measured / recorder.lsb_g), -full_scale - 1, full_scale - 1).astype(np.int32)
 
 
 # ------------------------------------------------------------ recordings
@@ -250,40 +359,60 @@ class Recording:
     name: str
     label: str
     kind: str
-    user: str
-    split: str
+    user: User
     start_s: float
     end_s: float
-    raw: np.ndarray          # (n, 3) int32 LSB at ODR
+    raw: np.ndarray          # (n, 3) int32 in the recorder's LSBs, board axes
+
+    @property
+    def recorder(self) -> Recorder:
+        return RECORDERS[self.user.recorder]
+
+    @property
+    def split(self) -> str:
+        return self.user.split
 
     def samples_g(self) -> np.ndarray:
-        return self.raw * LSB_G
+        return self.raw * self.recorder.lsb_g
+
+    def times_s(self) -> np.ndarray:
+        return np.arange(len(self.raw)) / self.recorder.rate_hz
 
 
-def delayed(path: np.ndarray, start_s: float) -> np.ndarray:
+def delayed(path: np.ndarray, start_s: float, sim_hz: float) -> np.ndarray:
     """The path moved later by `start_s`, holding its first position meanwhile."""
-    shift = int(round(start_s * SIM_HZ))
+    shift = int(round(start_s * sim_hz))
     return np.concatenate([np.repeat(path[:1], shift, axis=0), path[:len(path) - shift]])
 
 
-def simulate_recording(seed: int, user: User, label: str, take: int) -> Recording:
-    """One 6 s recording: idle hand, one gesture (or non-gesture) at a random time."""
+def simulate_recording(seed: int, user: User, label: str, take: int,
+                       recording_s: float = RECORDING_S) -> Recording:
+    """One recording: idle hand, one gesture (or non-gesture) at a random time."""
     rng = np.random.default_rng([seed, 2, user.index, LABELS.index(label), take])
-    t = np.arange(int(RECORDING_S * SIM_HZ)) / SIM_HZ
+    sim_hz = RECORDERS[user.recorder].rate_hz * RECORDERS[user.recorder].oversampling
+    t = np.arange(int(round(recording_s * sim_hz))) / sim_hz
     if label == "negative":
-        kind = str(rng.choice(NEGATIVE_KINDS))
+        kind = str(rng.choice(NEGATIVE_KINDS, p=NEGATIVE_WEIGHTS / NEGATIVE_WEIGHTS.sum()))
         path, extra, duration = negative_motion(kind, t, rng, user, 0.0)
     else:
         kind = label
         path, duration = gesture_path(label, t, rng, user, 0.0)
         extra = np.zeros((len(t), 2))
-    start = rng.uniform(0.3, RECORDING_S - duration - 0.3)
-    path, extra = delayed(path - path[0], start), delayed(extra, start)
-    raw = lsm9ds1_output(specific_force_g(path, extra, user, rng), user, rng)
+    start = rng.uniform(0.3, max(0.3, recording_s - duration - 0.3))
+    path, extra = delayed(path - path[0], start, sim_hz), delayed(extra, start, sim_hz)
+    raw = recorder_output(specific_force_g(path, extra, user, rng, sim_hz), user, rng)
     if kind == "still":
-        start, duration = 0.0, RECORDING_S
-    return Recording(f"{label}/{user.name}_{take:03d}", label, kind, user.name, user.split,
+        start, duration = 0.0, recording_s
+    return Recording(f"{label}/{user.name}_{take:03d}", label, kind, user,
                      round(float(start), 3), round(float(start + duration), 3), raw)
+
+
+def one_recording(label: str, seed: int, style: str, device: str = "nano",
+                  recorder: str = "25hz", user_index: int = 8, take: int = 0) -> Recording:
+    """One recording of `label` by a test-split person of the given style, holding the given
+    device, recorded by the given recorder: as someone would bring their own."""
+    user = make_user(seed, user_index, style=style, device=device, recorder=recorder)
+    return simulate_recording(seed, user, label, take)
 
 
 # ------------------------------------------------------------ the data set
@@ -321,29 +450,37 @@ def plan_recordings(seed: int, size: int, splits: tuple[str, ...]):
         yield user, LABELS[i % len(LABELS)], i // (len(LABELS) * len(users))
 
 
-def write_csv(path: Path, raw: np.ndarray) -> None:
-    micro_g = raw.astype(np.int64) * 122          # 0.122 mg per LSB, exactly
+def csv_text(recording: Recording) -> str:
+    """`t,ax,ay,az`: seconds and g (the LSM9DS1's 0.122 mg steps, exactly), or milli-g for
+    the 25 Hz recorder, whose data sets are written in milli-g."""
+    times = recording.times_s()
     lines = ["t,ax,ay,az"]
-    for i, (x, y, z) in enumerate(micro_g):
-        lines.append(f"{i / ODR_HZ:.6f},{x / 1e6:.6f},{y / 1e6:.6f},{z / 1e6:.6f}")
-    path.write_text("\n".join(lines) + "\n")
+    if recording.recorder.csv_unit == "mg":
+        lines += [f"{t:.6f},{x},{y},{z}" for t, (x, y, z) in zip(times, recording.raw)]
+    else:
+        micro_g = recording.raw.astype(np.int64) * 122
+        lines += [f"{t:.6f},{x / 1e6:.6f},{y / 1e6:.6f},{z / 1e6:.6f}"
+                  for t, (x, y, z) in zip(times, micro_g)]
+    return "\n".join(lines) + "\n"
 
 
-def read_csv(path: str | Path) -> np.ndarray:
-    """(n, 4) float array: t in s and ax, ay, az in g."""
-    return np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+def read_recording(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """(times s, acceleration g (n, 3)) of one recording of a set (g or milli-g CSV)."""
+    from lab.sensors import imu
+    return imu.read_csv(Path(path))
 
 
 def write_recording(out: Path, recording: Recording) -> None:
     base = out / recording.name
     base.parent.mkdir(parents=True, exist_ok=True)
-    write_csv(base.with_suffix(".csv"), recording.raw)
-    block = resd.Block(resd.ACCELERATION, recording.raw.astype(np.int64) * 122,
-                       period_ns=round(1e9 / ODR_HZ))
+    base.with_suffix(".csv").write_text(csv_text(recording))
+    micro_g = np.rint(recording.samples_g() * 1e6).astype(np.int64)
+    block = resd.Block(resd.ACCELERATION, micro_g, period_ns=round(1e9 / recording.recorder.rate_hz))
     resd.write(base.with_suffix(".resd"), [block])
 
 
-LABEL_FIELDS = ("file", "label", "kind", "user", "split", "start_s", "end_s")
+LABEL_FIELDS = ("file", "label", "kind", "user", "split", "style", "device", "rate_hz",
+                "start_s", "end_s")
 
 
 def write_labels(out: Path, recordings: list[Recording]) -> None:
@@ -351,8 +488,9 @@ def write_labels(out: Path, recordings: list[Recording]) -> None:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(LABEL_FIELDS)
         for r in recordings:
-            writer.writerow([r.name + ".csv", r.label, r.kind, r.user, r.split,
-                             f"{r.start_s:.3f}", f"{r.end_s:.3f}"])
+            writer.writerow([r.name + ".csv", r.label, r.kind, r.user.name, r.split, r.user.style,
+                             r.user.device, f"{r.recorder.rate_hz:g}", f"{r.start_s:.3f}",
+                             f"{r.end_s:.3f}"])
 
 
 def read_labels(root: str | Path) -> list[dict]:
@@ -374,10 +512,14 @@ def generate(out: str | Path, size: int, seed: int, splits: tuple[str, ...] = SP
     write_labels(out, recordings)
     info = {"generator": generator_command("gestures", size, seed, splits),
             "seed": seed, "size": size, "splits": list(splits), "labels": list(LABELS),
-            "odr_hz": ODR_HZ, "full_scale_g": 4.0, "lsb_g": LSB_G, "recording_s": RECORDING_S,
-            "csv_columns": ["t (s)", "ax (g)", "ay (g)", "az (g)"],
-            "resd": "one constant-frequency acceleration block (0x0002), micro-g, period "
-                    f"{round(1e9 / ODR_HZ)} ns",
-            "axes": "wand pointing forward along +y, +x to the user's right, +z up at rest"}
+            "recording_s": RECORDING_S, "full_scale_g": FULL_SCALE_G,
+            "recorders": {name: {"rate_hz": r.rate_hz, "lsb_g": r.lsb_g, "csv_unit": r.csv_unit}
+                          for name, r in RECORDERS.items()},
+            "csv_columns": ["t (s)", "ax", "ay", "az (g, or milli-g from the 25 Hz recorder)"],
+            "resd": "one constant-frequency acceleration block (0x0002), micro-g, period 1/rate",
+            "axes": "the Nano 33 BLE Sense's LSM9DS1 (board frame); the firmware's model frame "
+                    "is (board y, board x, board z), the Arduino example's swap",
+            "styles": {"training": list(TRAINING_STYLES), "held_out": list(HELD_OUT_STYLES)},
+            "devices": list(DEVICES)}
     (out / "info.json").write_text(json.dumps(info, indent=2) + "\n")
     return recordings

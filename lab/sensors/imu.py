@@ -20,6 +20,7 @@ When the data run out the feed holds its last value, loops, or ends the run.
 """
 from __future__ import annotations
 
+import io
 import math
 import re
 from dataclasses import dataclass
@@ -171,6 +172,7 @@ class _Table:
 
 
 _SEPARATOR = re.compile(r"[,;\s]+")
+_SEPARATOR_LINE = re.compile(r"[,; \t]+")
 _TIME_UNITS = {"ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 _G_UNITS = {"mg": 1e-3, "milli-g": 1e-3, "milli_g": 1e-3, "m/s^2": 1 / GRAVITY,
             "m/s2": 1 / GRAVITY, "ms2": 1 / GRAVITY, "m/s²": 1 / GRAVITY, "g": 1.0}
@@ -183,8 +185,39 @@ def _parse(path: Path) -> _Table | None:
 
 def _read_table(path: Path) -> _Table:
     """The numbers of a text recording: three or four a line, one optional header line."""
+    lines = _lines(path)
+    header, table = _fast_table(lines)
+    if table is None:
+        header, table = _checked_table(path, lines)
+    columns = _header_columns(header, table.shape[1])
+    values = table[:, -3:] * _acceleration_scale(path, columns[-3:], table[:, -3:])
+    if table.shape[1] == 3:
+        return _Table(SAMPLE_TEXT, None, values)
+    time_scale = next((s for unit, s in _TIME_UNITS.items() if _names_unit(columns[0], unit)), 1.0)
+    return _Table(CSV, table[:, 0] * time_scale, values)
+
+
+def _fast_table(lines: list[str]):
+    """(header, numbers) parsed by NumPy when every line is clean; (None, None) otherwise,
+    and _checked_table finds what is wrong."""
+    body = [line.split("#", 1)[0].strip() for line in lines]
+    body = [line for line in body if line]
+    header = body.pop(0) if body and body[0][0] not in "+-.0123456789" else None
+    if not body:
+        return None, None
+    try:
+        table = np.loadtxt(io.StringIO(_SEPARATOR_LINE.sub(" ", "\n".join(body))), ndmin=2)
+    except ValueError:
+        return None, None
+    if table.shape[1] not in (3, 4) or not np.isfinite(table).all():
+        return None, None
+    return header, table
+
+
+def _checked_table(path: Path, lines: list[str]):
+    """(header, numbers), line by line, naming the first line that is not numbers."""
     header, rows, first_row = None, [], None
-    for number, line in enumerate(_lines(path), start=1):
+    for number, line in enumerate(lines, start=1):
         text = line.split("#", 1)[0].strip()
         if not text:
             continue
@@ -204,13 +237,7 @@ def _read_table(path: Path) -> _Table:
         rows.append(row)
     if not rows:
         raise LabError(f"{path}: no samples (expected lines of t,ax,ay,az or x y z)")
-    table = np.array(rows)
-    columns = _header_columns(header, table.shape[1])
-    values = table[:, -3:] * _acceleration_scale(path, columns[-3:], table[:, -3:])
-    if table.shape[1] == 3:
-        return _Table(SAMPLE_TEXT, None, values)
-    time_scale = next((s for unit, s in _TIME_UNITS.items() if _names_unit(columns[0], unit)), 1.0)
-    return _Table(CSV, table[:, 0] * time_scale, values)
+    return header, np.array(rows)
 
 
 def _header_columns(header: str | None, width: int) -> list[str]:

@@ -1,8 +1,9 @@
 """magic_wand as the firmware runs it, on the host: recordings chained as `lab run
 magic_wand` plays them (lab.apps.magic_wand.plan: the wand still between them), the
 LSM9DS1 sampling that stream at 119 Hz (zero-order hold, 0.122 mg steps), the FIFO
-drained every 125 ms, every 250 ms the last 5.12 s resampled to 128 x 3 at 25 Hz in
-float32 exactly as firmware/apps/magic_wand/main.c does, TFLite Micro's interpreter,
+drained every 125 ms, every 250 ms the last 5.12 s turned into the model's axes and
+resampled to 128 x 3 at 25 Hz in float32 exactly as firmware/apps/magic_wand/main.c
+does, TFLite Micro's interpreter,
 and the firmware's detection rule (score >= THRESHOLD for CONSECUTIVE inferences, then
 nothing for SUPPRESSION_MS). Detections are attributed to recordings as the lab's
 analyzer does.
@@ -15,6 +16,7 @@ committed test gestures all 902 inferences of that run agree exactly).
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +26,7 @@ G_PER_LSB = 0.000122
 TICK_S, INFER_EVERY_TICKS = 0.125, 2
 LABELS = ("wing", "ring", "slope", "negative")
 NEGATIVE = 3
+MODEL_AXES = [1, 0, 2]      # model x, y, z = board y, x, z (the Arduino example's swap)
 # The rule training judges its epochs by (0.8 of 255, twice in a row). The firmware's
 # defaults (main.c) are the rule chosen with the final model (its card: streaming.rule).
 THRESHOLD, CONSECUTIVE, SUPPRESSION_MS = 204, 2, 2000
@@ -35,7 +38,7 @@ def lab_layout(folder: Path):
     """The stream and clip table `lab run magic_wand --imu folder` plays."""
     from lab.apps.magic_wand import _recordings, chain
     from lab.sensors import imu as motion
-    return chain([(*motion.read_csv(Path(row["path"])), row) for row in _recordings(Path(folder))])
+    return chain([(*motion.read_recording(Path(row["path"])), row) for row in _recordings(Path(folder))])
 
 
 def sensor_samples(times: np.ndarray, values: np.ndarray, until_s: float) -> np.ndarray:
@@ -50,8 +53,10 @@ def sensor_samples(times: np.ndarray, values: np.ndarray, until_s: float) -> np.
 
 
 def firmware_window(raw: np.ndarray, received: int) -> np.ndarray:
-    """fill_window() before quantization: (128, 3) g from the first `received` raw
-    samples, in float32 as the firmware computes it."""
+    """fill_window() before quantization: (128, 3) g in the model frame (the board's y, x,
+    z: MODEL_AXES) from the first `received` raw samples, in float32 as the firmware
+    computes it."""
+    raw = raw[:, MODEL_AXES]
     f32 = np.float32
     newest = f32(received - 1)
     step = f32(SENSOR_HZ) / f32(MODEL_HZ)
@@ -160,6 +165,15 @@ def attribute(clips: list[dict], found) -> dict:
             "confusion": matrix.tolist(), "table": table}
 
 
+def firmware_rule() -> dict:
+    """The detection rule main.c is built with by default: the one chosen with the
+    committed model (its card's streaming.rule; a test keeps the two equal)."""
+    from lab.platforms import ROOT
+    card = json.loads((ROOT / "models" / "magic_wand" / "card.json").read_text())
+    return {key: card["streaming"]["rule"][key] for key in ("threshold", "consecutive")}
+
+
 def replay(model_bytes: bytes, folder: Path, **rule) -> dict:
-    """Detection accuracy of a model on a folder, as `lab run magic_wand --imu` scores it."""
-    return Replay(*lab_layout(folder)).int8(model_bytes, **rule)
+    """Detection accuracy of a model on a folder, as `lab run magic_wand --imu` scores it
+    (with the firmware's rule unless another is given)."""
+    return Replay(*lab_layout(folder)).int8(model_bytes, **(rule or firmware_rule()))
