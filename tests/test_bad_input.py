@@ -173,6 +173,50 @@ def test_qemu_timeout_holds_in_wall_time_when_the_firmware_prints_nothing(tmp_pa
     assert json.loads(proc.stdout)["end"] == "timeout"
 
 
+# ------------------------------------------------------------- data integrity
+def test_convert_refuses_acceleration_that_does_not_fit_resd(tmp_path):
+    """7. 1e9 g used to wrap to -2147.48 g in RESD's int32 micro-g."""
+    (tmp_path / "imu.csv").write_text("t,ax,ay,az\n0,1e9,0,1\n0.01,1e9,0,1\n")
+    proc = lab("data", "convert", tmp_path / "imu.csv", tmp_path / "out.resd")
+    assert_one_line_error(proc, "does not fit RESD", "2147.48 g")
+    assert not (tmp_path / "out.resd").exists()
+
+
+@pytest.mark.parametrize("times, fragment", [
+    ((0, 10, 20, 30), "name the column t_ms"),          # milliseconds without a unit
+    ((0, 0, 0, 0), "every sample has the time 0")])
+def test_csv_times_that_cannot_be_seconds_are_refused(tmp_path, times, fragment):
+    """7. CSV times in ms instead of s, or all zero."""
+    rows = "".join(f"{t},0,0,1\n" for t in times)
+    (tmp_path / "imu.csv").write_text("t,ax,ay,az\n" + rows)
+    assert_one_line_error(lab("data", "convert", tmp_path / "imu.csv", tmp_path / "o.resd"),
+                          fragment)
+    (tmp_path / "ms.csv").write_text("t_ms,ax,ay,az\n" + rows)
+    if len(set(times)) > 1:                   # named, milliseconds are fine
+        assert lab("data", "convert", tmp_path / "ms.csv", tmp_path / "o.resd").returncode == 0
+
+
+def test_wav_to_raw_pcm_is_written_at_the_boards_rate(tmp_path):
+    """8. Raw PCM has no rate: a 22050 Hz WAV becomes 16 kHz PCM, and the output says so."""
+    write_wav(tmp_path / "x.wav", np.zeros(22050, dtype=np.int16), 22050)
+    proc = lab("data", "convert", tmp_path / "x.wav", tmp_path / "x.pcm")
+    assert proc.returncode == 0, proc.stderr
+    assert "16000 Hz" in proc.stdout and "22050 Hz -> 16000 Hz" in proc.stdout
+    assert (tmp_path / "x.pcm").stat().st_size == 16000 * 2
+    current = os.umask(0o022)
+    os.umask(current)
+    assert (tmp_path / "x.pcm").stat().st_mode & 0o777 == 0o666 & ~current   # not 0600
+
+
+def test_the_last_line_before_a_fault_is_delivered(tmp_path):
+    """10. `about to call NULL` was still in the UARTE's EasyDMA when the core faulted."""
+    proc = lab("run", FIRMWARE / "null_call", "--platform", "nrf52840")
+    assert proc.returncode == 1, proc.stderr
+    output = proc.stdout + proc.stderr
+    assert "about to call NULL" in output
+    assert output.index("about to call NULL") < output.index("fault: HardFault")
+
+
 # -------------------------------------------------------------- interruptions
 def test_ctrl_c_during_a_scenario_keeps_what_ran(tmp_path):
     """9. SIGINT: result.json says `interrupted`, with the UART log and report."""
@@ -283,3 +327,8 @@ def test_every_option_refuses_bad_values_with_one_line_and_exit_two(tmp_path, ca
             assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, (argv, err)
             tried += 1
     assert tried > 60
+
+
+def test_lab_test_names_a_missing_suite_in_one_line():
+    """Newcomer friction: `lab test nosuch.robot` buried the error in pabot's output."""
+    assert_one_line_error(lab("test", "nosuch.robot"), "nosuch.robot: no such suite")

@@ -45,7 +45,8 @@ def register(subparsers) -> None:
     convert.add_argument("output", type=output_file,
                          help="the file to write (.resd, .csv, .data/.txt, or .pcm/.raw/.s16le)")
     convert.add_argument("--rate", type=positive_number,
-                         help="Hz: WAV -> PCM resamples to it (default: the WAV's rate); "
+                         help="Hz: WAV -> PCM resamples to it (default 16000, the rate the board "
+                              "plays raw PCM at); "
                               "sample text gets one line per tick at it (default 119); CSV "
                               "and RESD are resampled to it (default: as recorded)")
     convert.set_defaults(handler=run_convert)

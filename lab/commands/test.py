@@ -36,6 +36,13 @@ def test_command(args) -> int:
     if not shutil.which("pabot") and not (bin_dir / "pabot").exists():
         raise LabError("pabot is not installed: run `make setup`")
     suites = args.suites or [str(ROBOT_DIR)]
+    for suite in suites:
+        path = Path(suite)
+        if not path.exists():
+            raise LabError(f"{suite}: no such suite file or folder (suites are .robot files; "
+                           f"`lab test` alone runs robot/)")
+        if path.is_file() and path.suffix not in (".robot", ".resource", ".txt", ".tsv"):
+            raise LabError(f"{suite}: not a Robot Framework suite (expected a .robot file)")
     outputdir = Path(args.outputdir)
     outputdir.mkdir(parents=True, exist_ok=True)
     command = [str(bin_dir / "pabot"), "--processes", str(args.processes),

@@ -10,7 +10,8 @@ extension:
           (default 119 Hz, the LSM9DS1 rate of the lab's firmware): each sample of a slower
           recording repeated until the next one is due, as the sensor would see it;
   .pcm / .raw / .s16le   from a WAV: raw s16le PCM (Renode's `pdm SetInputFile` format),
-          optionally resampled (`rate`) and mixed to mono.
+          mono, at `rate` (default 16 kHz, the rate the board's microphone plays raw PCM at:
+          the file itself cannot say its rate).
 `rate` also resamples a recording written as CSV or RESD (zero-order hold, as a sensor
 sampling it); without it they keep the recording's own samples. A sample text input has
 no times: its lines are taken one per 119 Hz tick. Output is written to a temporary file
@@ -18,13 +19,12 @@ and renamed: never a half-written file.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import LabError
+from ..files import write_atomically
 from . import imu, resd
 from .audio import read_wav, resample, to_int16
 
@@ -32,6 +32,8 @@ PCM_SUFFIXES = (".pcm", ".raw", ".s16le")
 TEXT_SUFFIXES = (".data", ".txt")
 IMU_SUFFIXES = (".resd", ".csv") + TEXT_SUFFIXES
 SENSOR_TICK_HZ = imu.SAMPLE_TEXT_RATE_HZ
+RESD_LIMIT_MICRO_G = 2**31 - 1
+BOARD_AUDIO_RATE_HZ = 16000    # what the lab's PDM microphone plays raw PCM at
 
 
 def convert(source: str | Path, target: str | Path, rate: float | None = None) -> str:
@@ -56,7 +58,7 @@ def convert(source: str | Path, target: str | Path, rate: float | None = None) -
         raise LabError(f"cannot convert to {suffix or target.name}: the lab writes accelerometer "
                        f"recordings as {', '.join(IMU_SUFFIXES)} and WAV as "
                        f"{', '.join(PCM_SUFFIXES)}")
-    _write_atomically(target, data)
+    write_atomically(target, data)
     return what
 
 
@@ -72,6 +74,11 @@ def sensor_ticks(times: np.ndarray, values: np.ndarray, rate: float):
 
 def _resd_bytes(times, values, _rate) -> tuple[bytes, str]:
     times_ns = np.round(times * 1e9).astype(np.int64)
+    largest = float(np.abs(values).max())
+    if largest * 1e6 > RESD_LIMIT_MICRO_G:
+        raise LabError(f"acceleration of {largest:.6g} g does not fit RESD's int32 micro-g "
+                       f"(at most {RESD_LIMIT_MICRO_G / 1e6:.2f} g): check the recording's "
+                       "unit (name it in the header, e.g. ax_mg or ax_g)")
     micro_g = np.round(values * 1e6).astype(np.int32)
     period = _even_period_ns(times_ns)
     if period:
@@ -122,21 +129,11 @@ def _wav_to_pcm(source: Path, rate: float | None) -> tuple[bytes, str]:
     samples, source_rate = read_wav(source)
     mono = samples.mean(axis=1, keepdims=True)
     notes = [f"{samples.shape[1]} channel(s) -> mono"] if samples.shape[1] != 1 else []
-    if rate and abs(rate - source_rate) > 1e-6:
+    rate = rate or BOARD_AUDIO_RATE_HZ   # raw PCM has no rate: write what the board plays
+    if abs(rate - source_rate) > 1e-6:
         mono = resample(mono, source_rate, rate)
         notes.append(f"{source_rate} Hz -> {rate:g} Hz")
     pcm = to_int16(mono)[:, 0]
     detail = f" ({', '.join(notes)})" if notes else ""
-    return pcm.astype("<i2").tobytes(), f"{len(pcm)} samples at {rate or source_rate:g} Hz{detail}"
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    return pcm.astype("<i2").tobytes(), \
+        f"{len(pcm)} samples at {rate:g} Hz{detail} (raw PCM keeps no rate: play it at {rate:g} Hz)"

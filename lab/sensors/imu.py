@@ -36,6 +36,7 @@ SAMPLE_TEXT_RATE_HZ = 119.0     # one sample text line per tick of the firmware'
 MILLI_G_ABOVE = 50.0            # median |a| above this: the numbers are milli-g ...
 MAYBE_M_PER_S2_ABOVE = 5.0      # ... at most this: g; in between (m/s^2?) the header must say
 GRAVITY = 9.80665
+MAX_SAMPLE_STEP_S = 1.0    # an accelerometer recording samples faster than 1 Hz
 TIME_TOLERANCE_S = 1e-9     # a sample stamped at a tick's time is seen by that tick
 RAD_PER_S_TO_DPS = 180.0 / math.pi
 
@@ -193,8 +194,24 @@ def _read_table(path: Path) -> _Table:
     values = table[:, -3:] * _acceleration_scale(path, columns[-3:], table[:, -3:])
     if table.shape[1] == 3:
         return _Table(SAMPLE_TEXT, None, values)
-    time_scale = next((s for unit, s in _TIME_UNITS.items() if _names_unit(columns[0], unit)), 1.0)
-    return _Table(CSV, table[:, 0] * time_scale, values)
+    time_unit = next((unit for unit in _TIME_UNITS if _names_unit(columns[0], unit)), None)
+    times = table[:, 0] * _TIME_UNITS.get(time_unit, 1.0)
+    if time_unit is None and not _names_unit(columns[0], "s"):
+        _check_seconds(path, times)
+    return _Table(CSV, times, values)
+
+
+def _check_seconds(path: Path, times: np.ndarray) -> None:
+    """Times without a unit are seconds: refuse what cannot be an accelerometer's seconds
+    (all the same, or samples more than a second apart: milliseconds, most likely)."""
+    if len(times) > 1 and np.ptp(times) == 0:
+        raise LabError(f"{path}: every sample has the time {times[0]:g}: the first column "
+                       "must be each sample's time in seconds")
+    steps = np.diff(times)
+    step = float(np.median(steps)) if len(steps) else 0.0
+    if step > MAX_SAMPLE_STEP_S:
+        raise LabError(f"{path}: samples a median {step:g} s apart: if the times are "
+                       "milliseconds, name the column t_ms (or t_us, t_ns) in a header line")
 
 
 def _fast_table(lines: list[str]):

@@ -571,6 +571,7 @@ class Machine:
         self._symbolize(record)
         self.fault = record
         self.halt(Halt.FAULT, why)
+        self._finish_peripherals()
 
     def _lock_up(self, why: str) -> None:
         record = self.exceptions.fault or self.exceptions.lockup_record(why)
@@ -580,6 +581,11 @@ class Machine:
         self._symbolize(record)
         self.fault = record
         self.halt(Halt.LOCKUP, why)
+        self._finish_peripherals()
+
+    def _finish_peripherals(self) -> None:
+        for peripheral in self.peripherals.values():
+            peripheral.finish_after_halt()
 
     def _symbolize(self, record: FaultRecord) -> None:
         if self.firmware is not None:

@@ -46,6 +46,10 @@ class Peripheral:
     def reset(self) -> None:
         self.regs.reset()
 
+    def finish_after_halt(self) -> None:
+        """The core stopped for good (fault, lockup): complete what the hardware would
+        still complete on its own (a DMA transfer already started)."""
+
     # --------------------------------------------------------- machine
     def now(self) -> int:
         """Virtual time in core clock cycles, exact at the accessing instruction."""

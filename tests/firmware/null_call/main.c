@@ -16,6 +16,7 @@ int main(void)
     board_init();
     lab_event("calling", "%s", "target=null");
     console_flush();
+    printf("about to call NULL\n");   /* still in the UART when the fault comes */
     caller_function();
     lab_done();
     return 0;
