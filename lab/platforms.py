@@ -18,13 +18,14 @@ from pathlib import Path
 
 import yaml
 
+from . import cores
 from .errors import LabError
 
 ROOT = Path(__file__).resolve().parent.parent
 PLATFORM_DIR = ROOT / "platforms"
 BOARD_DIR = PLATFORM_DIR / "boards"
 SOC_DIR = PLATFORM_DIR / "socs"
-CORES = ("cortex-m0", "cortex-m3", "cortex-m4", "cortex-m4f", "cortex-m7", "cortex-m33")
+TIMING_MODES = ("cycles", "instructions")   # the core's timing table, or 1 per instruction
 
 
 @dataclass
@@ -33,10 +34,11 @@ class Cpu:
     clock_hz: int
     irqs: int = 48
     priority_bits: int = 3
+    profile: cores.CoreProfile | None = None   # platforms/cores/<core>.yaml
 
     @property
     def has_fpu(self) -> bool:
-        return self.core in ("cortex-m4f", "cortex-m7", "cortex-m33")
+        return self.profile.has_fpu
 
 
 @dataclass
@@ -45,6 +47,7 @@ class MemoryRegion:
     base: int
     size: int
     access: str  # e.g. "rx", "rwx"
+    wait_states: int = 0   # extra cycles per 32-bit instruction fetch (and literal load)
 
 
 @dataclass
@@ -101,6 +104,8 @@ class Platform:
     parts: list[Part] = field(default_factory=list)
     buttons: list[Button] = field(default_factory=list)
     datasheet: dict = field(default_factory=dict)   # figures with their sources
+    timing: str = "cycles"            # "instructions": one cycle per instruction (Renode's)
+    icache: dict | None = None        # the flash instruction cache, if the SoC has one
 
     def region(self, name: str) -> MemoryRegion:
         for region in self.memory:
@@ -158,10 +163,40 @@ def _need(data: dict, key: str, kind, path: Path, where: str):
 def _cpu(soc: dict, board: dict, soc_path: Path) -> Cpu:
     cpu_data = _need(soc, "cpu", dict, soc_path, "soc")
     core = _need(cpu_data, "core", str, soc_path, "cpu")
-    if core not in CORES:
-        raise LabError(f"{soc_path}: cpu.core: unknown core {core!r}; known: {', '.join(CORES)}")
+    try:
+        profile = cores.load(core)
+    except LabError as error:
+        raise LabError(f"{soc_path}: cpu.core: {error}")
     clock = board.get("clock_hz", _need(cpu_data, "clock_hz", int, soc_path, "cpu"))
-    return Cpu(core, clock, cpu_data.get("irqs", 48), cpu_data.get("priority_bits", 3))
+    low, high = profile.priority_bits
+    bits = cpu_data.get("priority_bits", low)
+    if not isinstance(bits, int) or not low <= bits <= high:
+        raise LabError(f"{soc_path}: cpu.priority_bits: {core} implements {low} to {high} "
+                       f"priority bits, not {bits!r}")
+    return Cpu(core, clock, cpu_data.get("irqs", 48), bits, profile)
+
+
+def _timing(soc: dict, board: dict, path: Path) -> str:
+    mode = board.get("timing", soc.get("timing", "cycles"))
+    if mode not in TIMING_MODES:
+        raise LabError(f"{path}: timing: {mode!r} is not one of {', '.join(TIMING_MODES)}")
+    return mode
+
+
+def _icache(soc: dict, soc_path: Path) -> dict | None:
+    """`icache: {size, ways, line_bytes, miss_cycles, region}`: checked, or None."""
+    cache = soc.get("icache")
+    if cache is None:
+        return None
+    for key in ("size", "ways", "line_bytes", "miss_cycles"):
+        _need(cache, key, int, soc_path, "icache")
+    _need(cache, "region", str, soc_path, "icache")
+    size, ways, line = cache["size"], cache["ways"], cache["line_bytes"]
+    if line < 4 or line & (line - 1) or ways < 1 or size % (ways * line) or \
+            (size // (ways * line)) & (size // (ways * line) - 1):
+        raise LabError(f"{soc_path}: icache: size {size} / ways {ways} / line_bytes {line} "
+                       "must give a power-of-two number of sets and lines")
+    return dict(cache)
 
 
 def _peripherals(soc: dict, board: dict, soc_path: Path, path: Path) -> list[PeripheralSpec]:
@@ -213,7 +248,7 @@ def _platform(board: dict, path: Path, soc: dict, soc_path: Path) -> Platform:
     memory = [MemoryRegion(_need(m, "name", str, soc_path, f"memory[{i}]"),
                            _need(m, "base", int, soc_path, f"memory[{i}]"),
                            _need(m, "size", int, soc_path, f"memory[{i}]"),
-                           m.get("access", "rwx"))
+                           m.get("access", "rwx"), m.get("wait_states", 0))
               for i, m in enumerate(_need(soc, "memory", list, soc_path, "soc"))]
     mmio = [(_need(r, "base", int, soc_path, f"mmio[{i}]"),
              _need(r, "base", int, soc_path, f"mmio[{i}]") +
@@ -236,4 +271,5 @@ def _platform(board: dict, path: Path, soc: dict, soc_path: Path) -> Platform:
         imu=board.get("imu"), leds=leds, build=build,
         qemu=board.get("qemu", soc.get("qemu", {})) or {}, path=path,
         soc=_need(soc, "name", str, soc_path, "soc"), parts=parts, buttons=buttons,
-        datasheet=board.get("datasheet", {}) or {})
+        datasheet=board.get("datasheet", {}) or {},
+        timing=_timing(soc, board, path), icache=_icache(soc, soc_path))

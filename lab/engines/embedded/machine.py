@@ -20,6 +20,7 @@ from unicorn import (UC_ARCH_ARM, UC_ERR_FETCH_PROT, UC_ERR_FETCH_UNMAPPED, UC_E
                      UC_MODE_THUMB, UC_PROT_EXEC, UC_PROT_READ, UC_PROT_WRITE, Uc, UcError)
 from unicorn import arm_const as A
 
+from ...cores import TIMING_FIELDS
 from ...elf import Firmware
 from ...errors import LabError
 from . import native
@@ -36,9 +37,10 @@ from .semihosting import Semihosting
 
 log = logging.getLogger("lab.machine")
 
+# a core profile's unicorn_model -> Unicorn's CPU model
 CPU_MODELS = {"cortex-m0": A.UC_CPU_ARM_CORTEX_M0, "cortex-m3": A.UC_CPU_ARM_CORTEX_M3,
-              "cortex-m4": A.UC_CPU_ARM_CORTEX_M4, "cortex-m4f": A.UC_CPU_ARM_CORTEX_M4,
-              "cortex-m7": A.UC_CPU_ARM_CORTEX_M7, "cortex-m33": A.UC_CPU_ARM_CORTEX_M33}
+              "cortex-m4": A.UC_CPU_ARM_CORTEX_M4, "cortex-m7": A.UC_CPU_ARM_CORTEX_M7,
+              "cortex-m33": A.UC_CPU_ARM_CORTEX_M33}
 UNTIL_NEVER = 0xFFFFFFFF         # an odd address: never a Thumb PC
 FAULT_HANDLER_GRACE_S = 1.0      # a fault handler that neither returns nor stops in time
 
@@ -73,8 +75,12 @@ class Machine:
         self.strict_alignment = strict_alignment
         self.clock_hz = platform.cpu.clock_hz
         self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
-        self.uc.ctl_set_cpu_model(CPU_MODELS[platform.cpu.core])
+        self.profile = platform.cpu.profile
+        self.uc.ctl_set_cpu_model(CPU_MODELS[self.profile.unicorn_model])
         self.core = native.Core(self.uc)
+        self.timed = platform.timing == "cycles"
+        if self.timed:
+            self._configure_timing()
         self.scheduler = Scheduler(on_new_event=self._on_new_event)
         self.exceptions = ExceptionModel(self, platform.cpu.irqs, platform.cpu.priority_bits,
                                          platform.cpu.has_fpu)
@@ -109,6 +115,34 @@ class Machine:
             self.uc.mem_map_ptr(region.base, region.size, perms, ctypes.addressof(buffer))
             self.core.add_region(region.base, region.size, buffer)
             self._buffers[region.name] = (region, buffer)
+
+    def _configure_timing(self) -> None:
+        """The core's timing table, the memories' wait states, the flash cache."""
+        platform, core = self.platform, self.core
+        core.configure_timing([self.profile.timing[name] for name in TIMING_FIELDS])
+        cache = platform.icache
+        if cache is not None:
+            platform.region(cache["region"])   # a LabError if the SoC has no such memory
+            sets = cache["size"] // (cache["ways"] * cache["line_bytes"])
+            core.configure_icache(sets, cache["ways"], cache["line_bytes"], cache["miss_cycles"])
+        for region in platform.memory:
+            if region.wait_states:
+                cached = cache is not None and cache["region"] == region.name
+                core.add_wait_region(region.base, region.size, region.wait_states, cached)
+
+    def charge_exception(self, return_address: int | None = None) -> None:
+        """Exception entry (with the address it returns to) or, without, exception return:
+        the core's latency from its profile, as cycles the core spends."""
+        if not self.timed:
+            return
+        state = self.core.state
+        if return_address is None:
+            cycles = self.profile.exception_return_cycles
+        else:
+            self.core.settle_branch(return_address)
+            cycles = self.profile.exception_entry_cycles
+        state.now += cycles
+        state.active_cycles += cycles
 
     def _attach_system(self) -> None:
         self.dwt = Dwt(self)
@@ -547,10 +581,11 @@ class Machine:
             self._halt_on_fault("the fault handler spins")
             return
         state = self.core.state
-        skipped = max(0, deadline - state.now)   # one cycle and one instruction per turn
+        skipped = max(0, deadline - state.now)   # one instruction per turn of the loop
+        turn = max(1, self.core.timing.idle_loop_cycles) if self.core.timing else 1
         state.now += skipped
         state.active_cycles += skipped
-        state.instructions += skipped
+        state.instructions += -(-skipped // turn)
 
     # --------------------------------------------------------------- faults
     def on_fault_raised(self) -> None:

@@ -198,6 +198,7 @@ class ExceptionModel:
     # ------------------------------------------------------------ entry
     def take(self, number: int, return_address: int) -> None:
         """Exception entry: stack the context and jump to the handler."""
+        self.machine.charge_exception(return_address)
         with privilege.lifted(self.uc):
             self._push_and_enter(number, return_address)
 
@@ -279,6 +280,7 @@ class ExceptionModel:
                              pc=exc_return)
             return
         self.active[returning] = False
+        self.machine.charge_exception()
         if returning != NMI:
             uc.reg_write(A.UC_ARM_REG_FAULTMASK, 0)
         if self.line[returning] and returning >= FIRST_IRQ:
@@ -379,6 +381,8 @@ class ExceptionModel:
         self.machine.on_fault_raised()
 
     def _can_take(self, number: int) -> bool:
+        if not self.machine.profile.has_exception(NAMES[number].lower()):
+            return False   # ARMv6-M: every fault is a HardFault
         enable_bit = {MEMMANAGE: 16, BUSFAULT: 17, USAGEFAULT: 18}[number]
         enabled = bool(self.shcsr_enables & (1 << enable_bit))
         return enabled and self.group_priority(self.priority[number]) < self.execution_priority()

@@ -16,7 +16,7 @@ class SystemControlSpace(PrivateBusModel):
         self.systick = SysTick(machine, exceptions)
         self.systick.define(self.regs)
         strobes = define_nvic(self.regs, exceptions, machine.request_stop)
-        strobes |= define_scb(self.regs, exceptions, machine)
+        strobes |= define_scb(self.regs, exceptions, machine, machine.profile.cpuid)
         self.regs["DEMCR"].on_write = dwt.set_demcr
         self.strobe_offsets = frozenset(strobes)
 

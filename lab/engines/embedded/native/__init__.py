@@ -12,6 +12,7 @@ from .... import hostlib
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "labcore.c"
+TIMING_SOURCE = HERE / "timing.c"   # included by labcore.c
 BUILD_DIR = HERE / "_build"
 
 (STOP_NONE, STOP_DEADLINE, STOP_IDLE_LOOP, STOP_UNMASKED, STOP_UNALIGNED, STOP_DIVBYZERO,
@@ -33,7 +34,7 @@ PREFIX = "liblabcore-"
 
 def build(verbose: bool = False) -> Path:
     """Compile labcore.c if the current source has no library yet; return its path."""
-    key = hostlib.digest(HERE, [SOURCE], str(_libunicorn()))
+    key = hostlib.digest(HERE, [SOURCE, TIMING_SOURCE], str(_libunicorn()))
     return hostlib.compile_shared(
         hostlib.library(BUILD_DIR, PREFIX, key), PREFIX,
         ["-O2", "-fPIC", "-std=c99", "-Wall", "-Wextra", f"-I{_unicorn_dir() / 'include'}",
@@ -70,6 +71,22 @@ class State(ctypes.Structure):
     ]
 
 
+class Timing(ctypes.Structure):
+    """Mirror of the shared prefix of lc_timing in timing.c (checked at load)."""
+
+    _fields_ = [
+        ("ihit", ctypes.c_uint64),
+        ("imiss", ctypes.c_uint64),
+        ("fetch_stalls", ctypes.c_uint64),
+        ("taken_branch_cycles", ctypes.c_uint64),
+        ("divide_cycles", ctypes.c_uint64),
+        ("icache_enabled", ctypes.c_int32),
+        ("icache_profiling", ctypes.c_int32),
+        ("idle_loop_cycles", ctypes.c_uint32),
+        ("reserved", ctypes.c_uint32),
+    ]
+
+
 _lib = None
 
 
@@ -103,8 +120,25 @@ def _load():
         lib.lc_profile_enable.argtypes = [vp, u32]
         lib.lc_profile_read.argtypes = [vp, p64, p64, p64, u32]
         lib.lc_profile_read.restype = u32
+        _declare_timing(lib)
         _lib = lib
     return _lib
+
+
+def _declare_timing(lib) -> None:
+    lib.lc_timing_prefix_size.restype = ctypes.c_size_t
+    if lib.lc_timing_prefix_size() != ctypes.sizeof(Timing):
+        raise RuntimeError(f"labcore: lc_timing's shared prefix is "
+                           f"{lib.lc_timing_prefix_size()} bytes, native.Timing mirrors "
+                           f"{ctypes.sizeof(Timing)}: update the mirror with the struct")
+    vp, u64, u32 = ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint32
+    lib.lc_timing_configure.argtypes = [vp, ctypes.POINTER(u32), u32]
+    lib.lc_timing_add_wait_region.argtypes = [vp, u64, u64, u32, u32]
+    lib.lc_timing_icache.argtypes = [vp, u32, u32, u32, u32]
+    lib.lc_timing_icache_enable.argtypes = [vp, ctypes.c_int32]
+    lib.lc_timing_state.argtypes = [vp]
+    lib.lc_timing_state.restype = ctypes.POINTER(Timing)
+    lib.lc_timing_settle.argtypes = [vp, u64]
 
 
 def state_prefix_size() -> int:
@@ -127,6 +161,7 @@ class Core:
         self._hook = ctypes.c_size_t()
         self._alignment_hook = ctypes.c_size_t()
         self._keep = []  # host buffers registered as code regions
+        self.timing: Timing | None = None   # the timing model's counters, once configured
 
     def install(self):
         err = self._lib.lc_install(self._ptr, self._uch, ctypes.byref(self._hook))
@@ -152,6 +187,31 @@ class Core:
         self._keep.append(host_buffer)
         if self._lib.lc_add_region(self._ptr, base, size, ctypes.addressof(host_buffer)):
             raise RuntimeError("labcore: too many code regions")
+
+    # ------------------------------------------------------------ timing
+    def configure_timing(self, figures: list[int]) -> None:
+        """Charge cycles from a core's timing table (lab/cores.py TIMING_FIELDS order)
+        instead of one per instruction. Before the first block is measured."""
+        table = (ctypes.c_uint32 * len(figures))(*figures)
+        if self._lib.lc_timing_configure(self._ptr, table, len(figures)):
+            raise RuntimeError("labcore: timing table has the wrong number of figures")
+        self.timing = self._lib.lc_timing_state(self._ptr).contents
+
+    def add_wait_region(self, base: int, size: int, wait_states: int, cached: bool) -> None:
+        if self._lib.lc_timing_add_wait_region(self._ptr, base, size, wait_states, int(cached)):
+            raise RuntimeError("labcore: too many wait-state regions (or timing is off)")
+
+    def configure_icache(self, sets: int, ways: int, line_bytes: int, miss_cycles: int) -> None:
+        if self._lib.lc_timing_icache(self._ptr, sets, ways, line_bytes.bit_length() - 1,
+                                      miss_cycles):
+            raise RuntimeError("labcore: instruction cache geometry")
+
+    def enable_icache(self, enabled: bool) -> None:
+        self._lib.lc_timing_icache_enable(self._ptr, int(enabled))
+
+    def settle_branch(self, return_address: int) -> None:
+        """Before an exception entry: was the last block's conditional branch taken?"""
+        self._lib.lc_timing_settle(self._ptr, return_address)
 
     def counts_at(self, pc: int) -> tuple[int, int, int]:
         """(now, active_cycles, instructions) just before `pc` of the current block ran."""

@@ -52,6 +52,7 @@ typedef struct {
     uint32_t idle_loop;
     uint32_t divides;        /* SDIV/UDIV instructions in the block */
     uint32_t divides_hooked; /* ... and each has its division-by-zero hook */
+    uint32_t taken_extra;    /* timing: cycles its final branch adds when taken */
 } lc_block;
 
 typedef struct {
@@ -99,6 +100,7 @@ typedef struct {
     uint64_t *divide_pcs;
     uc_hook *divide_hooks;
     uint32_t ndivides, divides_capacity;
+    struct lc_timing_s *timing; /* the timing model (timing.c); NULL: 1 cycle/instruction */
 } lc_state;
 
 /* Python checks its mirror of the shared prefix against this size when it loads. */
@@ -134,8 +136,9 @@ static int is_32bit(uint16_t hw)
     return top == 0x1D || top == 0x1E || top == 0x1F;
 }
 
-/* Cycles of one instruction. Cycles equal instructions for now (Renode's
- * convention); a per-core timing model replaces this function. */
+#include "timing.c"
+
+/* Cycles of one instruction without the timing model: one (Renode's convention). */
 static uint32_t insn_cycles(uint16_t hw1, uint16_t hw2)
 {
     (void)hw1;
@@ -147,6 +150,10 @@ static uint32_t insn_cycles(uint16_t hw1, uint16_t hw2)
 static void count_code(lc_state *s, uc_engine *uc, uint64_t begin, uint64_t end,
                        uint32_t *insns, uint32_t *cycles)
 {
+    if (s->timing) {
+        timing_count(s, s->timing, uc, begin, end, insns, cycles, NULL);
+        return;
+    }
     uint32_t n = 0, total = 0;
     for (uint64_t a = begin; a < end; n++) {
         uint16_t hw1 = 0, hw2 = 0;
@@ -194,7 +201,12 @@ static uint32_t find_divides(lc_state *s, uc_engine *uc, uint64_t begin, uint64_
 
 static void measure_block(lc_state *s, uc_engine *uc, lc_block *b)
 {
-    count_code(s, uc, b->pc, b->pc + b->size, &b->insns, &b->cycles);
+    b->taken_extra = 0;
+    if (s->timing)
+        timing_count(s, s->timing, uc, b->pc, b->pc + b->size, &b->insns, &b->cycles,
+                     &b->taken_extra);
+    else
+        count_code(s, uc, b->pc, b->pc + b->size, &b->insns, &b->cycles);
     b->divides = find_divides(s, uc, b->pc, b->pc + b->size, NULL);
     b->divides_hooked = 0;
     uint16_t hw1 = 0, hw2 = 0;
@@ -298,15 +310,19 @@ void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
     }
     lc_block *b = lookup_block(s, uc, pc, size);
     if (b->idle_loop) {
+        if (s->timing)
+            s->timing->idle_loop_cycles = b->cycles;
         stop(s, uc, LC_STOP_IDLE_LOOP);
         return;
     }
-    if (s->div_0_trp && b->divides && !b->divides_hooked) {
+    if ((s->div_0_trp || s->timing) && b->divides && !b->divides_hooked) {
         s->divides_block_pc = pc;
         s->divides_block_size = size;
         stop(s, uc, LC_STOP_HOOK_DIVIDES);
         return;
     }
+    if (s->timing)
+        timing_block_start(s, s->timing, pc, size, b->taken_extra);
     s->block_pc = pc;
     s->block_size = size;
     s->block_insns = b->insns;
@@ -337,6 +353,8 @@ void lc_counts_at(lc_state *s, uc_engine *uc, uint64_t pc, uint64_t *now,
     }
     uint32_t n, cycles;
     count_code(s, uc, s->block_pc, pc, &n, &cycles);
+    if (s->timing) /* run-time costs of the instructions before `pc` (divides) */
+        cycles += (uint32_t)s->timing->block_extra;
     *now = s->block_now + cycles;
     *active = s->block_active + cycles;
     *instructions = s->block_instructions + n;
@@ -347,6 +365,8 @@ void lc_rewind_to(lc_state *s, uc_engine *uc, uint64_t pc)
 {
     uint64_t now, active, n;
     lc_counts_at(s, uc, pc, &now, &active, &n);
+    if (s->timing) /* the block's final branch never ran */
+        s->timing->pending_taken_extra = 0;
     s->now = now;
     s->active_cycles = active;
     s->instructions = n;
@@ -615,16 +635,20 @@ void lc_divide_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
     lc_state *s = (lc_state *)user;
     (void)size;
-    if (!s->div_0_trp || s->stop_reason != LC_STOP_NONE)
+    if ((!s->div_0_trp && !s->timing) || s->stop_reason != LC_STOP_NONE)
         return;
-    uint16_t hw2 = 0;
+    uint16_t hw1 = 0, hw2 = 0;
     uint32_t divisor = 1;
+    read_halfword(s, uc, address, &hw1);
     read_halfword(s, uc, address + 2, &hw2);
     uc_reg_read(uc, REGISTER_IDS[hw2 & 15], &divisor);
-    if (divisor == 0) {
+    if (divisor == 0 && s->div_0_trp) {
         s->fault_pc = address;
         stop(s, uc, LC_STOP_DIVBYZERO);
+        return;
     }
+    if (s->timing)
+        timing_on_divide(s, s->timing, uc, hw1, hw2);
 }
 
 static void hook_divide(lc_state *s, uc_engine *uc, uint64_t pc)
@@ -695,6 +719,7 @@ void lc_free(lc_state *s)
     free(s->profile);
     free(s->divide_pcs);
     free(s->divide_hooks);
+    timing_free(s->timing);
     free(s);
 }
 
