@@ -121,7 +121,8 @@ def available() -> list[str]:
     return sorted(p.stem for p in BOARD_DIR.glob("*.yaml"))
 
 
-def load(name_or_path: str) -> Platform:
+def load(name_or_path: str, timing: str | None = None) -> Platform:
+    """The board `name_or_path`; `timing` ("cycles"/"instructions") replaces its own."""
     path = Path(name_or_path)
     if not path.suffix:
         path = BOARD_DIR / f"{name_or_path}.yaml"
@@ -135,7 +136,10 @@ def load(name_or_path: str) -> Platform:
     if not soc_path.exists():
         raise LabError(f"{path}: soc: no SoC file {soc_path} (SoCs: "
                        f"{', '.join(sorted(p.stem for p in SOC_DIR.glob('*.yaml')))})")
-    return _platform(board, path, _read(soc_path), soc_path)
+    platform = _platform(board, path, _read(soc_path), soc_path)
+    if timing is not None:
+        platform.timing = _timing({}, {"timing": timing}, path)
+    return platform
 
 
 def _read(path: Path) -> dict:

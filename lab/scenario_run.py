@@ -29,6 +29,7 @@ class Overrides:
     on_end: str = "silence"
     defines: list[str] = field(default_factory=list)
     strict_alignment: bool = False
+    timing: str | None = None       # "instructions": one cycle per instruction
     stream: bool = False            # one continuous stream instead of one unit per clip
     jobs: int | None = None         # local worker processes (default: one per core)
     cluster: str | None = None      # a Dask scheduler address, or "local"
@@ -77,7 +78,7 @@ def prepare_scenario(scenario, platform_name: str, overrides: Overrides | None =
     file is given (a long recording plays as it is)."""
     from . import units as unit_runs
     overrides = overrides or Overrides()
-    platform = platforms.load(platform_name)
+    platform = platforms.load(platform_name, overrides.timing or scenario.timing)
     if platform.name not in scenario.platforms and platform_name not in scenario.platforms:
         raise LabError(f"scenario {scenario.name} runs on {', '.join(scenario.platforms)}, "
                        f"not on {platform.name}")
@@ -98,7 +99,8 @@ def prepare_scenario(scenario, platform_name: str, overrides: Overrides | None =
         built = prepare(platform, scenario.app, model=overrides.model or scenario.model,
                         defines=list(scenario.defines) + list(overrides.defines))
         firmware = unit_runs.Firmware(platform.name, built.app, built.elf.read_bytes(),
-                                      overrides.timeout or scenario.timeout or 0.0)
+                                      overrides.timeout or scenario.timeout or 0.0,
+                                      platform.timing)
         return UnitsPrepared(platform, firmware, units, overrides)
     plan = plan_inputs(scenario.app, audio, imu, overrides.on_end, manifest=manifest,
                        own_data=own)

@@ -31,6 +31,7 @@ SCHEMA = {
         "model": {"type": "string"},
         "defines": {"type": "array", "items": {"type": "string"}},
         "timeout": {"type": "number", "exclusiveMinimum": 0},
+        "timing": {"enum": ["cycles", "instructions"]},
         "data": {
             "type": "object",
             "additionalProperties": False,
@@ -77,6 +78,7 @@ class Scenario:
     model: Path | None = None
     defines: list[str] = field(default_factory=list)
     timeout: float | None = None
+    timing: str | None = None         # the platform's timing mode, if the scenario sets it
     audio: Path | None = None
     imu: Path | None = None
     manifest: Path | None = None
@@ -163,6 +165,7 @@ def _scenario(data: dict, path: Path) -> Scenario:
         name=data["name"], app=data["app"], platforms=list(data["platforms"]), path=path,
         description=data.get("description", ""), model=resolve(data.get("model")),
         defines=list(data.get("defines", [])), timeout=data.get("timeout"),
+        timing=data.get("timing"),
         audio=resolve(items.get("audio")), imu=resolve(items.get("imu")),
         manifest=resolve(items.get("manifest")), expect=dict(data.get("expect", {}) or {}))
     for what in ("model", "audio", "imu", "manifest"):

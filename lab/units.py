@@ -55,6 +55,7 @@ class Firmware:
     app: str
     elf: bytes
     timeout_s: float
+    timing: str = "cycles"          # the platform's timing mode (lab.platforms.TIMING_MODES)
 
     @property
     def digest(self) -> str:
@@ -82,7 +83,7 @@ def run_unit(firmware: Firmware, unit: dict) -> dict:
     app_analyzer = apps.analyzer(firmware.app)
     plan = app_analyzer.unit_plan(unit)
     plan.own_data = bool(unit.get("own_data"))
-    prepared = Prepared(platforms.load(firmware.platform), firmware.app, _elf_path(firmware),
+    prepared = Prepared(platforms.load(firmware.platform, firmware.timing), firmware.app, _elf_path(firmware),
                         plan, max(firmware.timeout_s, plan.min_timeout_s))
     result = execute(prepared)
     data = result.to_dict()

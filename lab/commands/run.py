@@ -13,6 +13,7 @@ from pathlib import Path
 from .. import platforms, scenarios
 from ..build import build
 from ..errors import LabError
+from ..platforms import TIMING_MODES
 from ..results import END_DONE, END_INTERRUPTED
 from ..runner import DEFAULT_TIMEOUT_S
 from .arguments import (existing_file, existing_folder, existing_path, output_folder,
@@ -66,6 +67,9 @@ def register(subparsers) -> None:
                         help="print one JSON object with the results instead of the UART")
     parser.add_argument("--results", type=output_folder, metavar="DIR",
                         help="where scenario results go (default: results/)")
+    parser.add_argument("--timing", choices=TIMING_MODES,
+                        help="cycles: the core's timing model (default); instructions: one "
+                             "cycle per instruction, as Renode counts")
     parser.add_argument("--strict-alignment", action="store_true",
                         help="trap LDRD/LDM/PUSH... at unaligned addresses as the core does "
                              "(checks every access: about half the speed)")
@@ -128,7 +132,7 @@ def run_single_app(args) -> int:
     from ..engines.embedded.session import print_line
     from ..runner import execute, plan_inputs, prepare
 
-    platform = platforms.load(args.platform)
+    platform = platforms.load(args.platform, args.timing)
     engine = args.engine or platform.engines[0]
     if engine not in platform.engines:
         raise LabError(f"platform {platform.name} runs on {', '.join(platform.engines)}, "
@@ -193,9 +197,11 @@ def _print_results(result) -> None:
 def print_summary(result) -> None:
     _print_results(result)
     mips = result.instructions / result.wall_s / 1e6 if result.wall_s else 0.0
+    cpi = result.cycles / result.instructions if result.instructions else 0.0
     print(f"[lab] {result.app} on {result.platform}: {result.end} after "
           f"{result.virtual_s:.6f} virtual s, {result.instructions} instructions, "
-          f"{result.cycles} cycles; wall {result.wall_s:.2f} s ({mips:.0f} MIPS)",
+          f"{result.cycles} cycles (CPI {cpi:.2f}); wall {result.wall_s:.2f} s "
+          f"({mips:.0f} MIPS)",
           file=sys.stderr)
     if result.fault:
         print(f"[lab] fault: {result.fault.summary()}", file=sys.stderr)
@@ -216,7 +222,7 @@ def run_scenarios(selected, args) -> int:
     overrides = Overrides(model=args.model, audio=args.audio, imu=args.imu,
                           manifest=args.manifest, timeout=args.timeout, on_end=args.on_end,
                           defines=args.define, strict_alignment=args.strict_alignment,
-                          stream=args.stream, jobs=args.jobs, cluster=args.cluster,
+                          timing=args.timing, stream=args.stream, jobs=args.jobs, cluster=args.cluster,
                           resume=args.resume)
     # Everything is checked (data, model, builds) before the first run or results folder.
     runs = [(scenario, prepare_scenario(scenario, name, overrides))

@@ -27,7 +27,7 @@ def test_wfi_sleeps_through_ten_virtual_seconds_executing_few_instructions(run_f
     assert result.instructions < 60_000       # the whole run, start-up and printing included
 
 
-def test_cyccnt_around_a_loop_equals_the_engines_instruction_count(session_for):
+def test_cyccnt_around_a_loop_equals_the_engines_cycle_count(session_for):
     session = session_for("cyccnt_exact")
     firmware, machine = session.firmware, session.machine
     marks = {firmware.address_of("cyccnt_read_before"): None,
@@ -35,7 +35,7 @@ def test_cyccnt_around_a_loop_equals_the_engines_instruction_count(session_for):
 
     def record(uc, address, size, user_data):
         if address in marks:
-            marks[address] = machine.core.counts_at(address)[2]
+            marks[address] = machine.core.counts_at(address)
 
     for address in marks:
         machine.uc.hook_add(UC_HOOK_CODE, record, begin=address, end=address)
@@ -43,8 +43,10 @@ def test_cyccnt_around_a_loop_equals_the_engines_instruction_count(session_for):
     result = session.result()
     assert result.end == "done", result.uart
     cyccnt = event(result, "cyccnt")
-    before, after = marks.values()
-    assert cyccnt["cycles"] == after - before == cyccnt["expected"] == 2002
+    (_, cycles_before, insns_before), (_, cycles_after, insns_after) = marks.values()
+    assert insns_after - insns_before == cyccnt["expected"] == 2002
+    # Cortex-M4: the CYCCNT read (LDR) 2, MOVW 1, 1000 x SUBS 1, 999 taken BNE 3, the last 1
+    assert cyccnt["cycles"] == cycles_after - cycles_before == 2 + 1 + 1000 + 999 * 3 + 1
 
 
 def test_uart_bytes_take_ten_bit_times_each_at_the_configured_baud(run_firmware):
@@ -53,5 +55,6 @@ def test_uart_bytes_take_ten_bit_times_each_at_the_configured_baud(run_firmware)
     uart = event(result, "uart")
     byte_cycles = -(-10 * CORE_HZ // 115108)        # UARTE 115200 code runs at 115108 baud
     expected_us = 200 * byte_cycles / 64
-    assert abs(uart["us"] - expected_us) <= 3       # plus a few cycles of driver code
+    # plus the driver code around the transfer: ~250 modelled cycles (4 us at 64 MHz)
+    assert 0 <= uart["us"] - expected_us <= 5
     assert "x" * 199 in result.uart

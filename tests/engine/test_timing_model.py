@@ -1,0 +1,108 @@
+"""The timing model (docs/timing.md): micro-benchmarks whose cycles follow from the
+Cortex-M4 TRM rules, read by the firmware itself from DWT CYCCNT."""
+import dataclasses
+
+import pytest
+
+from lab import cores, platforms
+from lab.build import build
+from lab.engines.embedded.session import Session
+
+M4 = cores.load("cortex-m4f").timing
+READ = M4["load"] + M4["alu"]          # the first CYCCNT read (LDR) and a NOP
+
+
+def spans(platform) -> dict[str, int]:
+    elf = build("tests/firmware/timing_micro", platform).elf
+    session = Session(platform, elf, app="timing_micro")
+    try:
+        session.run(5)
+        result = session.result()
+    finally:
+        session.close()
+    assert result.end == "done", result.uart
+    return {e["name"]: e["cycles"] - READ for e in result.events_named("timing")}
+
+
+@pytest.fixture(scope="module")
+def m4_spans():
+    return spans(platforms.load("nrf52840"))
+
+
+def divide(dividend: int, divisor: int) -> int:
+    """The documented early-termination rule: div_min + ceil(qbits * span / 32)."""
+    dividend, divisor = abs(dividend), abs(divisor)
+    if dividend < divisor:
+        return M4["div_min"]
+    qbits = dividend.bit_length() - divisor.bit_length() + 1
+    return M4["div_min"] + -(-qbits * (M4["div_max"] - M4["div_min"]) // 32)
+
+
+def test_loads_pipeline_behind_a_load_unless_the_address_depends_on_it(m4_spans):
+    assert m4_spans["nothing"] == 0
+    assert m4_spans["alu4"] == 4 * M4["alu"] == 4
+    assert m4_spans["loads4"] == M4["load"] + 3 * M4["load_pipelined"] == 5
+    assert m4_spans["load_dependent"] == 2 * M4["load"] == 4
+    # nothing pipelines after a store; an immediate-offset store takes one cycle
+    assert m4_spans["store_then_load"] == M4["store_imm"] + M4["load"] == 3
+    assert m4_spans["store_register_offset"] == M4["store"] == 2
+
+
+def test_load_and_store_multiple_take_one_plus_n(m4_spans):
+    assert m4_spans["ldm8"] == M4["multiple_base"] + 8 == 9
+    assert m4_spans["push_pop4"] == 2 * (M4["multiple_base"] + 4) == 10
+
+
+def test_a_taken_branch_refills_the_pipeline_and_it_skipped_instructions_cost_a_cycle(m4_spans):
+    assert m4_spans["branch_taken"] == M4["alu"] + M4["branch_taken"] + M4["alu"] == 5
+    assert m4_spans["branch_not_taken"] == 3 * M4["alu"] + M4["branch_not_taken"] == 4
+    assert m4_spans["it_skipped"] == M4["alu"] + M4["it"] + 1 + M4["alu"] == 4
+
+
+def test_multiplies_and_multiply_accumulates_are_single_cycle_on_the_m4(m4_spans):
+    assert m4_spans["mul4"] == 4 * M4["mul"] == 4
+    assert m4_spans["mla4"] == 4 * M4["mla"] == 4
+    assert m4_spans["smlad4"] == 4 * M4["mla"] == 4
+
+
+@pytest.mark.parametrize("name, dividend, divisor, cycles", [
+    ("sdiv_5_7", 5, 7, 2), ("sdiv_100_7", 100, 7, 4), ("sdiv_negative", -1000, 10, 5),
+    ("sdiv_large", 0x7FFFFFFF, 1, 12), ("udiv_largest", 0xFFFFFFFF, 1, 12)])
+def test_divides_terminate_early_by_the_operands(m4_spans, name, dividend, divisor, cycles):
+    assert m4_spans[name] == divide(dividend, divisor) == cycles
+
+
+def test_fpu_divide_square_root_and_multiply_accumulate(m4_spans):
+    assert m4_spans["vdiv"] == M4["fp_div"] == 14
+    assert m4_spans["vsqrt"] == M4["fp_sqrt"] == 14
+    assert m4_spans["vmla"] == M4["fp_mac"] == 3
+
+
+def test_timing_instructions_counts_one_cycle_per_instruction():
+    platform = platforms.load("nrf52840", timing="instructions")
+    counted = {name: cycles + READ - 2 for name, cycles in spans(platform).items()}
+    assert counted["ldm8"] == 1 and counted["loads4"] == 4 and counted["sdiv_large"] == 1
+    assert counted["branch_taken"] == 3 and counted["vdiv"] == 1   # CMP, BEQ, NOP
+
+
+def test_the_loader_refuses_a_core_without_a_profile(tmp_path):
+    soc = (platforms.SOC_DIR / "mps2-an386.yaml").read_text().replace("cortex-m4f", "cortex-m0")
+    (tmp_path / "chip.yaml").write_text(soc)
+    (tmp_path / "board.yaml").write_text("name: b\nsoc: chip.yaml\n")
+    with pytest.raises(platforms.LabError, match="core 'cortex-m0' has no profile"):
+        platforms.load(str(tmp_path / "board.yaml"))
+
+
+def test_each_profile_loads_with_its_timing_table_and_the_cpuid_comes_from_it():
+    for name in cores.available():
+        profile = cores.load(name)
+        assert set(profile.timing) == set(cores.TIMING_FIELDS), name
+    m0plus, m4f = cores.load("cortex-m0plus"), cores.load("cortex-m4f")
+    assert (m0plus.cpuid, m0plus.has_fpu, m0plus.has_exception("usagefault")) == \
+        (0x410CC601, False, False)
+    from lab.engines.embedded.machine import Machine
+    machine = Machine(platforms.load("nrf52840"))
+    try:
+        assert machine.scs.read(0xD00, 4) == m4f.cpuid == 0x410FC241
+    finally:
+        machine.close()
