@@ -12,7 +12,7 @@ Prints Its Banner And Cycle Count
     Start Emulation
     Wait For Line On Uart     hello from nrf52840
     ${line}=    Wait For Line On Uart    fixed loop: (\\d+) cycles    treatAsRegex=true
-    Should Contain            ${line}    9002
+    Should Contain            ${line}    9014
     Wait For Line On Uart     @lab done
     Cycles Should Be Below    loop    6004
 

@@ -22,7 +22,7 @@ def test_hello_run_prints_banner_and_cycles_and_exits_zero():
     proc = lab("run", "hello", "--platform", "nrf52840")
     assert proc.returncode == 0, proc.stderr
     assert "Virtual MCU Lab: hello from nrf52840" in proc.stdout
-    assert "@lab loop cycles_loop=9002" in proc.stdout
+    assert "@lab loop cycles_loop=9014" in proc.stdout
 
 
 def test_three_json_runs_are_identical():
@@ -139,7 +139,7 @@ def test_every_results_command_prints_one_json_object_with_json(tmp_path):
     profile = lab("profile", "hello", "--platform", "nrf52840", "--json")
     result = json.loads(profile.stdout)
     assert profile.returncode == 0 and result["end"] == "done"
-    assert sum(cycles for _, cycles, _ in result["profile"]) > 9002
+    assert sum(cycles for _, cycles, _ in result["profile"]) > 9014
 
 
 def test_build_breaks_flash_and_ram_down_by_part_from_the_linker_map():

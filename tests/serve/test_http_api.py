@@ -43,7 +43,7 @@ def test_a_json_run_streams_its_uart_and_events_and_keeps_its_results(server):
     events = [m["event"] for m in messages if m["type"] == "event"]
     assert any(line.startswith("Virtual MCU Lab: hello from nrf52840") for line in uart)
     assert [e["event"] for e in events] == ["boot", "loop", "done"]
-    assert events[1]["cycles_loop"] == 9002
+    assert events[1]["cycles_loop"] == 9014
 
     run = server.get(run_id)
     assert run["status"] == "done" and run["end"] == "done" and run["error"] is None

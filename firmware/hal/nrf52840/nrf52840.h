@@ -142,4 +142,12 @@ enum { IRQ_POWER_CLOCK = 0, IRQ_UARTE0 = 2, IRQ_TWIM0 = 3, IRQ_TIMER0 = 8, IRQ_T
 #define FICR_DEVICEID0 NRF_REG(FICR_BASE, 0x060)
 #define FICR_INFO_PART NRF_REG(FICR_BASE, 0x100)
 
+/* NVMC: the flash I-Code cache (off after reset) and its profiling counters */
+#define NVMC_BASE 0x4001E000u
+#define NVMC_ICACHECNF NRF_REG(NVMC_BASE, 0x540)
+#define NVMC_IHIT NRF_REG(NVMC_BASE, 0x548)
+#define NVMC_IMISS NRF_REG(NVMC_BASE, 0x54C)
+#define NVMC_ICACHECNF_CACHEEN (1u << 0)
+#define NVMC_ICACHECNF_CACHEPROFEN (1u << 8)
+
 #endif

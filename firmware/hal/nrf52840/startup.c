@@ -55,6 +55,7 @@ void Reset_Handler(void)
     memcpy(&_sdata, &_etext, (size_t)((char *)&_edata - (char *)&_sdata));
     memset(&_sbss, 0, (size_t)((char *)&_ebss - (char *)&_sbss));
     SCB_CPACR |= 0xFu << 20; /* full access to CP10/CP11: the FPU */
+    NVMC_ICACHECNF = NVMC_ICACHECNF_CACHEEN; /* the flash cache, as production firmware does */
     cpu_dsb();
     cpu_isb();
     __libc_init_array();

@@ -8,6 +8,7 @@ from ....errors import LabError
 MODELS = {
     "nrf52.clock_power": "nrf_clock_power:ClockPower",
     "nrf52.uarte": "nrf_uarte:Uarte",
+    "nrf52.nvmc": "nrf_nvmc:Nvmc",
     "nrf52.rtc": "nrf_rtc:Rtc",
     "nrf52.timer": "nrf_timer:Timer",
     "nrf52.gpio": "nrf_gpio:Gpio",
