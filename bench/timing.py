@@ -1,0 +1,96 @@
+"""The timing model: cycles against instructions per core and app, and what it costs.
+
+Each app runs on the embedded engine twice, with the core's timing model
+(`timing: cycles`) and with one cycle per instruction (`timing: instructions`):
+  - apps hello_world, magic_wand, micro_speech on the nRF52840 (Cortex-M4F, flash wait
+    states, I-Code cache): cycles per inference (median), the whole run's instructions,
+    cycles and CPI;
+  - the int8 multiply-accumulate loop (bench/firmware/mac_loop, ~410 M instructions) on
+    the MPS2 board, its core swapped for each profile that runs ARMv7E-M code with an FPU
+    (cortex-m4f, cortex-m7, cortex-m33): the same ELF, so cycles differ only by the
+    timing tables; and on the nRF52840, for the engine's speed with the model on and off.
+Engine MIPS = instructions / wall seconds of the run. Last line:
+`timing_overhead=<MIPS off / MIPS on>` for the mac loop on the nRF52840.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from lab import cores, platforms  # noqa: E402
+from lab.build import build  # noqa: E402
+from lab.engines.embedded.session import Session  # noqa: E402
+from lab.runner import plan_inputs, run_app  # noqa: E402
+
+APPS = ("hello_world", "magic_wand", "micro_speech")
+MAC_LOOP = ROOT / "bench" / "firmware" / "mac_loop"
+SWAPPED_CORES = ("cortex-m4f", "cortex-m7", "cortex-m33")
+
+
+def app_row(app: str, timing: str) -> dict:
+    platform = platforms.load("nrf52840", timing)
+    result = run_app(platform, app, plan=plan_inputs(app))
+    inference = result.stages.get("inference", {}).get("median")
+    return {"core": platform.cpu.core, "app": app, "timing": timing,
+            "inference_cycles": inference, "instructions": result.instructions,
+            "cycles": result.cycles, "wall_s": result.wall_s}
+
+
+def mac_row(board: str, timing: str, core: str | None = None) -> dict:
+    platform = platforms.load(board, timing)
+    if core:
+        platform.cpu.profile = cores.load(core)
+        platform.cpu.core = core
+    session = Session(platform, build(str(MAC_LOOP), platform).elf, app="mac_loop")
+    try:
+        session.run(120.0)
+        result = session.result()
+    finally:
+        session.close()
+    if result.end != "done":
+        raise SystemExit(f"mac_loop did not finish on {board} ({core}): {result.end}")
+    return {"core": platform.cpu.core, "app": f"mac_loop@{board}", "timing": timing,
+            "inference_cycles": None, "instructions": result.instructions,
+            "cycles": result.cycles, "wall_s": result.wall_s}
+
+
+def with_speed(row: dict) -> dict:
+    row["cpi"] = row["cycles"] / row["instructions"]
+    row["mips"] = row["instructions"] / row["wall_s"] / 1e6 if row["wall_s"] else 0.0
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--quick", action="store_true", help="only the mac loop")
+    args = parser.parse_args()
+    rows = []
+    for app in () if args.quick else APPS:
+        rows += [with_speed(app_row(app, timing)) for timing in ("cycles", "instructions")]
+    for core in SWAPPED_CORES:
+        rows.append(with_speed(mac_row("mps2-an386", "cycles", core)))
+    on = with_speed(mac_row("nrf52840", "cycles"))
+    off = with_speed(mac_row("nrf52840", "instructions"))
+    rows += [on, off]
+    overhead = off["mips"] / on["mips"]
+    if args.json:
+        print(json.dumps({"rows": rows, "timing_overhead": overhead}))
+        return 0
+    print(f"{'core':<12}{'app':<22}{'timing':<14}{'inference':>11}{'instructions':>14}"
+          f"{'cycles':>14}{'CPI':>7}{'MIPS':>7}")
+    for r in rows:
+        inference = "" if r["inference_cycles"] is None else r["inference_cycles"]
+        print(f"{r['core']:<12}{r['app']:<22}{r['timing']:<14}{inference:>11}"
+              f"{r['instructions']:>14}{r['cycles']:>14}{r['cpi']:>7.2f}{r['mips']:>7.0f}")
+    print(f"timing_overhead={overhead:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
