@@ -44,6 +44,16 @@ typedef struct {
     const uint8_t *host;
 } lc_region;
 
+/* The timing model's figures for one block (timing.c), computed when it is measured. */
+typedef struct {
+    uint32_t taken_extra;    /* cycles its final branch adds when taken */
+    uint32_t uncached_stall; /* wait states of fetching it without the cache */
+    uint32_t first_line;     /* the cache lines it spans */
+    uint16_t lines;
+    uint8_t waits;           /* it sits in memory with wait states */
+    uint8_t cached;          /* ... behind the instruction cache */
+} lc_block_timing;
+
 typedef struct {
     uint64_t pc;
     uint32_t size;
@@ -52,7 +62,7 @@ typedef struct {
     uint32_t idle_loop;
     uint32_t divides;        /* SDIV/UDIV instructions in the block */
     uint32_t divides_hooked; /* ... and each has its division-by-zero hook */
-    uint32_t taken_extra;    /* timing: cycles its final branch adds when taken */
+    lc_block_timing timing;
 } lc_block;
 
 typedef struct {
@@ -201,10 +211,8 @@ static uint32_t find_divides(lc_state *s, uc_engine *uc, uint64_t begin, uint64_
 
 static void measure_block(lc_state *s, uc_engine *uc, lc_block *b)
 {
-    b->taken_extra = 0;
     if (s->timing)
-        timing_count(s, s->timing, uc, b->pc, b->pc + b->size, &b->insns, &b->cycles,
-                     &b->taken_extra);
+        timing_measure_block(s, s->timing, uc, b);
     else
         count_code(s, uc, b->pc, b->pc + b->size, &b->insns, &b->cycles);
     b->divides = find_divides(s, uc, b->pc, b->pc + b->size, NULL);
@@ -322,7 +330,7 @@ void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
         return;
     }
     if (s->timing)
-        timing_block_start(s, s->timing, pc, size, b->taken_extra);
+        timing_block_start(s, s->timing, pc, size, &b->timing);
     s->block_pc = pc;
     s->block_size = size;
     s->block_insns = b->insns;

@@ -55,6 +55,10 @@ typedef struct lc_timing_s {
     /* instruction cache: sets x ways tags (line number + 1, 0 = invalid), LRU stamps */
     uint32_t sets, ways, line_shift, miss_cycles;
     uint32_t *tags, *stamps, clock;
+    /* the block fetched last and the fills since: a block run again before any line was
+     * filled finds all its lines still there, as the most recently used of their sets */
+    const lc_block_timing *last_fetched;
+    uint64_t fills, fills_then;
 } lc_timing;
 
 /* ------------------------------------------------------- instruction costs */
@@ -339,21 +343,45 @@ static int icache_fetch_line(lc_timing *t, uint32_t line)
     }
     tags[victim] = line + 1;
     stamps[victim] = t->clock;
+    t->fills++;
     return 0;
 }
 
-/* Wait-state cycles to fetch block [pc, pc + size): per 32-bit word without the cache;
- * with it, the misses of the lines the block spans. */
-static uint32_t fetch_cycles(lc_timing *t, uint64_t pc, uint32_t size)
+/* A block's static figures: its cycles, its final branch, what fetching it costs. */
+static void timing_measure_block(lc_state *s, lc_timing *t, uc_engine *uc, lc_block *b)
 {
-    const lc_wait_region *region = wait_region(t, pc);
-    if (!region || !region->wait_states || !size)
+    lc_block_timing *bt = &b->timing;
+    memset(bt, 0, sizeof *bt);
+    if (t->last_fetched == bt)
+        t->last_fetched = NULL; /* this slot holds another block now */
+    timing_count(s, t, uc, b->pc, b->pc + b->size, &b->insns, &b->cycles, &bt->taken_extra);
+    const lc_wait_region *region = wait_region(t, b->pc);
+    if (!region || !region->wait_states || !b->size)
+        return;
+    uint64_t last_byte = b->pc + b->size - 1;
+    bt->waits = 1;
+    bt->uncached_stall = (uint32_t)((last_byte >> 2) - (b->pc >> 2) + 1) * region->wait_states;
+    bt->cached = region->cached && t->tags;
+    if (bt->cached) {
+        bt->first_line = (uint32_t)(b->pc >> t->line_shift);
+        bt->lines = (uint16_t)((last_byte >> t->line_shift) - bt->first_line + 1);
+    }
+}
+
+/* Wait-state cycles to fetch a block: per 32-bit word without the cache; with it, the
+ * misses of the lines the block spans. */
+static uint32_t fetch_cycles(lc_timing *t, const lc_block_timing *bt)
+{
+    if (!bt->waits)
         return 0;
-    if (region->cached && t->icache_enabled && t->tags) {
-        uint32_t first = (uint32_t)(pc >> t->line_shift);
-        uint32_t last = (uint32_t)((pc + size - 1) >> t->line_shift);
+    if (bt->cached && t->icache_enabled) {
+        if (bt == t->last_fetched && t->fills == t->fills_then) { /* a loop: all hits */
+            if (t->icache_profiling)
+                t->ihit += bt->lines;
+            return 0;
+        }
         uint32_t stall = 0;
-        for (uint32_t line = first; line <= last; line++) {
+        for (uint32_t line = bt->first_line; line < bt->first_line + bt->lines; line++) {
             int hit = icache_fetch_line(t, line);
             if (t->icache_profiling) {
                 t->ihit += hit;
@@ -362,10 +390,11 @@ static uint32_t fetch_cycles(lc_timing *t, uint64_t pc, uint32_t size)
             if (!hit)
                 stall += t->miss_cycles;
         }
+        t->last_fetched = bt;
+        t->fills_then = t->fills;
         return stall;
     }
-    uint32_t words = (uint32_t)(((pc + size - 1) >> 2) - (pc >> 2) + 1);
-    return words * region->wait_states;
+    return bt->uncached_stall;
 }
 
 /* ------------------------------------------------------------ the hook's part */
@@ -392,16 +421,16 @@ static void settle_branch(lc_state *s, lc_timing *t, uint64_t next_pc)
 
 /* A block is about to run: settle the branch before it, charge its fetch. */
 static void timing_block_start(lc_state *s, lc_timing *t, uint64_t pc, uint32_t size,
-                               uint32_t taken_extra)
+                               const lc_block_timing *bt)
 {
     settle_branch(s, t, pc);
-    uint32_t stall = fetch_cycles(t, pc, size);
+    uint32_t stall = fetch_cycles(t, bt);
     if (stall) {
         charge(s, stall);
         t->fetch_stalls += stall;
     }
     t->pending_fallthrough = pc + size;
-    t->pending_taken_extra = taken_extra;
+    t->pending_taken_extra = bt->taken_extra;
     t->block_extra = 0;
 }
 
@@ -504,6 +533,7 @@ void lc_timing_icache_enable(lc_state *s, int32_t enabled)
         memset(t->tags, 0, (size_t)t->sets * t->ways * sizeof(uint32_t));
         memset(t->stamps, 0, (size_t)t->sets * t->ways * sizeof(uint32_t));
     }
+    t->last_fetched = NULL;
     t->icache_enabled = enabled;
 }
 
