@@ -27,14 +27,18 @@ from lab.build import build  # noqa: E402
 from lab.engines.embedded.session import Session  # noqa: E402
 from lab.runner import plan_inputs, run_app  # noqa: E402
 
-APPS = ("hello_world", "magic_wand", "micro_speech")
+# app -> what it hears or feels: one test recording each, so a row takes seconds
+APPS = {"hello_world": {},
+        "magic_wand": {"imu": "data/test/gestures/ring/u008_000.resd"},
+        "micro_speech": {"audio": "data/test/speech/yes/espeak-en-gb-x-gbclan-Alicia-0_nohash_0.wav"}}
 MAC_LOOP = ROOT / "bench" / "firmware" / "mac_loop"
 SWAPPED_CORES = ("cortex-m4f", "cortex-m7", "cortex-m33")
 
 
 def app_row(app: str, timing: str) -> dict:
     platform = platforms.load("nrf52840", timing)
-    result = run_app(platform, app, plan=plan_inputs(app))
+    inputs = {what: ROOT / path for what, path in APPS[app].items()}
+    result = run_app(platform, app, plan=plan_inputs(app, **inputs))
     inference = result.stages.get("inference", {}).get("median")
     return {"core": platform.cpu.core, "app": app, "timing": timing,
             "inference_cycles": inference, "instructions": result.instructions,
