@@ -14,7 +14,7 @@ Prints Its Banner And Cycle Count
     ${line}=    Wait For Line On Uart    fixed loop: (\\d+) cycles    treatAsRegex=true
     Should Contain            ${line}    9014
     Wait For Line On Uart     @lab done
-    Cycles Should Be Below    loop    6004
+    Cycles Should Be Below    loop    9015
 
 Blinks LED1 At Two Hertz
     Load Firmware             hello

@@ -70,7 +70,19 @@ def test_a_taken_branch_refills_the_pipeline_and_it_skipped_instructions_cost_a_
 def test_multiplies_and_multiply_accumulates_are_single_cycle_on_the_m4(m4_spans):
     assert m4_spans["mul4"] == 4 * M4["mul"] == 4
     assert m4_spans["mla4"] == 4 * M4["mla"] == 4
+    assert m4_spans["umull4"] == 4 * M4["mull"] == 4
     assert m4_spans["smlad4"] == 4 * M4["mla"] == 4
+
+
+def test_the_m3_takes_its_own_table_for_the_same_sequences():
+    """mps2-an385 (Cortex-M3): the same micro-benchmarks built for ARMv7-M (no DSP, no FPU)."""
+    m3 = cores.load("cortex-m3").timing
+    got = spans(platforms.load("mps2-an385"))
+    assert "smlad4" not in got and "vdiv" not in got
+    assert got["mla4"] == 4 * m3["mla"] == 8
+    assert got["umull4"] == 4 * m3["mull"] == 12
+    assert got["mul4"] == 4 and got["loads4"] == 5 and got["ldm8"] == 9
+    assert got["branch_taken"] == 5 and got["sdiv_large"] == 12
 
 
 @pytest.mark.parametrize("name, dividend, divisor, cycles", [

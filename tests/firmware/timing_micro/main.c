@@ -8,6 +8,11 @@
 #include "lab.h"
 
 #define CYCCNT_ADDRESS 0xE0001004u
+#if defined(__ARM_FP)
+#define FP_CLOBBERS , "s0", "s1", "s2"
+#else
+#define FP_CLOBBERS
+#endif
 
 /* a sequence with its operands in r4-r11 (set from `in`), timed by CYCCNT */
 #define TIMED(name, body)                                                              \
@@ -20,7 +25,7 @@
                        : "=&r"(before), "=&r"(after)                                   \
                        : "r"(in), "r"(CYCCNT_ADDRESS), "r"(cells)                     \
                        : "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "cc",       \
-                         "memory", "s0", "s1", "s2");                                  \
+                         "memory" FP_CLOBBERS);                                        \
         lab_event("timing", "name=%s cycles=%lu", name, (unsigned long)(after - before)); \
     } while (0)
 
@@ -58,8 +63,12 @@ int main(void)
     TIMED("mul4", "mul r4, r5, r4\n mul r4, r5, r4\n mul r4, r5, r4\n mul r4, r5, r4\n");
     TIMED("mla4", "mla r4, r5, r6, r4\n mla r4, r5, r6, r4\n mla r4, r5, r6, r4\n"
                   " mla r4, r5, r6, r4\n");
+    TIMED("umull4", "umull r4, r5, r6, r8\n umull r4, r5, r6, r8\n umull r4, r5, r6, r8\n"
+                    " umull r4, r5, r6, r8\n");
+#if defined(__ARM_FEATURE_DSP)
     TIMED("smlad4", "smlad r4, r5, r6, r4\n smlad r4, r5, r6, r4\n smlad r4, r5, r6, r4\n"
                     " smlad r4, r5, r6, r4\n");
+#endif
     operands(0, 100, 7);
     TIMED("sdiv_100_7", "sdiv r4, r5, r6\n");
     operands(0, 5, 7);
@@ -70,9 +79,11 @@ int main(void)
     TIMED("udiv_largest", "udiv r4, r5, r6\n");
     operands(0, (uint32_t)-1000, 10);
     TIMED("sdiv_negative", "sdiv r4, r5, r6\n");
+#if defined(__ARM_FP)
     TIMED("vdiv", "vdiv.f32 s0, s1, s2\n");
     TIMED("vsqrt", "vsqrt.f32 s0, s1\n");
     TIMED("vmla", "vmla.f32 s0, s1, s2\n");
+#endif
     lab_done();
     console_flush();
     return 0;
