@@ -126,3 +126,26 @@ def test_each_profile_loads_with_its_timing_table_and_the_cpuid_comes_from_it():
         assert machine.scs.read(0xD00, 4) == m4f.cpuid == 0x410FC241
     finally:
         machine.close()
+
+
+def test_the_m0plus_two_stage_pipeline_timed_by_systick():
+    """generic-m0plus: no pipelining of loads, taken branch 2, LDM/PUSH/POP 1 + N, MULS 1;
+    ARMv6-M has no CYCCNT, so the firmware times with SysTick (tests/firmware/timing_m0plus)."""
+    m0 = cores.load("cortex-m0plus").timing
+    platform = platforms.load("generic-m0plus")
+    session = Session(platform, build("tests/firmware/timing_m0plus", platform).elf)
+    try:
+        session.run(5)
+        result = session.result()
+    finally:
+        session.close()
+    assert result.end == "done", result.uart
+    got = {e["name"]: e["cycles"] - m0["load"] - m0["alu"] for e in result.events_named("timing")}
+    assert got["nothing"] == 0 and got["alu4"] == 4
+    assert got["loads4"] == 4 * m0["load"] == 8
+    assert got["stores2"] == 2 * m0["store_imm"] == 4
+    assert got["ldm4"] == m0["multiple_base"] + 4 + m0["alu"] == 6
+    assert got["push_pop4"] == 2 * (m0["multiple_base"] + 4) == 10
+    assert got["branch_taken"] == m0["alu"] + m0["branch_taken"] + m0["alu"] == 4
+    assert got["branch_not_taken"] == m0["alu"] + m0["branch_not_taken"] + 3 * m0["alu"] == 5
+    assert got["muls4"] == 4 * m0["mul"] == 4
