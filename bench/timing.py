@@ -8,7 +8,8 @@ Each app runs on the embedded engine twice, with the core's timing model
   - the int8 multiply-accumulate loop (bench/firmware/mac_loop, ~410 M instructions) on
     the MPS2 board, its core swapped for each profile that runs ARMv7E-M code with an FPU
     (cortex-m4f, cortex-m7, cortex-m33): the same ELF, so cycles differ only by the
-    timing tables; built for the Cortex-M3 on mps2-an385; and on the nRF52840, for the
+    timing tables; built for the Cortex-M3 (mps2-an385) and the Cortex-M0+
+    (generic-m0plus); and on the nRF52840, for the
     engine's speed with the model on and off.
 Engine MIPS = instructions / wall seconds of the run. Last line:
 `timing_overhead=<MIPS off / MIPS on>` for the mac loop on the nRF52840.
@@ -80,7 +81,8 @@ def main() -> int:
         rows += [with_speed(app_row(app, timing)) for timing in ("cycles", "instructions")]
     for core in SWAPPED_CORES:
         rows.append(with_speed(mac_row("mps2-an386", "cycles", core)))
-    rows.append(with_speed(mac_row("mps2-an385", "cycles")))   # built for the Cortex-M3
+    rows.append(with_speed(mac_row("mps2-an385", "cycles")))       # built for the M3
+    rows.append(with_speed(mac_row("generic-m0plus", "cycles")))   # built for the M0+
     on = with_speed(mac_row("nrf52840", "cycles"))
     off = with_speed(mac_row("nrf52840", "instructions"))
     rows += [on, off]

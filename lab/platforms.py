@@ -106,6 +106,7 @@ class Platform:
     datasheet: dict = field(default_factory=dict)   # figures with their sources
     timing: str = "cycles"            # "instructions": one cycle per instruction (Renode's)
     icache: dict | None = None        # the flash instruction cache, if the SoC has one
+    power: dict | None = None         # datasheet currents (lab.energy), with their source
 
     def region(self, name: str) -> MemoryRegion:
         for region in self.memory:
@@ -185,6 +186,23 @@ def _timing(soc: dict, board: dict, path: Path) -> str:
     if mode not in TIMING_MODES:
         raise LabError(f"{path}: timing: {mode!r} is not one of {', '.join(TIMING_MODES)}")
     return mode
+
+
+def _power(soc: dict, board: dict, path: Path) -> dict | None:
+    """The SoC's `power:` figures, with the board's `power:` merged over them."""
+    power = {**(soc.get("power") or {}), **(board.get("power") or {})}
+    if not power:
+        return None
+    for key in ("run_ma", "sleep_ua", "supply_v"):
+        if not isinstance(power.get(key), (int, float)) or power[key] <= 0:
+            raise LabError(f"{path}: power.{key}: expected a positive number, got "
+                           f"{power.get(key)!r}")
+    battery = power.get("battery")
+    if battery is not None and not (isinstance(battery, dict) and
+                                    isinstance(battery.get("capacity_mah"), (int, float)) and
+                                    isinstance(battery.get("name"), str)):
+        raise LabError(f"{path}: power.battery: expected {{name, capacity_mah}}")
+    return power
 
 
 def _icache(soc: dict, soc_path: Path) -> dict | None:
@@ -276,4 +294,5 @@ def _platform(board: dict, path: Path, soc: dict, soc_path: Path) -> Platform:
         qemu=board.get("qemu", soc.get("qemu", {})) or {}, path=path,
         soc=_need(soc, "name", str, soc_path, "soc"), parts=parts, buttons=buttons,
         datasheet=board.get("datasheet", {}) or {},
-        timing=_timing(soc, board, path), icache=_icache(soc, soc_path))
+        timing=_timing(soc, board, path), icache=_icache(soc, soc_path),
+        power=_power(soc, board, path))

@@ -83,6 +83,8 @@ class RunResult:
     analysis: dict = field(default_factory=dict)   # {app: its analyzer's typed results}
     profile: list = field(default_factory=list)    # [[function, cycles, blocks]] if profiled
     units: list = field(default_factory=list)      # a data set run as units: each unit's result
+    timing: str = "cycles"            # cycles: the core's timing model; instructions: 1 each
+    energy: dict = field(default_factory=dict)     # lab.energy.estimate, if the part has figures
     # What the sensors delivered, as arrays (written next to result.json, not into it):
     # "audio": (int16 samples, rate), "imu": (times s, acceleration g (n, 3)).
     recordings: dict = field(default_factory=dict, repr=False, compare=False)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .. import platforms, scenarios
 from ..build import build
+from ..energy import summary as energy_summary
 from ..errors import LabError
 from ..platforms import TIMING_MODES
 from ..results import END_DONE, END_INTERRUPTED
@@ -203,6 +204,8 @@ def print_summary(result) -> None:
           f"{result.cycles} cycles (CPI {cpi:.2f}); wall {result.wall_s:.2f} s "
           f"({mips:.0f} MIPS)",
           file=sys.stderr)
+    if result.energy:
+        print(f"[lab] {energy_summary(result.energy)}", file=sys.stderr)
     if result.fault:
         print(f"[lab] fault: {result.fault.summary()}", file=sys.stderr)
     elif result.end == "error":

@@ -11,6 +11,7 @@ from typing import Callable
 
 from ...elf import Firmware
 from ...errors import LabError
+from ... import energy
 from ...footprint import of_build
 from ...protocol import LineReader, parse_line
 from ...results import (END_DONE, END_ERROR, END_EXIT, END_FAULT, END_TIMEOUT, FaultReport,
@@ -168,7 +169,7 @@ class Session:
         footprint = of_build(self.firmware.path, self.platform)
         sizes["footprint"] = footprint.to_dict() if footprint else None
         events = [e.to_dict() for e in self.events]
-        return RunResult(
+        result = RunResult(
             platform=self.platform.name, app=self.app, engine="embedded",
             end=end or self._end_reason(events), virtual_s=round(machine.seconds(), 9),
             instructions=machine.instructions(), cycles=machine.active_cycles(),
@@ -178,7 +179,10 @@ class Session:
             clock_hz=machine.clock_hz, resets=machine.resets, streams=self._streams(),
             leds={led.name: [[round(t, 9), round(v, 6)] for t, v in self.led_trace(led.name)]
                   for led in self.platform.leds},
-            recordings=self._recordings())
+            recordings=self._recordings(), timing=self.platform.timing)
+        result.energy = energy.estimate(self.platform.power, machine.clock_hz, result.cycles,
+                                        result.virtual_s, result.stages)
+        return result
 
     def _fault_report(self) -> FaultReport | None:
         f = self.machine.fault
