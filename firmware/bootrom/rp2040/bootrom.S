@@ -40,7 +40,7 @@
     .equ ADP_STOPPED_RUNTIME_ERROR, 0x20023
 
     .section .vectors, "ax"
-    .word 0x20042000            /* initial SP: the top of SRAM5 */
+    .word BOOT2_SRAM            /* initial SP: just below where boot2 goes */
     .word rom_reset
     .word rom_stop              /* NMI */
     .word rom_stop              /* HardFault */
