@@ -10,8 +10,8 @@ static void xosc_start(void)
     XOSC_CTRL = XOSC_CTRL_FREQ_1_15MHZ;
     XOSC_STARTUP = XOSC_STARTUP_DELAY;
     XOSC_CTRL = XOSC_CTRL_ENABLE | XOSC_CTRL_FREQ_1_15MHZ;
-    while (!(XOSC_STATUS & XOSC_STATUS_STABLE)) {
-    }
+    while (!(XOSC_STATUS & XOSC_STATUS_STABLE))
+        spin(500);                                /* poll about every 8 us */
 }
 
 static void pll_sys_start(void)

@@ -66,8 +66,8 @@ void console_write(const char *data, size_t length)
 
 void console_flush(void)
 {
-    while (UART_FR & UART_FR_BUSY) {
-    }
+    while (UART_FR & UART_FR_BUSY)
+        spin(CORE_CLOCK_HZ / CONSOLE_BAUDRATE * 5u);   /* poll about once a character */
 }
 
 size_t console_read(char *buffer, size_t capacity)

@@ -129,6 +129,15 @@ static inline void irq_set_priority(unsigned irq, unsigned priority)
     *ipr = (*ipr & ~(3u << shift)) | ((priority & 3u) << shift);
 }
 
+/* Busy-wait `iterations` loop turns without touching the bus: the pause
+ * between two polls of a status register (each poll is a bus access; the lab serves
+ * those in Python, so a tight poll loop is what makes a simulation slow). */
+static inline void spin(uint32_t iterations)
+{
+    while (iterations--)
+        __asm volatile("" ::: "memory");     /* keeps the loop: nothing to optimise away */
+}
+
 static inline void reset_release(uint32_t blocks)
 {
     REG_CLR(RESETS_RESET) = blocks;
