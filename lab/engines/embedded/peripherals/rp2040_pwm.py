@@ -115,7 +115,7 @@ class Pwm(Rp2040Peripheral):
             self._cleared[n] = self.now()
         else:
             self.regs.set(f"CH{n}_CTR", self._counter_when_stopping(n))
-        self._configured(n)
+        self._configured(n, at_once=True)
         self._rearm_irqs()
 
     def _counter_when_stopping(self, n: int) -> int:
@@ -135,13 +135,14 @@ class Pwm(Rp2040Peripheral):
                 self._enable(n, bits >> n & 1)
 
     # ----------------------------------------------------------- outputs
-    def _configured(self, n: int) -> None:
+    def _configured(self, n: int, at_once: bool = False) -> None:
         """CSR, DIV, CC or TOP written: the new values apply at the next wrap (now when
-        the slice is stopped)."""
+        the slice is stopped or just started)."""
         r = self.regs
         values = (r.value(f"CH{n}_TOP"), r.value(f"CH{n}_CC", "A"), r.value(f"CH{n}_CC", "B"),
                   r.value(f"CH{n}_CSR"))
-        when = self._next_wrap(n) if self._running(n) and self._applied[n] else self.now()
+        buffered = self._running(n) and self._applied[n] and not at_once
+        when = self._next_wrap(n) if buffered else self.now()
         self._applied[n] = values
         top, cc_a, cc_b, _ = values
         for channel, compare, invert in ((0, cc_a, "A_INV"), (1, cc_b, "B_INV")):

@@ -87,8 +87,9 @@ class Timer(Rp2040Peripheral):
     def value(self, time: int | None = None) -> int:
         """The 64-bit time in ticks at virtual time `time` (default: now)."""
         time = self.now() if time is None else time
-        if self._paused():
-            return self.anchor_value
+        return self.anchor_value if self._paused() else self._running_value(time)
+
+    def _running_value(self, time: int) -> int:
         elapsed = (time - self.anchor_time) * self._rate / self.machine.clock_hz
         return (self.anchor_value + int(elapsed)) & (2**64 - 1)
 
@@ -103,10 +104,9 @@ class Timer(Rp2040Peripheral):
     def _reanchor(self, was_paused: bool) -> None:
         """PAUSE or the tick changed: keep the value, count on from now at the new rate."""
         now = self.now()
-        if was_paused:
-            self.anchor_time = now
-        else:
-            self.anchor_value, self.anchor_time = self.value(now), now
+        if not was_paused:     # PAUSE may be set already: count up to now at the old rate
+            self.anchor_value = self._running_value(now)
+        self.anchor_time = now
         self._rate = self._tick_hz()
         self._reschedule()
 
