@@ -341,3 +341,27 @@ def test_the_pico_says_it_has_no_such_sensor(option, value):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in proc.stderr
     assert "pico has no" in lines[0]
+
+
+def test_model_runner_on_the_pico_gives_the_host_runtimes_bytes(pico):
+    """micro_speech's int8 model through model_runner on the Cortex-M0+ (reference
+    kernels where ARMv6-M lacks DSP instructions): the same bytes as the runtime on the
+    host, which the runtime's own tests hold to TFLite Micro's."""
+    import numpy as np
+    from lab.model_firmware import FirmwareModel
+    from lab.runtime import HostModel
+
+    model = ROOT / "models" / "micro_speech" / "micro_speech.tflite"
+    host = HostModel(model.read_bytes())
+    firmware = FirmwareModel(model, pico)
+    try:
+        rng = np.random.default_rng(13)
+        for _ in range(2):
+            inputs = [rng.integers(-128, 128, size=t["bytes"], dtype=np.int8)
+                      for t in firmware.inputs]
+            got = firmware.invoke(inputs)
+            want = host.run(*[i.reshape(t.shape) for i, t in zip(inputs, host.inputs)])
+            assert [o.tobytes() for o in got.outputs] == [np.asarray(w).tobytes() for w in want]
+            assert got.cycles > 0
+    finally:
+        firmware.close()
