@@ -365,3 +365,23 @@ def test_model_runner_on_the_pico_gives_the_host_runtimes_bytes(pico):
             assert got.cycles > 0
     finally:
         firmware.close()
+
+
+def test_scenarios_hold_the_pico_to_its_own_limits(tmp_path):
+    """`expect.on_platform.pico` replaces the expectations it names for that board: the
+    hello scenario checks the Pico's banner and loop count, not the nRF52840's."""
+    import json
+    proc = subprocess.run([sys.executable, "-m", "lab.cli", "run", "hello", "--platform", "pico",
+                           "--json", "--results", str(tmp_path)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
+    checks = {c["name"]: c for c in json.loads(proc.stdout)["checks"]}
+    assert checks["UART shows 'hello from pico'"]["passed"]
+    assert checks["UART shows '@lab loop cycles_loop=8022'"]["passed"]
+    assert not any("nrf52840" in name for name in checks)
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text("name: bad\napp: hello\nplatforms: [pico]\nexpect:\n  on_platform:\n"
+                        "    pico:\n      cycles_belw: {loop: 1}\n")
+    bad = subprocess.run([sys.executable, "-m", "lab.cli", "run", str(scenario)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert bad.returncode == 2 and "cycles_belw" in bad.stderr and "Traceback" not in bad.stderr
