@@ -258,8 +258,8 @@ def test_pwm_slice_4_channel_b_drives_gp25_and_a_new_compare_applies_at_the_wrap
     assert read(chip, 0x40050000 + 0x14 * 4 + 0x08) == 300  # CTR
     write(chip, 0x40050000 + 0x14 * 4 + 0x0C, 750 << 16)
     assert io.duty_history(25) == [(0, 0.25), (1000, 0.75)]  # from the next wrap
-    write(chip, 0x40050000 + 0x14 * 4 + 0x00, 1 | 1 << 3)  # B_INV
-    assert io.duty_history(25) == [(0, 0.25)]              # inverted 75 %: 25 % again
+    write(chip, 0x40050000 + 0x14 * 4 + 0x00, 1 | 1 << 3)  # B_INV: at once, not buffered
+    assert io.duty_history(25) == [(0, 0.25), (300, 0.75), (1000, 0.25)]
     advance(chip, 800)
     assert read(chip, 0x400500A4) == 1 << 4                # INTR: wrapped
     write(chip, 0x400500A4, 1 << 4)

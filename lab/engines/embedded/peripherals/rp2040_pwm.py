@@ -36,17 +36,17 @@ class Pwm(Rp2040Peripheral):
         r = self.regs
         for n in range(SLICES):
             at = SLICE_STRIDE * n
-            r.define(at + 0x0, f"CH{n}_CSR", write=lambda v, n=n: self._configured(n)) \
+            r.define(at + 0x0, f"CH{n}_CSR", write=lambda v, n=n: self._record_outputs(n)) \
                 .with_flag(0, "EN", change=lambda old, new, n=n: self._enable(n, new)) \
                 .with_flag(1, "PH_CORRECT").with_flag(2, "A_INV").with_flag(3, "B_INV") \
                 .with_value_field(4, 2, "DIVMODE").with_flag(6, "PH_RET").with_flag(7, "PH_ADV")
-            r.define(at + 0x4, f"CH{n}_DIV", write=lambda v, n=n: self._configured(n)) \
+            r.define(at + 0x4, f"CH{n}_DIV", write=lambda v, n=n: self._record_outputs(n)) \
                 .with_value_field(0, 4, "FRAC").with_value_field(4, 8, "INT", reset=1)
             r.define(at + 0x8, f"CH{n}_CTR").with_value_field(
                 0, 16, value=lambda n=n: self._counter(n), write=lambda v, n=n: self._set_counter(n, v))
-            r.define(at + 0xC, f"CH{n}_CC", write=lambda v, n=n: self._configured(n)) \
+            r.define(at + 0xC, f"CH{n}_CC", write=lambda v, n=n: self._buffered_written(n)) \
                 .with_value_field(0, 16, "A").with_value_field(16, 16, "B")
-            r.define(at + 0x10, f"CH{n}_TOP", write=lambda v, n=n: self._configured(n)) \
+            r.define(at + 0x10, f"CH{n}_TOP", write=lambda v, n=n: self._buffered_written(n)) \
                 .with_value_field(0, 16, reset=0xFFFF)
         r.define(0xA0, "EN").with_value_field(0, SLICES, value=self._enabled_bits,
                                                write=self._write_enables)
@@ -60,7 +60,8 @@ class Pwm(Rp2040Peripheral):
     def _clear_state(self) -> None:
         self._anchor = [0] * SLICES          # virtual time the counter was last at 0
         self._cleared = [0] * SLICES         # virtual time of the last INTR clear per slice
-        self._applied = [None] * SLICES      # (top, cc_a, cc_b, csr) in effect
+        self._effective = [(0xFFFF, 0, 0)] * SLICES   # (TOP, CC.A, CC.B) the counter uses
+        self._pending = [None] * SLICES      # (wrap time, (TOP, CC.A, CC.B)) written since
         self._wrap_events = [None] * SLICES
         self._duty: dict[tuple[int, int], list[tuple[int, float | None]]] = {}
 
@@ -83,7 +84,7 @@ class Pwm(Rp2040Peripheral):
 
     def _period(self, n: int) -> float:
         """Core cycles from one wrap to the next, with the TOP in effect."""
-        top = self._applied[n][0] if self._applied[n] else self.regs.value(f"CH{n}_TOP")
+        top = self._in_effect(n)[0]
         counts = (top + 1) * (2 if self.regs.value(f"CH{n}_CSR", "PH_CORRECT") else 1)
         return counts * self._tick_cycles(n)
 
@@ -115,7 +116,8 @@ class Pwm(Rp2040Peripheral):
             self._cleared[n] = self.now()
         else:
             self.regs.set(f"CH{n}_CTR", self._counter_when_stopping(n))
-        self._configured(n, at_once=True)
+        self._effective[n], self._pending[n] = self._written(n), None   # latched at once
+        self._record_outputs(n)
         self._rearm_irqs()
 
     def _counter_when_stopping(self, n: int) -> int:
@@ -135,22 +137,44 @@ class Pwm(Rp2040Peripheral):
                 self._enable(n, bits >> n & 1)
 
     # ----------------------------------------------------------- outputs
-    def _configured(self, n: int, at_once: bool = False) -> None:
-        """CSR, DIV, CC or TOP written: the new values apply at the next wrap (now when
-        the slice is stopped or just started)."""
+    def _written(self, n: int) -> tuple[int, int, int]:
         r = self.regs
-        values = (r.value(f"CH{n}_TOP"), r.value(f"CH{n}_CC", "A"), r.value(f"CH{n}_CC", "B"),
-                  r.value(f"CH{n}_CSR"))
-        buffered = self._running(n) and self._applied[n] and not at_once
-        when = self._next_wrap(n) if buffered else self.now()
-        self._applied[n] = values
-        top, cc_a, cc_b, _ = values
+        return r.value(f"CH{n}_TOP"), r.value(f"CH{n}_CC", "A"), r.value(f"CH{n}_CC", "B")
+
+    def _in_effect(self, n: int) -> tuple[int, int, int]:
+        """(TOP, CC.A, CC.B) the counter uses now: a buffered write takes over at its wrap
+        (the counter's period restarts there)."""
+        pending = self._pending[n]
+        if pending is not None and pending[0] <= self.now():
+            self._anchor[n] = pending[0]
+            self._effective[n], self._pending[n] = pending[1], None
+        return self._effective[n]
+
+    def _buffered_written(self, n: int) -> None:
+        """CC or TOP written: latched at the next wrap while running, at once otherwise."""
+        if self._running(n):
+            self._in_effect(n)
+            self._pending[n] = (self._next_wrap(n), self._written(n))
+        else:
+            self._effective[n], self._pending[n] = self._written(n), None
+        self._record_outputs(n)
+
+    def _record_outputs(self, n: int) -> None:
+        """Both channels' duty from now (CSR and DIV act at once), and from the wrap that
+        latches a pending CC/TOP."""
+        self._record_duty(n, self.now(), self._in_effect(n))
+        if self._pending[n] is not None:
+            self._record_duty(n, *self._pending[n])
+
+    def _record_duty(self, n: int, time: int, values: tuple[int, int, int]) -> None:
+        r = self.regs
+        top, cc_a, cc_b = values
         for channel, compare, invert in ((0, cc_a, "A_INV"), (1, cc_b, "B_INV")):
             duty = None
             if self._running(n) and r.value(f"CH{n}_CSR", "DIVMODE") == DIVMODE_FREE_RUNNING:
                 duty = min(compare, top + 1) / (top + 1)
                 duty = 1.0 - duty if r.value(f"CH{n}_CSR", invert) else duty
-            self._record(n, channel, when, duty)
+            self._record(n, channel, time, duty)
 
     def _record(self, n: int, channel: int, time: int, duty: float | None) -> None:
         history = self._duty.setdefault((n, channel), [])
