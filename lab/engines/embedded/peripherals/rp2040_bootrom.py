@@ -17,13 +17,14 @@ import tempfile
 from pathlib import Path
 
 from ....errors import LabError
+from ....platforms import ROOT
 from ..peripheral import Peripheral
 
-BOOTROM_DIR = Path(__file__).resolve().parents[4] / "firmware" / "bootrom"
+BOOTROM_DIR = ROOT / "firmware" / "bootrom"
 CPU_FLAGS = ["-mcpu=cortex-m0plus", "-mthumb"]
 
 
-def image(name: str) -> bytes:
+def build_image(name: str) -> bytes:
     """The ROM's bytes, built from firmware/bootrom/<name>/ (cached)."""
     from ....build import cache_root, toolchain_version
     source_dir = BOOTROM_DIR / name
@@ -59,7 +60,7 @@ class BootRom(Peripheral):
 
     def __init__(self, machine, name, base, irq=None, image: str = "rp2040", **options):
         super().__init__(machine, name, base, irq, **options)
-        self.image = globals()["image"](image)
+        self.image = build_image(image)
         self._place()
 
     def windows(self) -> list[tuple[int, int]]:

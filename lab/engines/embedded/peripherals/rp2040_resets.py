@@ -53,11 +53,6 @@ class Resets(Rp2040Peripheral):
         super().reset()
         self._held = ALL_HELD
 
-    def held(self, model_name: str) -> bool:
-        """Is the block behind `model_name` held in reset?"""
-        bit = self.blocks[model_name]
-        return bool(self.regs.value("RESET") >> bit & 1)
-
     def _held_changed(self) -> None:
         held = self.regs.value("RESET")
         entering = held & ~self._held

@@ -13,7 +13,8 @@ RP2040 datasheet §4.6 (timer), registers §4.6.5:
   0x38 INTE, 0x3C INTF (force), 0x40 INTS = (INTR | INTF) & INTE
 IRQ: TIMER_IRQ_n = n (§2.3.2), one line per alarm.
 The timer counts the watchdog's tick (1 MHz from 12 MHz clk_ref / 12): its value
-is computed from virtual time, each alarm is one scheduled event.
+is computed from virtual time, each alarm is one scheduled event. The tick rate is
+taken when WATCHDOG.TICK is written (a later change of clk_ref alone is not seen).
 """
 from __future__ import annotations
 
