@@ -119,9 +119,10 @@ class Uart(Rp2040Peripheral):
         return divisor / 4 * self.machine.clock_hz / peri_hz
 
     def _character_bits(self) -> int:
-        lcr = self.regs
-        return 1 + 5 + lcr.value("UARTLCR_H", "WLEN") + lcr.value("UARTLCR_H", "PEN") + \
-            1 + lcr.value("UARTLCR_H", "STP2")
+        """Start bit, 5-8 data bits, the parity bit, 1 or 2 stop bits."""
+        r = self.regs
+        return 1 + 5 + r.value("UARTLCR_H", "WLEN") + r.value("UARTLCR_H", "PEN") + \
+            1 + r.value("UARTLCR_H", "STP2")
 
     def _character_cycles(self) -> int | None:
         bit = self._bit_cycles()
@@ -252,6 +253,7 @@ class Uart(Rp2040Peripheral):
         self._update_irq()
 
     def _clear_interrupts(self, value: int) -> None:
+        """UARTICR: each 1 clears that raw interrupt."""
         self._lower(value)
 
     def _masked(self) -> int:
