@@ -329,8 +329,7 @@ void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
         stop(s, uc, LC_STOP_HOOK_DIVIDES);
         return;
     }
-    if (s->timing)
-        timing_block_start(s, s->timing, pc, size, &b->timing);
+    uint32_t fetch_stall = s->timing ? timing_block_start(s, s->timing, pc, size, &b->timing) : 0;
     s->block_pc = pc;
     s->block_size = size;
     s->block_insns = b->insns;
@@ -342,7 +341,7 @@ void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
     s->active_cycles += b->cycles;
     s->instructions += b->insns;
     if (s->profiling)
-        profile_block(s, pc, b->cycles);
+        profile_block(s, pc, b->cycles + fetch_stall);
 }
 
 /* ----------------------------------------------------- counts mid-block */

@@ -419,8 +419,8 @@ static void settle_branch(lc_state *s, lc_timing *t, uint64_t next_pc)
     t->pending_taken_extra = 0;
 }
 
-/* A block is about to run: settle the branch before it, charge its fetch. */
-static void timing_block_start(lc_state *s, lc_timing *t, uint64_t pc, uint32_t size,
+/* A block is about to run: settle the branch before it, charge its fetch (returned). */
+static uint32_t timing_block_start(lc_state *s, lc_timing *t, uint64_t pc, uint32_t size,
                                const lc_block_timing *bt)
 {
     settle_branch(s, t, pc);
@@ -432,6 +432,7 @@ static void timing_block_start(lc_state *s, lc_timing *t, uint64_t pc, uint32_t 
     t->pending_fallthrough = pc + size;
     t->pending_taken_extra = bt->taken_extra;
     t->block_extra = 0;
+    return stall;
 }
 
 /* SDIV/UDIV early termination. Arm documents 2-12 cycles "depending on the number of
