@@ -46,3 +46,4 @@ def test_a_run_reports_its_energy_from_its_own_cycles(run_hello_world):
 def run_hello_world():
     from lab.runner import run_app
     return run_app(platforms.load("nrf52840"), "hello_world")
+

@@ -149,3 +149,20 @@ def test_the_m0plus_two_stage_pipeline_timed_by_systick():
     assert got["branch_taken"] == m0["alu"] + m0["branch_taken"] + m0["alu"] == 4
     assert got["branch_not_taken"] == m0["alu"] + m0["branch_not_taken"] + 3 * m0["alu"] == 5
     assert got["muls4"] == 4 * m0["mul"] == 4
+
+
+def test_timing_mode_from_a_scenario_and_bad_modes_refused(tmp_path):
+    from lab import scenarios
+    from lab.errors import LabError
+    from lab.scenario_run import prepare_scenario
+    path = tmp_path / "renode_like.yaml"
+    path.write_text("name: renode_like\napp: hello_world\nplatforms: [nrf52840]\n"
+                    "timing: instructions\n")
+    scenario = scenarios.load(path)
+    assert scenario.timing == "instructions"
+    assert prepare_scenario(scenario, "nrf52840").platform.timing == "instructions"
+    path.write_text("name: bad\napp: hello_world\nplatforms: [nrf52840]\ntiming: exact\n")
+    with pytest.raises(LabError, match="timing"):
+        scenarios.load(path)
+    with pytest.raises(LabError, match="'exact' is not one of cycles, instructions"):
+        platforms.load("nrf52840", timing="exact")
