@@ -390,11 +390,17 @@ class Machine:
         uc, state = self.uc, self.core.state
         self.core.check_alignment(self.strict_alignment or bool(state.unalign_trp))
         deadline = min(self.scheduler.next_time(), until)
-        if self._step_block:
-            deadline, self._step_block = min(deadline, state.now + 1), False
+        stepping, self._step_block = self._step_block, False
+        if stepping:
+            deadline = min(deadline, state.now + 1)
         state.deadline = deadline
         state.stop_reason = native.STOP_NONE
         self._watch_unmask()
+        if stepping:
+            # the pending exception is already unmasked and waits for this one block (an IT
+            # block may cover the PC): watching for its unmask would stop before the block
+            # runs, again and again
+            state.watch_unmask = 0
         pc = uc.reg_read(A.UC_ARM_REG_PC)
         if not uc.reg_read(A.UC_ARM_REG_XPSR) & XPSR_T:
             self.exceptions.raise_fault("INVSTATE", pc=pc,
