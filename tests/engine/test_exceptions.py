@@ -79,3 +79,9 @@ def test_unaligned_access_traps_only_with_unalign_trp(run_firmware):
     assert unaligned["faults"] == 1
     assert unaligned["cfsr"] == 1 << 24          # UFSR.UNALIGNED
     assert unaligned["again"] == 0x06050403
+
+
+def test_an_interrupt_held_back_by_a_possible_it_block_is_taken_after_one_block(run_firmware):
+    result, _ = run_firmware("it_false_alarm", seconds=1)
+    assert result.end == "done", result.uart
+    assert event(result, "it")["handled"] == 1
