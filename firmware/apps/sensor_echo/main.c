@@ -90,8 +90,9 @@ static void rearm_late_sometimes(void)
     if (!mic_rearm_pending())
         return;
     uint32_t before = buffers_done;
-    if (before % 4u == 3u) {          /* dawdle ~15 ms: longer than a 10 ms buffer */
-        for (volatile uint32_t spin = 0; spin < CORE_CLOCK_HZ / 1000u * 15u / 6u; spin++) {
+    if (before % 4u == 3u) {          /* dawdle 15 ms: longer than a 10 ms buffer */
+        uint32_t start = cycles_now();
+        while (cycles_now() - start < CORE_CLOCK_HZ / 1000u * 15u) {
         }
     }
     if (buffers_done != before)       /* END came first: the PDM latched the old pointer */
@@ -115,6 +116,7 @@ int main(void)
     int imu_ok = imu_init() == 0;
     lab_event("sensors", "imu=%d audio_rate=16000 imu_rate=119", imu_ok);
     console_flush();
+    cycles_init();
     mic_rearm_from_caller = LATE_REARM;
     rtc_periodic_start(LFCLK_HZ / TICKS_PER_SECOND, on_tick);
     mic_start(audio_buffers, AUDIO_BUFFER, on_audio);
