@@ -75,9 +75,10 @@ def prepare(platform, app: str | None = None, elf: str | Path | None = None, *, 
     return Prepared(platform, app, Path(elf), plan, timeout_s, strict_alignment, profile)
 
 
-def execute(prepared: Prepared, echo=None, progress=None):
+def execute(prepared: Prepared, echo=None, progress=None, drive=None):
     """Run until done, fault, the time limit or Ctrl-C (end `interrupted`: what ran is
-    kept); returns the RunResult with the app's analysis."""
+    kept); returns the RunResult with the app's analysis. `drive(session, timeout_s)`
+    runs the session instead of the plain loop (the tools of lab.debug: GDB, ...)."""
     from .engines.embedded.session import Session
 
     plan = prepared.plan
@@ -89,7 +90,10 @@ def execute(prepared: Prepared, echo=None, progress=None):
             session.enable_profile()
         interrupted = False
         try:
-            _run_in_steps(session, prepared.timeout_s, progress)
+            if drive is not None:
+                drive(session, prepared.timeout_s)
+            else:
+                _run_in_steps(session, prepared.timeout_s, progress)
         except KeyboardInterrupt:
             interrupted = True
         result = session.result(END_INTERRUPTED if interrupted else None)

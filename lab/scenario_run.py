@@ -109,12 +109,13 @@ def prepare_scenario(scenario, platform_name: str, overrides: Overrides | None =
 
 
 def run_prepared(scenario, prepared, results_base: Path | None = None, echo=None,
-                 progress=None, unit_progress=None) -> Outcome:
-    """Run and write the results folder (also when the run fails or is interrupted)."""
+                 progress=None, unit_progress=None, drive=None) -> Outcome:
+    """Run and write the results folder (also when the run fails or is interrupted).
+    `drive`: see runner.execute (one run, not units)."""
     if isinstance(prepared, UnitsPrepared):
         return _run_units(scenario, prepared, results_base, unit_progress)
     folder = results_folder(scenario.name, prepared.platform.name, results_base)
-    result = execute(prepared, echo=echo, progress=progress)
+    result = execute(prepared, echo=echo, progress=progress, drive=drive)
     return _finish(scenario, prepared.platform.name, folder, result)
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 
 from .. import platforms, scenarios
 from ..build import build
+from ..debug import tools as debug_tools
 from ..errors import LabError
 from ..results import END_DONE, END_INTERRUPTED
 from ..runner import DEFAULT_TIMEOUT_S
 from .arguments import (existing_file, existing_folder, existing_path, output_folder,
-                        positive_int, seconds)
+                        positive_int, seconds, tcp_port)
 
 
 def register(subparsers) -> None:
@@ -69,6 +70,13 @@ def register(subparsers) -> None:
     parser.add_argument("--strict-alignment", action="store_true",
                         help="trap LDRD/LDM/PUSH... at unaligned addresses as the core does "
                              "(checks every access: about half the speed)")
+    tools = parser.add_argument_group(
+        "the embedded engineer's tools", "For a run of one app on the embedded engine "
+        "(docs/debugging.md).")
+    tools.add_argument("--gdb", type=tcp_port, nargs="?", const=3333, metavar="PORT",
+                       help="start halted at the reset vector and serve GDB on "
+                            "127.0.0.1:PORT (default 3333; 0: any free port): "
+                            "`target remote :PORT`")
     units = parser.add_argument_group(
         "data sets as units", "A scenario's clips or recordings run as independent units, "
         "one per clip, from reset: the same results for any number of workers.")
@@ -99,6 +107,7 @@ def build_command(args) -> int:
 
 def run_command(args) -> int:
     if args.all:
+        debug_tools.check_usable(args, "--all")
         if args.target or args.elf:
             raise LabError("--all runs every scenario: give no target")
         return run_scenarios([scenarios.load(scenarios.find(n)) for n in scenarios.available()],
@@ -134,13 +143,15 @@ def run_single_app(args) -> int:
         raise LabError(f"platform {platform.name} runs on {', '.join(platform.engines)}, "
                        f"not on {engine}")
     if engine == "qemu":
+        debug_tools.check_usable(args, "--engine qemu")
         return run_on_qemu(args, platform)
     app = None if args.elf else args.target
     plan = plan_inputs(app and Path(app).name, args.audio, args.imu, args.on_end,
                        manifest=args.manifest)
     prepared = prepare(platform, app, args.elf, model=args.model, defines=args.define,
                        plan=plan, timeout_s=args.timeout, strict_alignment=args.strict_alignment)
-    result = execute(prepared, echo=None if args.json else print_line)
+    result = execute(prepared, echo=None if args.json else print_line,
+                     drive=debug_tools.driver(args))
     if args.elf:
         result.app = Path(args.elf).name
     if args.json:
@@ -209,6 +220,7 @@ def print_summary(result) -> None:
 
 # ---------------------------------------------------------------- scenarios
 def run_scenarios(selected, args) -> int:
+    from ..runner import Prepared
     from ..scenario_run import Overrides, prepare_scenario, run_prepared
 
     if args.resume and (len(selected) != 1 or args.all):
@@ -222,12 +234,17 @@ def run_scenarios(selected, args) -> int:
     runs = [(scenario, prepare_scenario(scenario, name, overrides))
             for scenario in selected
             for name in ([args.platform] if args.platform else scenario.platforms)]
+    drive = debug_tools.driver(args)
+    if drive is not None and (len(runs) != 1 or not isinstance(runs[0][1], Prepared)):
+        debug_tools.check_usable(args, "several runs or a data set run as units "
+                                       "(give --platform, and --stream for a data set)")
     outcomes = []
     for scenario, prepared in runs:
         label = f"{scenario.name} on {prepared.platform.name}"
         with _Progress(not args.json, label) as bar:
             outcome = run_prepared(scenario, prepared, args.results, echo=bar.echo,
-                                   progress=bar.update, unit_progress=bar.units)
+                                   progress=bar.update, unit_progress=bar.units,
+                                   drive=drive)
         outcomes.append(outcome)
         if not args.json:
             _print_results(outcome.result)

@@ -97,6 +97,9 @@ class Machine:
         self.halt_detail = ""
         self.fault: FaultRecord | None = None
         self.resets = 0
+        # a debugger (lab.debug.target.DebugTarget) while one is attached: it is told
+        # when a fault handler is entered and when a BKPT runs, and halts the core
+        self.debug_monitor = None
         self._clear_run_state()
 
     # ------------------------------------------------------------ set-up
@@ -480,6 +483,9 @@ class Machine:
             self.semihosting.call()
             return
         self.core.rewind_to(pc)
+        if self.debug_monitor is not None:
+            self.debug_monitor.bkpt_executed(pc)
+            return
         self.exceptions.raise_fault("DEBUGEVT", pc=pc,
                                     detail=f"BKPT #{self._halfword(pc) & 0xFF} with no debugger")
 
@@ -558,6 +564,8 @@ class Machine:
         if self._fault_deadline is None:
             grace = self.cycles(FAULT_HANDLER_GRACE_S)
             self._fault_deadline = self.scheduler.at(self.now() + grace, self._fault_timeout)
+        if self.debug_monitor is not None:
+            self.debug_monitor.fault_raised(self.exceptions.fault)
 
     def _fault_timeout(self, time: int) -> None:
         self._fault_deadline = None
