@@ -37,8 +37,12 @@ class Killed(Exception):
 
 
 class GdbServer:
-    def __init__(self, target: DebugTarget, port: int = DEFAULT_PORT, host: str = HOST):
+    def __init__(self, target: DebugTarget, port: int = DEFAULT_PORT, host: str = HOST,
+                 client_timeout_s: float | None = None):
+        """`client_timeout_s`: wall seconds GDB may stay silent while the target is halted
+        before the server gives up on it (None: wait as long as it takes)."""
         self.target = target
+        self.client_timeout_s = client_timeout_s
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -123,7 +127,8 @@ class GdbServer:
     def _next_packet(self) -> bytes:
         while True:
             while not self._pending:
-                self._receive(None)
+                if not self._receive(self.client_timeout_s):
+                    raise ClientGone()
             kind, payload = self._pending.pop(0)
             if kind == "packet":
                 return payload
