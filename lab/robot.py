@@ -51,6 +51,7 @@ class LabKeywords:
         self._failing: list[tuple[str, bool]] = []
         self._led = None
         self._led_timeout = DEFAULT_TIMEOUT_S
+        self._gdb = None               # (server, target, connect timeout) until GDB is served
 
     # ------------------------------------------------------------ machine
     def create_machine(self, platform: str = "nrf52840"):
@@ -291,6 +292,54 @@ class LabKeywords:
         if self._session is not None:
             self._session.enable_profile()
 
+    def start_gdb_server(self, port=3333, wait=True, connectTimeout=60, timeout=60):
+        """Serves GDB's remote protocol on 127.0.0.1:`port` (0: any free port) and returns
+        the port. The core stays halted until GDB runs it; GDB may run it for up to
+        `timeout` virtual seconds. With `wait` (default) this keyword waits for GDB
+        (`connectTimeout` wall seconds) and serves it until it detaches; with
+        `wait=false` it returns at once and the next keyword that runs the machine
+        serves GDB first (start the GDB client in between, e.g. with `Start Process`).
+        The machine then goes on where GDB left it."""
+        from .debug.gdbserver import GdbServer
+        from .debug.target import DebugTarget
+
+        session = self._session_or_new()
+        self._started = True
+        self._close_gdb()
+        target = DebugTarget(session, session.machine.now() +
+                             session.machine.cycles(timestr_to_secs(timeout)))
+        try:
+            server = GdbServer(target, int(port), client_timeout_s=timestr_to_secs(
+                connectTimeout))
+        except LabError as exc:
+            target.close()
+            raise AssertionError(str(exc)) from None
+        self._gdb = (server, target, timestr_to_secs(connectTimeout))
+        logger.info(f"GDB server on 127.0.0.1:{server.port}")
+        if is_truthy(wait):
+            self._serve_gdb()
+        return server.port
+
+    def _serve_gdb(self) -> None:
+        """Serve the GDB client Start Gdb Server is waiting for, until it leaves."""
+        if self._gdb is None:
+            return
+        server, target, connect_s = self._gdb
+        try:
+            if not server.accept(connect_s):
+                raise AssertionError(f"no GDB connected to 127.0.0.1:{server.port} within "
+                                     f"{connect_s:g} s")
+            logger.info(f"GDB session: {server.serve()}")
+        finally:
+            self._close_gdb()
+
+    def _close_gdb(self) -> None:
+        if self._gdb is not None:
+            server, target, _ = self._gdb
+            server.close()
+            target.close()
+            self._gdb = None
+
     def run_result(self):
         """The run so far as the lab's results dictionary (as `lab run --json` prints)."""
         return self._require_started().result().to_dict()
@@ -327,6 +376,7 @@ class LabKeywords:
             self._session.attach_imu(*self._feeds["imu"])
 
     def _discard_session(self) -> None:
+        self._close_gdb()
         if self._session is not None:
             if getattr(self, "_profile_path", None):
                 from .profile import write_profile
@@ -381,6 +431,7 @@ class LabKeywords:
 
     def _run(self, condition, seconds: float) -> None:
         session = self._require_started()
+        self._serve_gdb()
         session.run_until(condition, seconds)
         fault = session.machine.fault
         if fault is not None and session.machine.halt_reason in ("fault", "lockup"):
