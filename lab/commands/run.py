@@ -77,6 +77,9 @@ def register(subparsers) -> None:
                        help="start halted at the reset vector and serve GDB on "
                             "127.0.0.1:PORT (default 3333; 0: any free port): "
                             "`target remote :PORT`")
+    tools.add_argument("--uart", choices=("pty", "stdio"),
+                       help="the console UART on a pseudo-terminal (its path is printed) or "
+                            "on this terminal; virtual time then keeps pace with wall time")
     units = parser.add_argument_group(
         "data sets as units", "A scenario's clips or recordings run as independent units, "
         "one per clip, from reset: the same results for any number of workers.")
@@ -150,8 +153,8 @@ def run_single_app(args) -> int:
                        manifest=args.manifest)
     prepared = prepare(platform, app, args.elf, model=args.model, defines=args.define,
                        plan=plan, timeout_s=args.timeout, strict_alignment=args.strict_alignment)
-    result = execute(prepared, echo=None if args.json else print_line,
-                     drive=debug_tools.driver(args))
+    echo = print_line if not args.json and debug_tools.echoes_uart(args) else None
+    result = execute(prepared, echo=echo, drive=debug_tools.driver(args))
     if args.elf:
         result.app = Path(args.elf).name
     if args.json:
@@ -242,7 +245,8 @@ def run_scenarios(selected, args) -> int:
     for scenario, prepared in runs:
         label = f"{scenario.name} on {prepared.platform.name}"
         with _Progress(not args.json, label) as bar:
-            outcome = run_prepared(scenario, prepared, args.results, echo=bar.echo,
+            echo = bar.echo if debug_tools.echoes_uart(args) else None
+            outcome = run_prepared(scenario, prepared, args.results, echo=echo,
                                    progress=bar.update, unit_progress=bar.units,
                                    drive=drive)
         outcomes.append(outcome)

@@ -5,6 +5,7 @@ import sys
 
 from .gdbserver import DEFAULT_PORT, GdbServer
 from .target import DebugTarget
+from .tools import run_sliced
 
 
 def announce(port: int) -> None:
@@ -13,14 +14,16 @@ def announce(port: int) -> None:
 
 
 def serve_gdb(session, timeout_s: float, port: int = DEFAULT_PORT, on_listening=announce,
-              accept_timeout_s: float | None = None) -> str:
+              accept_timeout_s: float | None = None, between=()) -> str:
     """Serve one GDB client over the session's run, then finish the run as it would have
     gone without a debugger (after a detach) within the same virtual time limit.
+    `between`: the other tools' calls between slices of a running target.
     Returns "detached", "gone", "ended", "killed" or "no client"; a kill raises
     KeyboardInterrupt (the run ends `interrupted`, what ran is kept)."""
     machine = session.machine
     limit = machine.now() + machine.cycles(timeout_s)
     target = DebugTarget(session, limit)
+    target.between_slices = list(between)
     server = GdbServer(target, port)
     try:
         on_listening(server.port)
@@ -31,5 +34,5 @@ def serve_gdb(session, timeout_s: float, port: int = DEFAULT_PORT, on_listening=
     if outcome == "killed":
         raise KeyboardInterrupt()
     if not target.last_stop.ended and machine.now() < limit:
-        machine.run(limit)
+        run_sliced(session, limit, between)
     return outcome

@@ -13,6 +13,7 @@ equal those of a plain run.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from unicorn import UC_HOOK_CODE
@@ -68,6 +69,7 @@ class DebugTarget:
         self._resume_pc = self._resume_instructions = None
         self._fault_signal = SIGSEGV
         self.last_stop = Stop("halted", SIGTRAP)
+        self.between_slices = []    # the other tools' host I/O while the target runs
         self.machine.debug_monitor = self
 
     def close(self) -> None:
@@ -229,6 +231,9 @@ class DebugTarget:
         (the caller looks for an interrupt from GDB, then calls again)."""
         until = min(self.machine.now() + cycles, self.limit)
         stop = self._run(until)
+        if stop is None:
+            for call in self.between_slices:
+                call()
         if stop is None and self.machine.now() >= self.limit:
             return self._record(Stop("exited", exit_code=1, detail="time limit"))
         return stop
@@ -241,7 +246,11 @@ class DebugTarget:
         self._resume_pc = self.pc()
         self._resume_instructions = machine.instructions()
         self._hit = None
-        reason = machine.run(until)
+        started = time.monotonic()
+        try:
+            reason = machine.run(until)
+        finally:
+            self.session.wall_s += time.monotonic() - started   # the emulation's own
         if reason in (DEBUG_BREAKPOINT, DEBUG_STEP, DEBUG_BKPT):
             machine.core.rewind_to(self.pc())   # the stopping instruction did not run
         return self._stop_for(reason)
