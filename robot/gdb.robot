@@ -16,7 +16,7 @@ GDB Changes A Variable At A Breakpoint
     ${gdb}=    Start Process    gdb-multiarch    -batch    -nx    ${elf}
     ...    -ex    target remote 127.0.0.1:${port}    -ex    break on_rtc_tick
     ...    -ex    continue    -ex    set var toggles \= 100    -ex    detach
-    ...    stdout=PIPE    stderr=STDOUT
+    ...    stderr=STDOUT
     Wait For Line On Uart    LED1 toggled 101 times
     ${result}=    Wait For Process    ${gdb}    timeout=60 s    on_timeout=kill
     Should Be Equal As Integers    ${result.rc}    0

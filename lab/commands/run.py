@@ -16,8 +16,8 @@ from ..debug import tools as debug_tools
 from ..errors import LabError
 from ..results import END_DONE, END_INTERRUPTED
 from ..runner import DEFAULT_TIMEOUT_S
-from .arguments import (existing_file, existing_folder, existing_path, output_folder,
-                        positive_int, seconds, tcp_port)
+from .arguments import (existing_file, existing_folder, existing_path, output_file,
+                        output_folder, positive_int, seconds, tcp_port)
 
 
 def register(subparsers) -> None:
@@ -80,6 +80,9 @@ def register(subparsers) -> None:
     tools.add_argument("--uart", choices=("pty", "stdio"),
                        help="the console UART on a pseudo-terminal (its path is printed) or "
                             "on this terminal; virtual time then keeps pace with wall time")
+    tools.add_argument("--vcd", type=output_file, metavar="FILE",
+                       help="write the board's signals (GPIO pins, PWM duty, UART TX/RX "
+                            "lines, interrupt lines) as a VCD waveform in virtual time")
     units = parser.add_argument_group(
         "data sets as units", "A scenario's clips or recordings run as independent units, "
         "one per clip, from reset: the same results for any number of workers.")

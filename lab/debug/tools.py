@@ -7,7 +7,7 @@ import sys
 
 from ..errors import LabError
 
-TOOL_OPTIONS = ("gdb", "uart")
+TOOL_OPTIONS = ("gdb", "uart", "vcd")
 SLICE_S = 0.01                 # virtual seconds between two looks at the host
 
 
@@ -36,6 +36,9 @@ def driver(args):
     def drive(session, timeout_s: float) -> None:
         opened = []
         try:
+            if args.vcd is not None:
+                from .waveforms import WaveformRecorder
+                opened.append(WaveformRecorder(session, args.vcd))
             if args.uart is not None:
                 from .serial_port import HostSerial
                 serial = HostSerial(session, args.uart)

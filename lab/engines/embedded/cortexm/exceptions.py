@@ -81,6 +81,7 @@ class ExceptionModel:
         self.count = FIRST_IRQ + num_irqs
         self.priority_mask = (0xFF << (8 - priority_bits)) & 0xFF
         self.has_fpu = has_fpu
+        self.irq_listeners = []   # callables(irq, level, time) when a peripheral's line moves
         self.reset()
 
     # ------------------------------------------------------------ state
@@ -191,6 +192,10 @@ class ExceptionModel:
         number = FIRST_IRQ + irq
         if level and not self.line[number] and not self.active[number]:
             self.pending[number] = True
+        if self.irq_listeners and bool(level) != self.line[number]:
+            time = self.machine.now()
+            for listener in self.irq_listeners:
+                listener(irq, bool(level), time)
         self.line[number] = level
         if level:
             self.machine.on_exception_state_changed()
