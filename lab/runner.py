@@ -109,11 +109,11 @@ def execute(prepared: Prepared, echo=None, progress=None, drive=None):
 def run_app(platform, app: str | None = None, elf: str | Path | None = None, *, model=None,
             defines=(), plan: Plan | None = None, timeout_s: float | None = None,
             echo=None, strict_alignment: bool = False, progress=None,
-            profile: bool = False):
+            profile: bool = False, drive=None):
     """prepare() then execute(): the RunResult of one run."""
     prepared = prepare(platform, app, elf, model=model, defines=defines, plan=plan,
                        timeout_s=timeout_s, strict_alignment=strict_alignment, profile=profile)
-    return execute(prepared, echo=echo, progress=progress)
+    return execute(prepared, echo=echo, progress=progress, drive=drive)
 
 
 def _run_in_steps(session, timeout_s: float, progress, step_s: float = 1.0) -> None:

@@ -82,6 +82,7 @@ class ExceptionModel:
         self.priority_mask = (0xFF << (8 - priority_bits)) & 0xFF
         self.has_fpu = has_fpu
         self.irq_listeners = []   # callables(irq, level, time) when a peripheral's line moves
+        self.exception_listeners = []   # callables(number, entered, time): entry and return
         self.reset()
 
     # ------------------------------------------------------------ state
@@ -205,6 +206,8 @@ class ExceptionModel:
         """Exception entry: stack the context and jump to the handler."""
         with privilege.lifted(self.uc):
             self._push_and_enter(number, return_address)
+        for listener in self.exception_listeners:
+            listener(number, True, self.machine.now())
 
     def _push_and_enter(self, number: int, return_address: int) -> None:
         uc = self.uc
@@ -283,6 +286,8 @@ class ExceptionModel:
             self.raise_fault("INVPC", detail=f"invalid EXC_RETURN 0x{exc_return:08X}",
                              pc=exc_return)
             return
+        for listener in self.exception_listeners:
+            listener(returning, False, self.machine.now())
         self.active[returning] = False
         if returning != NMI:
             uc.reg_write(A.UC_ARM_REG_FAULTMASK, 0)
