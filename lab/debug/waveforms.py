@@ -74,18 +74,22 @@ class WaveformRecorder:
         """(scope, name, VCD type, initial value, [(cycles, value)]) of every signal."""
         signals = []
         leds = {(led.port, led.pin): led.name for led in self.session.platform.leds}
+        psels = []                                # every pin, in PSEL numbering
         for name, peripheral in self.machine.peripherals.items():
             history = getattr(peripheral, "history", None)
             if isinstance(history, dict) and hasattr(peripheral, "pins"):
                 port = peripheral.options.get("port", 0)
+                psels += [32 * port + pin for pin in range(peripheral.pins)]
                 for pin in sorted(set(history) | {p for (g, p) in leds if g == name}):
                     label = f"P{port}_{pin:02d}" + (f"_{leds[(name, pin)]}"
                                                    if (name, pin) in leds else "")
                     signals.append((name, label, "wire", "z", history.get(pin, [])))
-            for psel, duties in sorted(getattr(peripheral, "duty_history", {}).items()):
-                values = [(t, d) for t, d in duties if d is not None]
-                signals.append((name, f"P{psel // 32}_{psel % 32:02d}_duty", "real", 0.0,
-                                values))
+        for name, peripheral in self.machine.peripherals.items():
+            for psel in psels:
+                duties = [(t, d) for t, d in peripheral.duty_history(psel) if d is not None]
+                if duties:
+                    signals.append((name, f"P{psel // 32}_{psel % 32:02d}_duty", "real", 0.0,
+                                    duties))
         if self._uart is not None:
             for line in ("tx", "rx"):
                 signals.append((self._uart.name, line, "wire", 1, self._serial[line]))
