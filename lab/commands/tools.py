@@ -35,6 +35,8 @@ def register(subparsers) -> None:
     parser.add_argument("--trace", type=output_file, metavar="FILE.json",
                         help="also write a timeline (inferences, ops, ISRs, peripherals) in "
                              "the Chrome trace-event format, for Perfetto or chrome://tracing")
+    parser.add_argument("--speedscope", type=output_file, metavar="FILE.json",
+                        help="also write the cycles per function in speedscope's format")
     parser.set_defaults(handler=profile_command)
 
     parser = subparsers.add_parser(
@@ -62,6 +64,9 @@ def profile_command(args) -> int:
     total = sum(cycles for _, cycles, _ in rows)
     if args.output:
         args.output.write_text(format_table(rows, total) + "\n")
+    if args.speedscope:
+        from ..debug import speedscope
+        speedscope.write(args.speedscope, rows, f"{args.app} on {platform.name}")
     if args.json:
         print(result.to_json())
         return 1 if result.end in ("fault", "error") else 0

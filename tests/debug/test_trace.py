@@ -19,12 +19,16 @@ PHASES = {"X", "B", "E", "i", "I", "C", "M"}
 
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
-    path = tmp_path_factory.mktemp("trace") / "hello_world.json"
+    folder = tmp_path_factory.mktemp("trace")
+    path, speedscope = folder / "hello_world.json", folder / "speedscope.json"
     run = subprocess.run([sys.executable, "-m", "lab.cli", "profile", "hello_world",
-                          "--platform", "nrf52840", "--trace", str(path), "--json"],
+                          "--platform", "nrf52840", "--trace", str(path), "--speedscope",
+                          str(speedscope), "--json"],
                          cwd=ROOT, capture_output=True, text=True, timeout=WAIT_S)
     assert run.returncode == 0, run.stderr
-    return json.loads(path.read_text()), json.loads(run.stdout)
+    result = json.loads(run.stdout)
+    result["speedscope"] = json.loads(speedscope.read_text())
+    return json.loads(path.read_text()), result
 
 
 def test_every_event_has_the_fields_the_format_requires(traced):
@@ -89,3 +93,16 @@ def test_isrs_peripherals_and_firmware_events_have_their_tracks(traced):
     assert "".join(e["args"]["text"] for e in sent) == result["uart"]
     instants = [e["name"] for e in events if e["ph"] == "i"]
     assert instants == [e["event"] for e in result["events"]]
+
+
+def test_speedscope_file_has_one_weighted_sample_per_function(traced):
+    _, result = traced
+    document = result["speedscope"]
+    assert document["$schema"] == "https://www.speedscope.app/file-format-schema.json"
+    profile = document["profiles"][0]
+    assert profile["type"] == "sampled" and profile["unit"] == "none"
+    frames = [f["name"] for f in document["shared"]["frames"]]
+    assert [frames[s[0]] for s in profile["samples"]] == [r[0] for r in result["profile"]
+                                                          if r[1] > 0]
+    assert profile["weights"] == [r[1] for r in result["profile"] if r[1] > 0]
+    assert profile["endValue"] == sum(profile["weights"]) > 0
