@@ -8,9 +8,11 @@ from .target import DebugTarget
 from .tools import run_sliced
 
 
-def announce(port: int) -> None:
+def announce(port: int, elf=None) -> None:
+    client = f"gdb-multiarch {elf} -ex 'target remote :{port}'" if elf else \
+        f"target remote :{port}"
     print(f"[lab] GDB server on 127.0.0.1:{port}, core halted at the reset vector: "
-          f"connect with `target remote :{port}`", file=sys.stderr, flush=True)
+          f"connect with `{client}`", file=sys.stderr, flush=True)
 
 
 def serve_gdb(session, timeout_s: float, port: int = DEFAULT_PORT, on_listening=announce,
@@ -26,7 +28,7 @@ def serve_gdb(session, timeout_s: float, port: int = DEFAULT_PORT, on_listening=
     target.between_slices = list(between)
     server = GdbServer(target, port)
     try:
-        on_listening(server.port)
+        on_listening(server.port, session.firmware.path)
         outcome = server.serve() if server.accept(accept_timeout_s) else "no client"
     finally:
         server.close()

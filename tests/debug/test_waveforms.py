@@ -131,3 +131,16 @@ def test_vcd_option_wants_a_writable_file(tmp_path):
                          cwd=ROOT, capture_output=True, text=True, timeout=WAIT_S)
     assert run.returncode == 2 and "does not exist" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_uart_rx_line_carries_what_the_host_sent(tmp_path):
+    vcd = tmp_path / "echo.vcd"
+    run = subprocess.run([sys.executable, "-m", "lab.cli", "run", "tests/firmware/uart_echo",
+                          "--platform", "nrf52840", "--uart", "stdio", "--vcd", str(vcd),
+                          "--timeout", "60"], input="ping\nquit\n", cwd=ROOT,
+                         capture_output=True, text=True, timeout=WAIT_S)
+    assert run.returncode == 0, run.stderr
+    _, signals = read_vcd(vcd)
+    bit_ns = 1e9 / 115108
+    assert decode_uart(signals["board.uart0.rx"], bit_ns) == b"ping\nquit\n"
+    assert decode_uart(signals["board.uart0.tx"], bit_ns).startswith(b"echo: ready\necho: ping\n")
