@@ -106,6 +106,14 @@ class RunResult:
         return models[-1].get("arena") if models else None
 
     @property
+    def arena_usage(self) -> dict | None:
+        """The arena's parts (`@lab arena`: activations, kernel scratch, tables, per-op
+        data), as lab.runtime.ArenaUsage.from_event reads them."""
+        reports = self.events_named("arena")
+        return {k: v for k, v in reports[-1].items() if k not in ("event", "t")} \
+            if reports else None
+
+    @property
     def dropped_samples(self) -> int:
         return sum(stream.dropped for stream in self.streams.values())
 
@@ -119,6 +127,7 @@ class RunResult:
         data["streams"] = {name: asdict(s) for name, s in self.streams.items()}
         data["stages"] = self.stages
         data["arena"] = self.arena
+        data["arena_usage"] = self.arena_usage
         return data
 
     def _repr_html_(self) -> str:

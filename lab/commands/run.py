@@ -92,6 +92,8 @@ def build_command(args) -> int:
         print(json.dumps(result.to_dict(), indent=2))
         return 0
     print(result.summary())
+    if result.arena:
+        print(f"tensor arena: {result.arena.describe()}")
     if result.footprint:
         print("\n".join(result.footprint.table()))
     return 0
@@ -188,6 +190,15 @@ def _print_results(result) -> None:
     if result.firmware:
         arena = f", arena {result.arena} B" if result.arena is not None else ""
         print(f"flash {result.firmware.get('flash')} B, RAM {result.firmware.get('ram')} B{arena}")
+        _print_arena(result)
+
+
+def _print_arena(result) -> None:
+    from ..runtime import ArenaUsage
+
+    usage = ArenaUsage.from_event(result.arena_usage) if result.arena_usage else None
+    if usage:
+        print(f"tensor arena: {usage.describe()}")
 
 
 def print_summary(result) -> None:

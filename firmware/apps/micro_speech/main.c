@@ -9,6 +9,7 @@
 #include "board.h"
 #include "frontend.h"
 #include "lab.h"
+#include "lab_arena.h"
 #include "labrt.h"
 #include "recognizer.h"
 
@@ -28,7 +29,7 @@
 static const char *const labels[RECOGNIZER_LABELS] = {"silence", "unknown", "yes", "no"};
 extern const unsigned char g_model[], g_model_end[];
 static labrt_runtime runtime;
-static uint8_t arena[32 * 1024] __attribute__((aligned(16)));
+static uint8_t arena[LAB_ARENA_SIZE(32 * 1024)] __attribute__((aligned(16)));
 static frontend_state frontend;
 static recognizer commands;
 static int16_t pdm_buffers[2 * PDM_BUFFER];
@@ -107,6 +108,7 @@ static int start_model(labrt_tensor_info *in, labrt_tensor_info *out)
     lab_event("model", "bytes=%lu arena=%lu input_scale_e6=%ld input_zero_point=%ld",
               (unsigned long)(g_model_end - g_model), (unsigned long)labrt_arena_needed(&runtime),
               (long)(in->scale * 1e6f), (long)in->zero_point);
+    lab_arena_event(&runtime, sizeof arena);
     return 1;
 }
 
