@@ -83,6 +83,9 @@ class RunResult:
     analysis: dict = field(default_factory=dict)   # {app: its analyzer's typed results}
     profile: list = field(default_factory=list)    # [[function, cycles, blocks]] if profiled
     units: list = field(default_factory=list)      # a data set run as units: each unit's result
+    # stack and heap use as the engine measured it (lab.engines.embedded.stack):
+    # reserve, high_water, margin, warning, phases {name: {count, max, min}}, heap
+    memory: dict = field(default_factory=dict)
     # What the sensors delivered, as arrays (written next to result.json, not into it):
     # "audio": (int16 samples, rate), "imu": (times s, acceleration g (n, 3)).
     recordings: dict = field(default_factory=dict, repr=False, compare=False)

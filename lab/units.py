@@ -287,7 +287,9 @@ def merge(unit_results: list[dict], app: str, wall_s: float) -> RunResult:
         cycles=sum(r.cycles for r in results), uart="", firmware=first.firmware,
         wall_s=round(wall_s, 3), clock_hz=first.clock_hz,
         fault=next((r.fault for r in results if r.fault), None),
-        resets=sum(r.resets for r in results))
+        resets=sum(r.resets for r in results),
+        memory=max((r.memory for r in results if r.memory), default={},
+                   key=lambda m: m.get("high_water") or 0))
     offset, uart, clips = 0.0, [], []
     for data, result in zip(unit_results, results):
         name = data["unit"]["name"]

@@ -33,6 +33,7 @@ from .cortexm.scs import SystemControlSpace
 from .peripherals import model_class
 from .scheduler import NEVER, Scheduler
 from .semihosting import Semihosting
+from .stack import StackWatch
 
 log = logging.getLogger("lab.machine")
 
@@ -75,6 +76,7 @@ class Machine:
         self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
         self.uc.ctl_set_cpu_model(CPU_MODELS[platform.cpu.core])
         self.core = native.Core(self.uc)
+        self.stack_watch = StackWatch(self)
         self.scheduler = Scheduler(on_new_event=self._on_new_event)
         self.exceptions = ExceptionModel(self, platform.cpu.irqs, platform.cpu.priority_bits,
                                          platform.cpu.has_fpu)
@@ -155,6 +157,7 @@ class Machine:
                                f"{self.platform.name}: was it built for this board?")
             self._flash_image.append(segment)
         self._reset_cpu()
+        self.stack_watch.start(firmware, self.uc.reg_read(A.UC_ARM_REG_MSP))
 
     def _reset_cpu(self) -> None:
         uc = self.uc
@@ -415,6 +418,18 @@ class Machine:
             self._on_division_by_zero()
         elif reason == native.STOP_HOOK_DIVIDES:
             self.core.hook_divides()   # the block runs when the CPU resumes
+        elif reason == native.STOP_STACK_OVERFLOW:
+            self.on_stack_overflow(self.core.state.fault_address, self.core.state.fault_pc)
+
+    def on_stack_overflow(self, sp: int, pc: int) -> None:
+        """The main stack ran into the data below its reserve: the run ends with a fault
+        report (the core itself has no limit check; the block has not run)."""
+        record = self.exceptions.lockup_record(self.stack_watch.overflow_detail(sp, pc))
+        record.kind, record.reasons, record.pc = "Stack overflow", ["STACK_OVERFLOW"], pc
+        self._symbolize(record)
+        self.fault = record
+        self.halt(Halt.FAULT, record.detail)
+        self._finish_peripherals()
 
     def _on_unaligned(self) -> None:
         state = self.core.state

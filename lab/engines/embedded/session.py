@@ -178,7 +178,7 @@ class Session:
             clock_hz=machine.clock_hz, resets=machine.resets, streams=self._streams(),
             leds={led.name: [[round(t, 9), round(v, 6)] for t, v in self.led_trace(led.name)]
                   for led in self.platform.leds},
-            recordings=self._recordings())
+            recordings=self._recordings(), memory=machine.stack_watch.report())
 
     def _fault_report(self) -> FaultReport | None:
         f = self.machine.fault
