@@ -240,6 +240,24 @@ class LabKeywords:
         if worst >= int(limit):
             raise AssertionError(f"stage {stage!r} took {worst} cycles, limit {int(limit)}")
 
+    def stack_should_be_below(self, limit, phase=None):
+        """The deepest stack of the run so far (or of one phase: `init`, `inference`,
+        `ISR <handler>`), as the engine measured it, is below `limit` bytes."""
+        memory = self._require_started().result().memory or {}
+        if phase is None:
+            depth, what = memory.get("high_water"), "the stack"
+        else:
+            depth = ((memory.get("phases") or {}).get(phase) or {}).get("max")
+            what = f"the stack of {phase}"
+            if depth is None:
+                known = ", ".join(memory.get("phases") or {}) or "none yet"
+                raise AssertionError(f"no stack measurement for phase {phase!r} "
+                                     f"(phases: {known})")
+        if depth is None:
+            raise AssertionError("no stack measurement (the embedded engine measures it)")
+        if depth >= int(limit):
+            raise AssertionError(f"{what} reached {depth} bytes, limit {int(limit)}")
+
     def no_samples_should_be_dropped(self):
         """Fails when the microphone or the IMU lost samples the firmware did not collect."""
         result = self._require_started().result()

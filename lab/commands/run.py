@@ -191,6 +191,24 @@ def _print_results(result) -> None:
         arena = f", arena {result.arena} B" if result.arena is not None else ""
         print(f"flash {result.firmware.get('flash')} B, RAM {result.firmware.get('ram')} B{arena}")
         _print_arena(result)
+    _print_memory(result)
+
+
+def _print_memory(result) -> None:
+    """Stack high-water per phase next to the reserve, and the heap (result.memory)."""
+    memory = result.memory
+    if not memory or memory.get("high_water") is None:
+        return
+    reserve = memory.get("reserve")
+    of = f" of the {reserve} B reserve (margin {memory['margin']} B)" if reserve else ""
+    phases = ", ".join(f"{name} {p['max']} B" + (f" ({p['count']}x)" if p["count"] > 1 else "")
+                       for name, p in memory.get("phases", {}).items())
+    heap = memory.get("heap") or {}
+    print(f"stack: high-water {memory['high_water']} B{of}" + (f"; {phases}" if phases else ""))
+    if heap.get("high_water") is not None:
+        print(f"heap: high-water {heap['high_water']} B (newlib sbrk)")
+    if memory.get("warning"):
+        print(f"[lab] warning: {memory['warning']}", file=sys.stderr)
 
 
 def _print_arena(result) -> None:

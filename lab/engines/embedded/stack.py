@@ -86,8 +86,8 @@ class StackWatch:
     def overflow_detail(self, sp: int, pc: int) -> str:
         function = self.machine.firmware.function_at(pc) if self.machine.firmware else None
         where = f" in {function}" if function else f" at 0x{pc:08X}"
-        return (f"stack overflow{where}: the next instructions take the main stack to 0x{sp:08X}, "
-                f"{self.limit - sp} B below its {self.top - self.limit} B reserve "
+        return (f"stack overflow{where}: the next instructions take the main stack to "
+                f"0x{sp:08X}, {self.limit - sp} B below its {self.top - self.limit} B reserve "
                 f"(_sstack 0x{self.limit:08X}), into the heap and static data")
 
     def report(self) -> dict:

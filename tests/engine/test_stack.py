@@ -1,0 +1,58 @@
+"""Stack and heap use measured by the engine (lab/engines/embedded/stack.py and the
+stack watch in labcore.c): exact depths, the overflow fault, phases, expectations."""
+from lab.scenarios import _generic_checks, used_memory
+
+LEVEL_BYTES = 16          # recurse(): push {r4, lr} + sub sp, #8
+
+
+def test_recursion_of_known_depth_gives_the_exact_high_water(session_for):
+    session = session_for("stack_depth")
+    session.machine.stack_watch.watch_function("recursion", "recurse")
+    session.run(2.0)
+    result = session.result()
+    assert result.end == "done", result.uart
+    memory = result.memory
+    assert memory["phases"]["recursion"] == {"count": 2, "max": 101 * LEVEL_BYTES,
+                                             "min": 11 * LEVEL_BYTES}
+    # the deepest point of the run is the deeper recursion plus main's own frame
+    assert 101 * LEVEL_BYTES < memory["high_water"] <= 101 * LEVEL_BYTES + 64
+    assert memory["reserve"] == 8192
+    assert memory["margin"] == 8192 - memory["high_water"] and memory["warning"] is None
+    assert memory["heap"]["high_water"] >= 2000      # malloc(2000) through sbrk
+
+
+def test_overflow_is_a_stack_overflow_fault_naming_the_function(run_firmware):
+    result, _ = run_firmware("stack_overflow", 2.0)
+    assert result.end == "fault"
+    assert result.fault.kind == "Stack overflow"
+    assert result.fault.pc_function == "recurse"
+    assert "stack overflow in recurse" in result.fault.detail
+    assert "survived" not in result.uart             # stopped before it wrote below
+    memory = result.memory
+    assert memory["high_water"] == 8192 + LEVEL_BYTES   # the push that would not fit
+    assert "under 10%" in memory["warning"]
+
+
+def test_phases_of_an_app_init_inference_and_each_handler(run_firmware_app):
+    result, _ = run_firmware_app("hello_world", 3.0)
+    phases = result.memory["phases"]
+    assert set(phases) >= {"init", "inference", "ISR RTC1_IRQHandler", "ISR UARTE0_IRQHandler"}
+    assert phases["inference"]["count"] == 40
+    # the RTC handler is a leaf: its depth is the frame the core stacks, extended
+    # (FP context active) 104 bytes
+    assert phases["ISR RTC1_IRQHandler"]["max"] == 104
+    assert result.memory["high_water"] == max(p["max"] for p in phases.values())
+
+
+def test_scenario_expectations_on_stack_heap_and_ram(run_firmware):
+    result, _ = run_firmware("stack_depth", 2.0)
+    used = used_memory(result)
+    assert used["ram"] == result.firmware["ram"] + used["stack"] + used["heap"]
+    passing = {"stack_bytes": used["stack"], "heap_bytes": used["heap"],
+               "ram_bytes": used["ram"]}
+    failing = {name: value - 1 for name, value in passing.items()}
+    checks = {c.name: c.passed for c in _generic_checks(passing, result)}
+    assert checks["stack bytes used"] and checks["heap bytes used"] and checks["ram bytes used"]
+    checks = {c.name: c.passed for c in _generic_checks(failing, result)}
+    assert not (checks["stack bytes used"] or checks["heap bytes used"]
+                or checks["ram bytes used"])
