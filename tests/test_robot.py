@@ -144,3 +144,27 @@ def test_keyword_documentation_generates_with_libdoc(tmp_path):
                     "Feed Audio", "Feed Acceleration", "Execute Command", "Build Elf",
                     "Write Renode Pcm", "Write Renode Sample Text", "Test Recording"):
         assert keyword in text, keyword
+
+
+def test_stack_should_be_below_reads_the_engines_high_water(tmp_path):
+    tests, _ = run_suite(tmp_path, HEADER + """Stack Within Limits
+    Create Machine    nrf52840
+    Load Firmware     hello_world
+    Create Terminal Tester
+    Start Emulation
+    Wait For Line On Uart    @lab done    timeout=5
+    Stack Should Be Below    2048
+    Stack Should Be Below    300    phase=inference
+
+Stack Over The Limit
+    Create Machine    nrf52840
+    Load Firmware     hello_world
+    Create Terminal Tester
+    Start Emulation
+    Wait For Line On Uart    @lab done    timeout=5
+    Stack Should Be Below    256    phase=inference
+""")
+    assert tests["Stack Within Limits"].status == "PASS", tests["Stack Within Limits"].message
+    failed = tests["Stack Over The Limit"]
+    assert failed.status == "FAIL"
+    assert failed.message == "the stack of inference reached 256 bytes, limit 256"
