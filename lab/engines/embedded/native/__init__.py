@@ -119,6 +119,7 @@ def _declare_stack_watch(lib) -> None:
     lib.lc_stack_lows.argtypes = [vp, p64]
     lib.lc_stack_phase_read.argtypes = [vp, u32, p64]
     lib.lc_stack_remove_hooks.argtypes = [vp, vp]
+    lib.lc_stack_disable.argtypes = [vp, vp]
 
 
 def state_prefix_size() -> int:
@@ -201,6 +202,9 @@ class Core:
         """Track the lowest SP from now on; the main stack is [limit, top)."""
         if self._lib.lc_stack_enable(self._ptr, limit, top, sp):
             raise MemoryError("labcore: stack watch")
+
+    def stack_disable(self) -> None:
+        self._lib.lc_stack_disable(self._ptr, self._uch)
 
     def stack_watch_function(self, address: int, phase: int) -> None:
         if self._lib.lc_stack_watch_function(self._ptr, self._uch, address & ~1, phase):

@@ -105,6 +105,7 @@ typedef struct {
     uc_hook *divide_hooks;
     uint32_t ndivides, divides_capacity;
     lc_stack_watch *stack;   /* NULL unless the stack high-water mark is watched */
+    uint64_t stack_return_pc; /* where the innermost watched call returns (or UINT64_MAX) */
 } lc_state;
 
 /* Python checks its mirror of the shared prefix against this size when it loads. */
@@ -317,7 +318,7 @@ void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
         stop(s, uc, LC_STOP_HOOK_DIVIDES);
         return;
     }
-    if (s->stack && stack_block(s, uc, pc, b))
+    if (s->stack && (b->stack_drop || pc == s->stack_return_pc) && stack_block(s, uc, pc, b))
         return;
     s->block_pc = pc;
     s->block_size = size;
@@ -933,8 +934,15 @@ static int on_process_stack(uc_engine *uc, const lc_stack_watch *w, uint64_t sp)
     return (control & 2) != 0;   /* SPSEL: the engine clears it in handler mode */
 }
 
-static void close_window(lc_stack_watch *w)
+static void top_window_changed(lc_state *s)
 {
+    lc_stack_watch *w = s->stack;
+    s->stack_return_pc = w->nwindows ? w->windows[w->nwindows - 1].return_pc : UINT64_MAX;
+}
+
+static void close_window(lc_state *s)
+{
+    lc_stack_watch *w = s->stack;
     lc_stack_window *win = &w->windows[--w->nwindows];
     lc_stack_phase *phase = &w->phases[win->id];
     uint64_t depth = win->entry_sp > w->window_low ? win->entry_sp - w->window_low : 0;
@@ -944,10 +952,12 @@ static void close_window(lc_stack_watch *w)
     phase->last_depth = depth;
     w->open[win->id]--;
     w->window_low = min_u64(win->outer_low, w->window_low);
+    top_window_changed(s);
 }
 
-static void open_window(lc_stack_watch *w, uint32_t id, uint64_t return_pc, uint64_t sp)
+static void open_window(lc_state *s, uint32_t id, uint64_t return_pc, uint64_t sp)
 {
+    lc_stack_watch *w = s->stack;
     if (w->nwindows == LC_STACK_WINDOWS) {
         w->overflowed_windows++;
         return;
@@ -955,6 +965,7 @@ static void open_window(lc_stack_watch *w, uint32_t id, uint64_t return_pc, uint
     w->windows[w->nwindows++] = (lc_stack_window){id, return_pc, sp, w->window_low};
     w->open[id]++;
     w->window_low = sp;
+    top_window_changed(s);
 }
 
 /* Called from the block hook before the block runs; 1 when it stopped the CPU. */
@@ -965,7 +976,7 @@ static int stack_block(lc_state *s, uc_engine *uc, uint64_t pc, const lc_block *
     if (w->nwindows && pc == w->windows[w->nwindows - 1].return_pc) {
         uc_reg_read(uc, UC_ARM_REG_SP, &sp);
         if (sp >= w->windows[w->nwindows - 1].entry_sp)
-            close_window(w);
+            close_window(s);
     }
     if (b->stack_drop == 0)
         return 0;
@@ -997,7 +1008,7 @@ static void stack_function_hook(uc_engine *uc, uint64_t address, uint32_t size, 
         }
         uc_reg_read(uc, UC_ARM_REG_SP, &sp);
         uc_reg_read(uc, UC_ARM_REG_LR, &lr);
-        open_window(w, id, lr & ~1u, sp);
+        open_window(s, id, lr & ~1u, sp);
     }
 }
 
@@ -1014,6 +1025,7 @@ int lc_stack_enable(lc_state *s, uint64_t limit, uint64_t top, uint64_t sp)
     w->top = top;
     w->low_main = w->window_low = sp;
     w->low_process = UINT64_MAX;
+    s->stack_return_pc = UINT64_MAX;
     return 0;
 }
 
@@ -1043,14 +1055,14 @@ int lc_stack_note_sp(lc_state *s, uint64_t sp, int process)
 void lc_stack_window_open(lc_state *s, uint32_t id, uint64_t entry_sp)
 {
     if (s->stack && id < LC_STACK_PHASES)
-        open_window(s->stack, id, UINT64_MAX, entry_sp);
+        open_window(s, id, UINT64_MAX, entry_sp);
 }
 
 void lc_stack_window_close(lc_state *s, uint32_t id)
 {
     lc_stack_watch *w = s->stack;
     if (w && w->nwindows && w->windows[w->nwindows - 1].id == id)
-        close_window(w);
+        close_window(s);
 }
 
 /* lows[0..2]: main stack, process stack (UINT64_MAX: unused), main stack when the
@@ -1080,4 +1092,12 @@ void lc_stack_remove_hooks(lc_state *s, uc_engine *uc)
         uc_hook_del(uc, w->function_hooks[i]);
     if (w)
         w->nfunctions = 0;
+}
+
+/* Stops watching (to measure what the watch costs: bench/stack_watch.py). */
+void lc_stack_disable(lc_state *s, uc_engine *uc)
+{
+    lc_stack_remove_hooks(s, uc);
+    free(s->stack);
+    s->stack = NULL;
 }
