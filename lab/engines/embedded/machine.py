@@ -180,6 +180,7 @@ class Machine:
     def system_reset(self) -> None:
         """SYSRESETREQ: core and peripherals reset, RAM kept, time goes on."""
         self.resets += 1
+        self.stack_watch.on_reset()
         self.scheduler.clear()
         self.exceptions.reset()
         self.core.state.unalign_trp = self.core.state.div_0_trp = 0

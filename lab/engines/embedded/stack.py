@@ -39,6 +39,12 @@ class StackWatch:
                 self.core.stack_watch_function(symbols[function].address, phase)
                 self.phase_names[phase] = name
 
+    def on_reset(self) -> None:
+        """A system reset: calls and handlers in progress end without returning; the
+        high-water marks stay (they are the run's)."""
+        self._entry_sp.clear()
+        self.core.stack_forget_windows()
+
     def watch_function(self, phase_name: str, function: str) -> None:
         """Measure each call of `function` as a phase (before the run starts)."""
         symbols = self.machine.firmware.symbols

@@ -120,6 +120,7 @@ def _declare_stack_watch(lib) -> None:
     lib.lc_stack_phase_read.argtypes = [vp, u32, p64]
     lib.lc_stack_remove_hooks.argtypes = [vp, vp]
     lib.lc_stack_disable.argtypes = [vp, vp]
+    lib.lc_stack_forget_windows.argtypes = [vp]
 
 
 def state_prefix_size() -> int:
@@ -202,6 +203,9 @@ class Core:
         """Track the lowest SP from now on; the main stack is [limit, top)."""
         if self._lib.lc_stack_enable(self._ptr, limit, top, sp):
             raise MemoryError("labcore: stack watch")
+
+    def stack_forget_windows(self) -> None:
+        self._lib.lc_stack_forget_windows(self._ptr)
 
     def stack_disable(self) -> None:
         self._lib.lc_stack_disable(self._ptr, self._uch)

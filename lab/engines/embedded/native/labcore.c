@@ -1094,6 +1094,17 @@ void lc_stack_remove_hooks(lc_state *s, uc_engine *uc)
         w->nfunctions = 0;
 }
 
+/* A reset: calls and handlers in progress are gone (their windows never close). */
+void lc_stack_forget_windows(lc_state *s)
+{
+    lc_stack_watch *w = s->stack;
+    if (!w)
+        return;
+    w->nwindows = 0;
+    memset(w->open, 0, sizeof w->open);
+    top_window_changed(s);
+}
+
 /* Stops watching (to measure what the watch costs: bench/stack_watch.py). */
 void lc_stack_disable(lc_state *s, uc_engine *uc)
 {
