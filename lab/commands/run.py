@@ -205,6 +205,11 @@ def _print_memory(result) -> None:
                        for name, p in memory.get("phases", {}).items())
     heap = memory.get("heap") or {}
     print(f"stack: high-water {memory['high_water']} B{of}" + (f"; {phases}" if phases else ""))
+    process = memory.get("process_stack")
+    if process:
+        where = (f" in {process['buffer']}, {process['depth']} B below its end"
+                 if process["buffer"] else "")
+        print(f"process stack: lowest SP 0x{process['lowest_sp']:08X}{where}")
     if heap.get("high_water") is not None:
         print(f"heap: high-water {heap['high_water']} B (newlib sbrk)")
     if memory.get("warning"):

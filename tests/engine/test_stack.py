@@ -56,3 +56,16 @@ def test_scenario_expectations_on_stack_heap_and_ram(run_firmware):
     checks = {c.name: c.passed for c in _generic_checks(failing, result)}
     assert not (checks["stack bytes used"] or checks["heap bytes used"]
                 or checks["ram bytes used"])
+
+
+def test_threads_on_the_process_stack_are_measured_in_their_buffers(run_firmware):
+    """pendsv_switch: two threads on PSP, each in its own static array; handlers run on
+    the main stack, so a thread's exception frame counts on the thread's stack."""
+    result, _ = run_firmware("pendsv_switch", 2.0)
+    assert result.end == "done", result.uart
+    process = result.memory["process_stack"]
+    assert process["buffer"] in ("stack_a", "stack_b")
+    assert 32 <= process["depth"] <= 4096       # at least one frame, inside the array
+    # PendSV's own pushes on the main stack: push {r3, lr}, then switch_context's
+    # push {r4} (GCC 12.2 -O2); its frame went on the thread's stack
+    assert result.memory["phases"]["ISR PendSV_Handler"]["max"] == 8 + 4

@@ -55,14 +55,22 @@ class StackWatch:
         self.phase_names[phase] = phase_name
 
     # ---- exception frames (the engine stacks them)
-    def exception_entered(self, number: int, sp_before: int, frame: int,
-                          process: bool) -> bool:
-        """A frame was stacked at `frame`; True if it ran into data below the reserve."""
-        self._entry_sp.append(sp_before)
+    def exception_entered(self, number: int, sp_before: int, frame: int, process: bool,
+                          msp: int) -> bool:
+        """A frame was stacked at `frame` (on the process stack if `process`); the handler
+        runs on the main stack, now at `msp`. True if the frame ran into data below the
+        main stack's reserve. A handler's depth includes its frame when both are on the
+        main stack; a thread's frame counts on the thread's own stack."""
         phase = FIRST_EXCEPTION_PHASE + number
         self.phase_names.setdefault(phase, f"ISR {self._handler_name(number)}")
-        self.core.stack_window_open(phase, sp_before)
-        return self.core.stack_note_sp(frame, process)
+        if process:
+            overflowed = self.core.stack_note_sp(frame, True)
+            entry = msp
+        else:
+            entry = sp_before
+        self._entry_sp.append(entry)
+        self.core.stack_window_open(phase, entry)
+        return overflowed if process else self.core.stack_note_sp(frame, False)
 
     def exception_left(self, number: int) -> None:
         self.core.stack_window_close(FIRST_EXCEPTION_PHASE + number)
@@ -110,10 +118,23 @@ class StackWatch:
                 phases[name] = {"count": count, "max": deepest, "min": shallowest}
         report = {"reserve": reserve, "high_water": high_water,
                   "margin": reserve - high_water if reserve is not None else None,
-                  "process_lowest_sp": None if low_process == NONE else low_process,
+                  "process_stack": None if low_process == NONE else
+                  self._process_stack(low_process),
                   "phases": phases, "heap": self._heap()}
         report["warning"] = self.warning(report)
         return report
+
+    def _process_stack(self, lowest: int) -> dict:
+        """The lowest process-stack SP, and the buffer it lies in (a thread's stack is
+        a static array: its depth is measured from the array's end)."""
+        firmware = self.machine.firmware
+        holder = next((symbol for symbol in (firmware.symbols.values() if firmware else ())
+                       if symbol.size and symbol.address <= lowest < symbol.address
+                       + symbol.size), None)
+        if holder is None:
+            return {"lowest_sp": lowest, "buffer": None, "depth": None}
+        return {"lowest_sp": lowest, "buffer": holder.name,
+                "depth": holder.address + holder.size - lowest}
 
     @staticmethod
     def warning(report: dict) -> str | None:

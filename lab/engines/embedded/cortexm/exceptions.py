@@ -237,7 +237,7 @@ class ExceptionModel:
             msp = frame
         uc.reg_write(A.UC_ARM_REG_MSP, msp)
         uc.reg_write(A.UC_ARM_REG_PSP, psp)
-        if self.machine.stack_watch.exception_entered(number, sp, frame, on_psp):
+        if self.machine.stack_watch.exception_entered(number, sp, frame, on_psp, msp):
             self.machine.on_stack_overflow(frame, return_address)
         self._enter_handler(number, exc_return)
 
