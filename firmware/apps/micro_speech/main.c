@@ -22,9 +22,12 @@
 #define SLICES 49
 #define CHANNELS 40
 #define PDM_BUFFER 320u               /* one window step: 20 ms, EasyDMA double-buffered */
-/* Audio waiting for the front end while an inference runs (~40 ms at 64 MHz): 256 ms
- * of room; a longer stall is counted (`@lab overrun`), never silently overwritten. */
-#define RING 4096u
+/* Audio waiting for the front end while the main loop is busy: an inference (1.73 M
+ * cycles, 27 ms at 64 MHz), the front end's slices since the last one (4 x ~1.2 ms) and
+ * the PDM buffer just delivered (20 ms) make about 52 ms, 830 samples; 128 ms of room
+ * leaves 2.4 times that. A longer stall is counted (`@lab overrun`), never silently
+ * overwritten. The front end keeps its own 30 ms window. */
+#define RING 2048u
 
 static const char *const labels[RECOGNIZER_LABELS] = {"silence", "unknown", "yes", "no"};
 extern const unsigned char g_model[], g_model_end[];
