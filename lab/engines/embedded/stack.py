@@ -62,7 +62,7 @@ class StackWatch:
         main stack's reserve. A handler's depth includes its frame when both are on the
         main stack; a thread's frame counts on the thread's own stack."""
         phase = FIRST_EXCEPTION_PHASE + number
-        self.phase_names.setdefault(phase, f"ISR {self._handler_name(number)}")
+        self._name_handler(phase, number)
         if process:
             overflowed = self.core.stack_note_sp(frame, True)
             entry = msp
@@ -83,8 +83,12 @@ class StackWatch:
         self.exception_left(returning)
         self._entry_sp.append(entry)
         phase = FIRST_EXCEPTION_PHASE + chained
-        self.phase_names.setdefault(phase, f"ISR {self._handler_name(chained)}")
+        self._name_handler(phase, chained)
         self.core.stack_window_open(phase, entry)
+
+    def _name_handler(self, phase: int, number: int) -> None:
+        if phase not in self.phase_names:
+            self.phase_names[phase] = f"ISR {self._handler_name(number)}"
 
     def _handler_name(self, number: int) -> str:
         try:

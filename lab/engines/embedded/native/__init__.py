@@ -121,6 +121,8 @@ def _declare_stack_watch(lib) -> None:
     lib.lc_stack_remove_hooks.argtypes = [vp, vp]
     lib.lc_stack_disable.argtypes = [vp, vp]
     lib.lc_stack_forget_windows.argtypes = [vp]
+    lib.lc_stack_sp_reads.argtypes = [vp]
+    lib.lc_stack_sp_reads.restype = u64
 
 
 def state_prefix_size() -> int:
@@ -203,6 +205,10 @@ class Core:
         """Track the lowest SP from now on; the main stack is [limit, top)."""
         if self._lib.lc_stack_enable(self._ptr, limit, top, sp):
             raise MemoryError("labcore: stack watch")
+
+    def stack_sp_reads(self) -> int:
+        """Blocks that read SP so far (state.blocks counts every block)."""
+        return self._lib.lc_stack_sp_reads(self._ptr)
 
     def stack_forget_windows(self) -> None:
         self._lib.lc_stack_forget_windows(self._ptr)

@@ -803,6 +803,7 @@ struct lc_stack_watch {
     uint32_t function_ids[LC_STACK_FUNCTIONS];
     uc_hook function_hooks[LC_STACK_FUNCTIONS];
     uint32_t nfunctions;
+    uint64_t sp_reads;             /* blocks that read SP (what the watch costs) */
 };
 
 static uint32_t popcount32(uint32_t x)
@@ -980,6 +981,7 @@ static int stack_block(lc_state *s, uc_engine *uc, uint64_t pc, const lc_block *
     }
     if (b->stack_drop == 0)
         return 0;
+    w->sp_reads++;
     uc_reg_read(uc, UC_ARM_REG_SP, &sp);
     uint64_t low = sp >= b->stack_drop ? sp - b->stack_drop : 0;
     if (!stack_reached(w, low, on_process_stack(uc, w, low)))
@@ -1074,6 +1076,9 @@ void lc_stack_lows(lc_state *s, uint64_t *lows)
     lows[1] = w ? w->low_process : UINT64_MAX;
     lows[2] = w && w->init_done ? w->init_low : UINT64_MAX;
 }
+
+/* Blocks that read SP so far (lc_state.blocks counts all blocks). */
+uint64_t lc_stack_sp_reads(lc_state *s) { return s->stack ? s->stack->sp_reads : 0; }
 
 /* phase `id`: {count, max depth, min depth, last depth} in bytes. */
 void lc_stack_phase_read(lc_state *s, uint32_t id, uint64_t *out)
