@@ -202,6 +202,7 @@ def _print_memory(result) -> None:
     reserve = memory.get("reserve")
     of = f" of the {reserve} B reserve (margin {memory['margin']} B)" if reserve else ""
     phases = ", ".join(f"{name} {p['max']} B" + (f" ({p['count']}x)" if p["count"] > 1 else "")
+                       + (f" heap +{p['heap_growth']} B" if p.get("heap_growth") else "")
                        for name, p in memory.get("phases", {}).items())
     heap = memory.get("heap") or {}
     print(f"stack: high-water {memory['high_water']} B{of}" + (f"; {phases}" if phases else ""))

@@ -8,12 +8,15 @@ LEVEL_BYTES = 16          # recurse(): push {r4, lr} + sub sp, #8
 def test_recursion_of_known_depth_gives_the_exact_high_water(session_for):
     session = session_for("stack_depth")
     session.machine.stack_watch.watch_function("recursion", "recurse")
+    session.machine.stack_watch.watch_function("allocation", "allocate")
     session.run(2.0)
     result = session.result()
     assert result.end == "done", result.uart
     memory = result.memory
     assert memory["phases"]["recursion"] == {"count": 2, "max": 101 * LEVEL_BYTES,
-                                             "min": 11 * LEVEL_BYTES}
+                                             "min": 11 * LEVEL_BYTES, "heap_growth": 0}
+    # malloc(2000) raised newlib's break by the block and its header, during that call
+    assert 2000 <= memory["phases"]["allocation"]["heap_growth"] <= 2000 + 64
     # the deepest point of the run is the deeper recursion plus main's own frame
     assert 101 * LEVEL_BYTES < memory["high_water"] <= 101 * LEVEL_BYTES + 64
     assert memory["reserve"] == 8192

@@ -34,6 +34,9 @@ class StackWatch:
         self.top = symbols["_estack"].address if "_estack" in symbols else initial_sp
         self.limit = symbols["_sstack"].address if "_sstack" in symbols else 0
         self.core.stack_enable(self.limit, self.top, initial_sp)
+        heap_break = self._heap_break_symbol(symbols)
+        if heap_break is not None and "end" in symbols:
+            self.core.stack_watch_heap(heap_break.address, symbols["end"].address)
         for phase, (name, function) in enumerate(WATCHED_FUNCTIONS.items()):
             if function in symbols:
                 self.core.stack_watch_function(symbols[function].address, phase)
@@ -109,17 +112,21 @@ class StackWatch:
                 f"(_sstack 0x{self.limit:08X}), into the heap and static data")
 
     def report(self) -> dict:
-        low_main, low_process, init_low = self.core.stack_lows()
+        low_main, low_process, init_low, init_break = self.core.stack_lows()
         reserve = self.top - self.limit if self.limit else None
         high_water = self.top - low_main
         phases = {}
         if init_low != NONE:
+            heap_start = self.machine.firmware.symbols.get("end")
             phases["init"] = {"count": 1, "max": self.top - init_low,
-                              "min": self.top - init_low}
+                              "min": self.top - init_low,
+                              "heap_growth": init_break - heap_start.address
+                              if heap_start and init_break else 0}
         for phase, name in sorted(self.phase_names.items()):
-            count, deepest, shallowest, _ = self.core.stack_phase(phase)
+            count, deepest, shallowest, _, heap_growth = self.core.stack_phase(phase)
             if count:
-                phases[name] = {"count": count, "max": deepest, "min": shallowest}
+                phases[name] = {"count": count, "max": deepest, "min": shallowest,
+                                "heap_growth": heap_growth}
         report = {"reserve": reserve, "high_water": high_water,
                   "margin": reserve - high_water if reserve is not None else None,
                   "process_stack": None if low_process == NONE else
@@ -150,12 +157,17 @@ class StackWatch:
                     f"{reserve} B reserve (high-water {high_water} B)")
         return None
 
+    @staticmethod
+    def _heap_break_symbol(symbols):
+        """The static in which newlib's _sbrk keeps the break (`heap_end`, local)."""
+        return next((s for name, s in symbols.items()
+                     if name == "heap_end" or name.startswith("heap_end.")), None)
+
     def _heap(self) -> dict:
         firmware = self.machine.firmware
         symbols = firmware.symbols if firmware else {}
         start = symbols["end"].address if "end" in symbols else None
-        brk_symbol = next((s for name, s in symbols.items()
-                           if name == "heap_end" or name.startswith("heap_end.")), None)
+        brk_symbol = self._heap_break_symbol(symbols)
         reserve = self.limit - start if start is not None and self.limit else None
         if start is None or brk_symbol is None:
             return {"high_water": 0 if start is not None else None, "reserve": reserve}

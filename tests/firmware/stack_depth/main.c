@@ -19,12 +19,18 @@ __attribute__((naked, noinline)) unsigned recurse(unsigned n)
                    "pop {r4, pc}\n");
 }
 
+/* The heap's first allocation (before any printf buffer), in a function of its own. */
+__attribute__((noinline)) void *allocate(unsigned bytes)
+{
+    return malloc(bytes);
+}
+
 int main(void)
 {
     board_init();
     recurse(100);
     recurse(10);
-    volatile char *block = malloc(2000);
+    volatile char *block = allocate(2000);
     block[0] = 1;
     lab_event("recursed", "levels=101,11");
     lab_done();

@@ -122,6 +122,7 @@ def _declare_stack_watch(lib) -> None:
     lib.lc_stack_disable.argtypes = [vp, vp]
     lib.lc_stack_forget_windows.argtypes = [vp]
     lib.lc_stack_sp_reads.argtypes = [vp]
+    lib.lc_stack_watch_heap.argtypes = [vp, u64, u64]
     lib.lc_stack_sp_reads.restype = u64
 
 
@@ -230,18 +231,23 @@ class Core:
     def stack_window_close(self, phase: int) -> None:
         self._lib.lc_stack_window_close(self._ptr, phase)
 
-    def stack_lows(self) -> tuple[int, int, int]:
+    def stack_lows(self) -> tuple[int, int, int, int]:
         """Lowest SP of the main stack, of the process stack, and of the main stack when
-        the first watched call began (2**64 - 1: none)."""
-        lows = (ctypes.c_uint64 * 3)()
+        the first watched call began (2**64 - 1: none), and the heap break then."""
+        lows = (ctypes.c_uint64 * 4)()
         self._lib.lc_stack_lows(self._ptr, lows)
-        return lows[0], lows[1], lows[2]
+        return lows[0], lows[1], lows[2], lows[3]
 
-    def stack_phase(self, phase: int) -> tuple[int, int, int, int]:
-        """(windows closed, max depth, min depth, last depth) of a phase, in bytes."""
-        out = (ctypes.c_uint64 * 4)()
+    def stack_watch_heap(self, break_address: int, start: int) -> None:
+        """newlib's heap break is the word at `break_address`; the heap starts at `start`."""
+        self._lib.lc_stack_watch_heap(self._ptr, break_address, start)
+
+    def stack_phase(self, phase: int) -> tuple[int, int, int, int, int]:
+        """(windows closed, max depth, min depth, last depth, max heap growth) of a phase,
+        in bytes."""
+        out = (ctypes.c_uint64 * 5)()
         self._lib.lc_stack_phase_read(self._ptr, phase, out)
-        return out[0], out[1], out[2], out[3]
+        return out[0], out[1], out[2], out[3], out[4]
 
     def close(self) -> None:
         if self._ptr:

@@ -783,16 +783,19 @@ typedef struct {
     uint64_t return_pc;   /* a function's return address; UINT64_MAX for a handler */
     uint64_t entry_sp;
     uint64_t outer_low;   /* the enclosing window's lowest SP when this one opened */
+    uint32_t heap_break;  /* newlib's heap break when it opened */
 } lc_stack_window;
 
 typedef struct {
     uint64_t count, max_depth, min_depth, last_depth;
+    uint64_t max_heap_growth;   /* bytes the heap break rose during one window, at most */
 } lc_stack_phase;
 
 struct lc_stack_watch {
     uint64_t limit, top;           /* the main stack's reserve: [limit, top) */
     uint64_t low_main, low_process;
     uint64_t init_low;             /* low_main when the first watched call began */
+    uint64_t init_heap_break;      /* and the heap break then */
     int init_done;
     uint64_t window_low;
     lc_stack_window windows[LC_STACK_WINDOWS];
@@ -804,7 +807,19 @@ struct lc_stack_watch {
     uc_hook function_hooks[LC_STACK_FUNCTIONS];
     uint32_t nfunctions;
     uint64_t sp_reads;             /* blocks that read SP (what the watch costs) */
+    uint64_t heap_break_at;        /* address of newlib's break (`heap_end`); 0: none */
+    uint32_t heap_start;           /* `end`: the break before the first sbrk */
 };
+
+/* newlib's heap break now: the static `_sbrk` keeps, 0 until its first call. */
+static uint32_t heap_break(lc_state *s)
+{
+    const lc_stack_watch *w = s->stack;
+    const uint8_t *p = w->heap_break_at ? host_ptr(s, w->heap_break_at, 4) : NULL;
+    uint32_t value = p ? (uint32_t)(p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24))
+                       : 0;
+    return value ? value : w->heap_start;
+}
 
 static uint32_t popcount32(uint32_t x)
 {
@@ -951,6 +966,9 @@ static void close_window(lc_state *s)
     phase->count++;
     phase->max_depth = depth > phase->max_depth ? depth : phase->max_depth;
     phase->last_depth = depth;
+    uint32_t brk = heap_break(s);
+    if (brk > win->heap_break && brk - win->heap_break > phase->max_heap_growth)
+        phase->max_heap_growth = brk - win->heap_break;
     w->open[win->id]--;
     w->window_low = min_u64(win->outer_low, w->window_low);
     top_window_changed(s);
@@ -963,7 +981,8 @@ static void open_window(lc_state *s, uint32_t id, uint64_t return_pc, uint64_t s
         w->overflowed_windows++;
         return;
     }
-    w->windows[w->nwindows++] = (lc_stack_window){id, return_pc, sp, w->window_low};
+    w->windows[w->nwindows++] = (lc_stack_window){id, return_pc, sp, w->window_low,
+                                                  heap_break(s)};
     w->open[id]++;
     w->window_low = sp;
     top_window_changed(s);
@@ -1006,6 +1025,7 @@ static void stack_function_hook(uc_engine *uc, uint64_t address, uint32_t size, 
             continue;
         if (!w->init_done) {
             w->init_low = w->low_main;
+            w->init_heap_break = heap_break(s);
             w->init_done = 1;
         }
         uc_reg_read(uc, UC_ARM_REG_SP, &sp);
@@ -1067,20 +1087,30 @@ void lc_stack_window_close(lc_state *s, uint32_t id)
         close_window(s);
 }
 
-/* lows[0..2]: main stack, process stack (UINT64_MAX: unused), main stack when the
- * first watched call began (UINT64_MAX: none began). */
+/* lows[0..3]: main stack, process stack (UINT64_MAX: unused), main stack when the
+ * first watched call began (UINT64_MAX: none began) and the heap break then. */
 void lc_stack_lows(lc_state *s, uint64_t *lows)
 {
     lc_stack_watch *w = s->stack;
     lows[0] = w ? w->low_main : UINT64_MAX;
     lows[1] = w ? w->low_process : UINT64_MAX;
     lows[2] = w && w->init_done ? w->init_low : UINT64_MAX;
+    lows[3] = w && w->init_done ? w->init_heap_break : 0;
 }
 
 /* Blocks that read SP so far (lc_state.blocks counts all blocks). */
 uint64_t lc_stack_sp_reads(lc_state *s) { return s->stack ? s->stack->sp_reads : 0; }
 
-/* phase `id`: {count, max depth, min depth, last depth} in bytes. */
+/* The heap: newlib's break lives at `break_at` (0: unknown) and starts at `start`. */
+void lc_stack_watch_heap(lc_state *s, uint64_t break_at, uint64_t start)
+{
+    if (s->stack) {
+        s->stack->heap_break_at = break_at;
+        s->stack->heap_start = (uint32_t)start;
+    }
+}
+
+/* phase `id`: {count, max depth, min depth, last depth, max heap growth} in bytes. */
 void lc_stack_phase_read(lc_state *s, uint32_t id, uint64_t *out)
 {
     const lc_stack_phase *p = s->stack && id < LC_STACK_PHASES ? &s->stack->phases[id] : NULL;
@@ -1088,6 +1118,7 @@ void lc_stack_phase_read(lc_state *s, uint32_t id, uint64_t *out)
     out[1] = p ? p->max_depth : 0;
     out[2] = p ? p->min_depth : 0;
     out[3] = p ? p->last_depth : 0;
+    out[4] = p ? p->max_heap_growth : 0;
 }
 
 void lc_stack_remove_hooks(lc_state *s, uc_engine *uc)
