@@ -163,3 +163,16 @@ def test_micro_speech_builds_into_40_kb_of_ram_with_the_arena_its_model_needs():
     assert build["ram"] <= 40960
     text = lab("build", "micro_speech", "--platform", "nrf52840").stdout
     assert f"tensor arena: {inspected['arena']['needed']} B = activations" in text
+
+
+def test_model_inspect_and_run_report_the_same_arena_with_the_same_parts():
+    """The host computes the firmware's arena (32-bit records, optimized kernels); the
+    firmware reports it; both print the same line."""
+    inspected = lab("model", "inspect", "models/hello_world/hello_world.tflite").stdout
+    line = next(text for text in inspected.splitlines() if text.startswith("tensor arena in"))
+    breakdown = line.split(": ", 1)[1]          # "1152 B = activations 64 + ..."
+    run = lab("run", "hello_world", "--platform", "nrf52840")
+    assert run.returncode == 0, run.stderr
+    assert f"tensor arena: {breakdown}" in run.stdout
+    assert "stack: high-water " in run.stdout and "of the 8192 B reserve" in run.stdout
+    assert "inference 256 B (40x)" in run.stdout
