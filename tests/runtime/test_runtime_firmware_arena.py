@@ -56,6 +56,14 @@ def test_committed_model_arena_in_firmware_equals_host_and_tflm_bound(path, boar
     check_model(path.stem, path.read_bytes(), board, tmp_path)
 
 
+def test_cortex_m0plus_firmware_reports_the_same_arena(tmp_path):
+    """The 32-bit layout is the same on ARMv6-M (the Pico's RP2040, C twins of the DSP
+    kernels): the host's figure holds there too."""
+    pico = platforms.load("pico")
+    for path in COMMITTED:
+        check_model(path.stem, path.read_bytes(), pico, tmp_path)
+
+
 def test_reference_kernels_build_reports_the_reference_figure(board, tmp_path):
     model = ROOT / "models" / "micro_speech" / "micro_speech.tflite"
     firmware = FirmwareModel(model, board, defines=("LABRT_OPTIMIZED=0",))
