@@ -326,7 +326,7 @@ class Machine:
             event = self.scheduler.pop_due(state.now)
             if event is None:
                 return
-            event.callback(event.time)
+            event.fire()
 
     def _wake_up(self) -> bool:
         if self.exceptions.wakes_from_wfi() or self._sevonpend_wake():
