@@ -120,6 +120,7 @@ class Machine:
         """The PPB blocks the lab does not model, as a few large regions (the bus would
         map them page by page: a thousand regions, 0.4 s per machine)."""
         rest = UnmodelledPrivateBus(self, self.dwt.windows() + self.scs.windows())
+        self.private_bus_rest = rest
         for start, end in rest.windows():
             offset = start - rest.base
             self.uc.mmio_map(start, end - start,
@@ -623,6 +624,30 @@ class Machine:
                 first = self._halfword(cursor) or 0
                 cursor += 4 if first >> 11 in (0x1D, 0x1E, 0x1F) else 2
         return False
+
+    # ------------------------------------------------------------ snapshots
+    def snapshot_roots(self) -> list[tuple[str, object]]:
+        """The models a snapshot starts from (snapshot.models() finds what they reach)."""
+        return [("exceptions", self.exceptions), ("dwt", self.dwt), ("scs", self.scs),
+                ("ppb", self.private_bus_rest), ("semihosting", self.semihosting),
+                ("bus", self.bus)] + \
+            [(f"peripherals.{name}", p) for name, p in self.peripherals.items()]
+
+    def snapshot_infrastructure(self) -> dict[str, object]:
+        """Objects models may refer to that a snapshot names instead of saving."""
+        return {"machine": self, "uc": self.uc, "scheduler": self.scheduler,
+                "core": self.core, "platform": self.platform, "firmware": self.firmware}
+
+    def save_snapshot(self, extra=None) -> bytes:
+        """The whole machine as bytes (see snapshot.py); between runs only."""
+        from . import snapshot
+        return snapshot.capture(self, extra)
+
+    def load_snapshot(self, data: bytes, what: str = "snapshot"):
+        """This machine (the same platform and firmware loaded) as the snapshot left it;
+        returns the extra data saved with it."""
+        from . import snapshot
+        return snapshot.restore(self, data, what)
 
     def close(self) -> None:
         self.core.close()

@@ -159,6 +159,23 @@ class Session:
             self._condition = None
         return reason == CONDITION_MET
 
+    # -------------------------------------------------------- snapshots
+    def save_snapshot(self) -> bytes:
+        """The machine, and what the run printed so far, as bytes (Renode's Save)."""
+        return self.machine.save_snapshot(extra={
+            "uart": self.uart, "lines": self.lines, "events": self.events, "done": self.done,
+            "partial_line": bytes(self._reader._partial)})
+
+    def load_snapshot(self, data: bytes, what: str = "snapshot") -> None:
+        """Continue from a snapshot (the same platform and firmware): the run goes on
+        exactly as the saved one would have, its UART history included."""
+        extra = self.machine.load_snapshot(data, what) or {}
+        self.uart = list(extra.get("uart", []))
+        self.lines = list(extra.get("lines", []))
+        self.events = list(extra.get("events", []))
+        self.done = bool(extra.get("done", False))
+        self._reader._partial = bytearray(extra.get("partial_line", b""))
+
     # ---------------------------------------------------------- result
     def result(self, end: str | None = None) -> RunResult:
         """Everything the run did, as data: analysis and reports need nothing else."""

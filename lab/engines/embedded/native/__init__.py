@@ -103,6 +103,9 @@ def _load():
         lib.lc_profile_enable.argtypes = [vp, u32]
         lib.lc_profile_read.argtypes = [vp, p64, p64, p64, u32]
         lib.lc_profile_read.restype = u32
+        lib.lc_snapshot_size.restype = ctypes.c_size_t
+        lib.lc_snapshot_save.argtypes = [vp, ctypes.c_char_p]
+        lib.lc_snapshot_load.argtypes = [vp, ctypes.c_char_p]
         _lib = lib
     return _lib
 
@@ -181,6 +184,19 @@ class Core:
         cycles = (ctypes.c_uint64 * max_entries)()
         n = self._lib.lc_profile_read(self._ptr, pcs, counts, cycles, max_entries)
         return [(pcs[i], counts[i], cycles[i]) for i in range(n)]
+
+    # ------------------------------------------------------------ snapshots
+    def save_state(self) -> bytes:
+        """The native state a run's future depends on (lc_snapshot_save)."""
+        buffer = ctypes.create_string_buffer(self._lib.lc_snapshot_size())
+        self._lib.lc_snapshot_save(self._ptr, buffer)
+        return buffer.raw
+
+    def load_state(self, data: bytes) -> None:
+        size = self._lib.lc_snapshot_size()
+        if len(data) != size:
+            raise ValueError(f"native state of {len(data)} bytes, this engine keeps {size}")
+        self._lib.lc_snapshot_load(self._ptr, data)
 
     def close(self) -> None:
         if self._ptr:

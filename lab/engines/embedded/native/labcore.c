@@ -104,6 +104,19 @@ typedef struct {
 /* Python checks its mirror of the shared prefix against this size when it loads. */
 size_t lc_state_prefix_size(void) { return offsetof(lc_state, regions); }
 
+/* ------------------------------------------------------------ snapshots */
+
+/* A machine snapshot keeps lc_state's shared prefix, byte for byte: every counter, flag
+ * and timing quantity a run's future depends on. What follows the prefix is rebuilt on
+ * demand (the block cache, the division hooks) or belongs to the host (regions,
+ * profiling tables). State a new model adds that must survive a snapshot goes into the
+ * prefix: it is then saved and restored with no other change. */
+size_t lc_snapshot_size(void) { return offsetof(lc_state, regions); }
+
+void lc_snapshot_save(const lc_state *s, void *out) { memcpy(out, s, lc_snapshot_size()); }
+
+void lc_snapshot_load(lc_state *s, const void *in) { memcpy(s, in, lc_snapshot_size()); }
+
 /* ------------------------------------------------------------------ code */
 
 static const uint8_t *host_ptr(lc_state *s, uint64_t addr, uint64_t len)
