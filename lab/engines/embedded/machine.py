@@ -641,7 +641,19 @@ class Machine:
     def save_snapshot(self, extra=None) -> bytes:
         """The whole machine as bytes (see snapshot.py); between runs only."""
         from . import snapshot
+        self._leave_it_block()
         return snapshot.capture(self, extra)
+
+    def _leave_it_block(self) -> None:
+        """Unicorn's IT state can be neither read nor written: a snapshot is never taken
+        inside an IT block. Run on a block at a time (an extra stop changes nothing)."""
+        for _ in range(8):
+            pc = self.uc.reg_read(A.UC_ARM_REG_PC)
+            if self.fault is not None or not self._inside_it_block(pc):
+                return
+            reason = self.halt_reason
+            self.run(self.core.state.now + 1)
+            self.halt_reason = self.halt_reason or reason
 
     def load_snapshot(self, data: bytes, what: str = "snapshot"):
         """This machine (the same platform and firmware loaded) as the snapshot left it;

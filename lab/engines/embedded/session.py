@@ -46,6 +46,7 @@ class Session:
         if imu is not None:
             self.attach_imu(*imu if isinstance(imu, tuple) else (imu,))
         self.wall_s = 0.0
+        self.run_info: dict = {}      # what a snapshot keeps of the run's set-up (runner)
 
     def _attach_console(self) -> None:
         console = self.machine.peripherals.get(self.platform.console)
@@ -164,7 +165,7 @@ class Session:
         """The machine, and what the run printed so far, as bytes (Renode's Save)."""
         return self.machine.save_snapshot(extra={
             "uart": self.uart, "lines": self.lines, "events": self.events, "done": self.done,
-            "partial_line": bytes(self._reader._partial)})
+            "partial_line": bytes(self._reader._partial), "run_info": self.run_info})
 
     def load_snapshot(self, data: bytes, what: str = "snapshot") -> None:
         """Continue from a snapshot (the same platform and firmware): the run goes on
@@ -175,6 +176,7 @@ class Session:
         self.events = list(extra.get("events", []))
         self.done = bool(extra.get("done", False))
         self._reader._partial = bytearray(extra.get("partial_line", b""))
+        self.run_info = dict(extra.get("run_info") or {})
 
     # ---------------------------------------------------------- result
     def result(self, end: str | None = None) -> RunResult:
