@@ -14,6 +14,7 @@ app's analysis, the checks and the report work on it as on a single run.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -79,13 +80,12 @@ def run_unit(firmware: Firmware, unit: dict) -> dict:
     """Run one unit, from the firmware's snapshot when it has one (else from reset), and
     analyze it: its RunResult as a dict. A pure function of the firmware, the snapshot
     and the unit: from the snapshot the run is the very run it would be from reset."""
-    from . import platforms
     from .runner import Prepared, execute
 
     app_analyzer = apps.analyzer(firmware.app)
     plan = app_analyzer.unit_plan(unit)
     plan.own_data = bool(unit.get("own_data"))
-    prepared = Prepared(platforms.load(firmware.platform), firmware.app, _elf_path(firmware),
+    prepared = Prepared(_platform(firmware.platform), firmware.app, _elf_path(firmware),
                         plan, max(firmware.timeout_s, plan.min_timeout_s))
     result = _run_from_snapshot(firmware, prepared) if firmware.snapshot else None
     if result is None:
@@ -93,6 +93,20 @@ def run_unit(firmware: Firmware, unit: dict) -> dict:
     data = result.to_dict()
     data["unit"] = {"index": unit["index"], "name": unit["name"]}
     return data, result.recordings
+
+
+@functools.lru_cache(maxsize=4)
+def _platform(name: str):
+    """A worker runs many units of one board: its description is read once."""
+    from . import platforms
+    return platforms.load(name)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_elf(path: Path):
+    """... and of one ELF (named by its digest): its segments and symbols are read once."""
+    from .elf import Firmware as Elf
+    return Elf(path)
 
 
 # ------------------------------------------------------------ a shared start
@@ -128,7 +142,7 @@ def _run_from_snapshot(firmware: Firmware, prepared):
     from .engines.embedded.session import Session
 
     plan = prepared.plan
-    session = Session(prepared.platform, prepared.elf, app=prepared.app)
+    session = Session(prepared.platform, _read_elf(prepared.elf), app=prepared.app)
     try:
         session.load_snapshot(firmware.snapshot, what="the units' snapshot")
         if not _switch_feeds(session, plan):

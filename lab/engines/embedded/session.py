@@ -26,7 +26,8 @@ class Session:
                  echo: Callable[[str], None] | None = None, stop_on_done: bool = True,
                  strict_alignment: bool = False, audio=None, imu=None):
         self.platform = platform
-        self.firmware = Firmware(elf_path)
+        # an ELF's path, or its Firmware already read (units reuse one per process)
+        self.firmware = elf_path if isinstance(elf_path, Firmware) else Firmware(elf_path)
         self.app = app or self.firmware.path.parent.name
         self.machine = Machine(platform, strict_alignment=strict_alignment)
         self.machine.load(self.firmware)
