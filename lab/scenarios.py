@@ -63,6 +63,10 @@ def schema_for(app: str) -> dict:
     from .apps import analyzer
     app_analyzer = analyzer(app)
     properties = {**GENERIC_EXPECT, **(getattr(app_analyzer, "EXPECT", {}) or {})}
+    # `on_platform: {board: {...}}`: the same expectations, for one board (its limits)
+    per_board = {"type": "object", "additionalProperties": False, "properties": properties}
+    properties = {**properties, "on_platform": {"type": "object",
+                                                "additionalProperties": per_board}}
     expect = {"type": "object", "additionalProperties": False, "properties": properties}
     return {**SCHEMA, "properties": {**SCHEMA["properties"], "expect": expect}}
 
@@ -177,6 +181,8 @@ def check(expect: dict, result) -> list[Check]:
     """Evaluate a scenario's expectations on a RunResult: the generic ones here, the
     app's own by its analyzer (lab.apps)."""
     from .apps import analyzer
+    expect = {**{k: v for k, v in expect.items() if k != "on_platform"},
+              **(expect.get("on_platform", {}).get(result.platform, {}))}
     checks = _generic_checks(expect, result)
     app_analyzer = analyzer(result.app)
     if app_analyzer is not None:

@@ -36,7 +36,9 @@ from .semihosting import Semihosting
 
 log = logging.getLogger("lab.machine")
 
-CPU_MODELS = {"cortex-m0": A.UC_CPU_ARM_CORTEX_M0, "cortex-m3": A.UC_CPU_ARM_CORTEX_M3,
+CPU_MODELS = {"cortex-m0": A.UC_CPU_ARM_CORTEX_M0,
+              "cortex-m0plus": A.UC_CPU_ARM_CORTEX_M0,   # ARMv6-M like the M0
+              "cortex-m3": A.UC_CPU_ARM_CORTEX_M3,
               "cortex-m4": A.UC_CPU_ARM_CORTEX_M4, "cortex-m4f": A.UC_CPU_ARM_CORTEX_M4,
               "cortex-m7": A.UC_CPU_ARM_CORTEX_M7, "cortex-m33": A.UC_CPU_ARM_CORTEX_M33}
 UNTIL_NEVER = 0xFFFFFFFF         # an odd address: never a Thumb PC
