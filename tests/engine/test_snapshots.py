@@ -70,6 +70,23 @@ def test_a_run_restored_mid_way_continues_as_if_it_never_stopped(board, app, dat
         s.close()
 
 
+@pytest.mark.parametrize("app,save_at,total", [("hello", 0.37, 1.5), ("hello_world", 0.3, 1.2)])
+def test_the_pico_restored_mid_way_continues_as_if_it_never_stopped(app, save_at, total):
+    """The generic capture covers another SoC's models (RP2040) with no code of its own."""
+    pico = platforms.load("pico")
+    elf = build(app, pico).elf
+    end = int(total * pico.cpu.clock_hz)
+    whole, saved, restored = (Session(pico, elf, app=app) for _ in range(3))
+    whole.machine.run(end)
+    saved.run(save_at)
+    restored.load_snapshot(saved.save_snapshot())
+    restored.machine.run(end)
+    compare(whole, restored)
+    assert whole.lines
+    for s in (whole, saved, restored):
+        s.close()
+
+
 def test_a_restored_machine_saves_the_very_same_snapshot(board):
     """Nothing captured is lost in a round trip (every model, event, register, byte)."""
     first = session(board, "micro_speech", YES)
