@@ -142,7 +142,8 @@ def test_keyword_documentation_generates_with_libdoc(tmp_path):
     for keyword in ("Wait For Line On Uart", "Assert Led Duty Cycle", "Wait For Inference",
                     "Run Scenario", "Cycles Should Be Below", "No Samples Should Be Dropped",
                     "Feed Audio", "Feed Acceleration", "Execute Command", "Build Elf",
-                    "Write Renode Pcm", "Write Renode Sample Text", "Test Recording"):
+                    "Write Renode Pcm", "Write Renode Sample Text", "Test Recording",
+                    "Save Snapshot", "Load Snapshot", "Provides", "Requires"):
         assert keyword in text, keyword
 
 
@@ -168,3 +169,15 @@ Stack Over The Limit
     failed = tests["Stack Over The Limit"]
     assert failed.status == "FAIL"
     assert failed.message == "the stack of inference reached 256 bytes, limit 256"
+
+
+def test_the_snapshot_suite_provides_and_requires_a_listening_machine(tmp_path):
+    """robot/snapshots.robot: Provides / Requires and Save / Load Snapshot (issue 14)."""
+    output = tmp_path / "output.xml"
+    robot_run(str(ROOT / "robot" / "snapshots.robot"), outputdir=str(tmp_path),
+              output=str(output), log="NONE", report="NONE",
+              stdout=open(tmp_path / "stdout.txt", "w"))
+    tests = {t.name: t for t in ExecutionResult(str(output)).suite.all_tests}
+    assert len(tests) == 4
+    for name, test in tests.items():
+        assert test.status == "PASS", (name, test.message)

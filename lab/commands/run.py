@@ -6,6 +6,7 @@ input (nothing is run or written then), 130 on Ctrl-C (what ran is kept).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -15,8 +16,8 @@ from ..build import build
 from ..errors import LabError
 from ..results import END_DONE, END_INTERRUPTED
 from ..runner import DEFAULT_TIMEOUT_S
-from .arguments import (existing_file, existing_folder, existing_path, output_folder,
-                        positive_int, seconds)
+from .arguments import (existing_file, existing_folder, existing_path, output_file,
+                        output_folder, positive_int, seconds)
 
 
 def register(subparsers) -> None:
@@ -81,7 +82,29 @@ def register(subparsers) -> None:
                             "not yet there run")
     units.add_argument("--stream", action="store_true",
                        help="play the whole data set as one continuous stream instead")
+    saved = parser.add_argument_group(
+        "snapshots", "The whole machine saved mid-run, and runs that start from it: a run "
+        "from a snapshot continues exactly as the saved run would have.")
+    saved.add_argument("--save-at", nargs=2, action=SaveAt, metavar=("EVENT|SECONDS", "FILE"),
+                       help="save the run to FILE at a virtual time, or when the firmware "
+                            "first prints `@lab EVENT`; the run then goes on")
+    saved.add_argument("--load", type=existing_file, metavar="FILE",
+                       help="start from a snapshot (saved with the same firmware and board) "
+                            "instead of reset; the time limit counts from the start of the "
+                            "saved run")
     parser.set_defaults(handler=run_command)
+
+
+class SaveAt(argparse.Action):
+    """--save-at EVENT|SECONDS FILE, both checked before anything runs."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from ..snapshots import SavePoint
+        point, file = values
+        try:
+            setattr(namespace, self.dest, (SavePoint.parse(point), output_file(file)))
+        except (LabError, argparse.ArgumentTypeError) as error:
+            raise argparse.ArgumentError(self, str(error)) from None
 
 
 def build_command(args) -> int:
@@ -110,9 +133,17 @@ def run_command(args) -> int:
     if not args.elf and not args.target:
         raise LabError("give a scenario or app to run (see `lab list`), --elf FILE, or --all")
     found = scenarios.find(args.target) if args.target and not args.elf else None
+    if found and (args.save_at or args.load) and not args.target.endswith((".yaml", ".yml")):
+        found = None          # a snapshot is of one app's run: the app of that name
     if found and args.engine == "qemu":
         raise LabError(f"{args.target} is a scenario: scenarios run on the embedded engine "
                        "(give an app directory or --elf with --engine qemu)")
+    if (args.save_at or args.load) and (found or args.engine == "qemu"):
+        raise LabError("--save-at and --load are for one app's run on the embedded engine, "
+                       "not for scenarios or QEMU")
+    if args.load and (args.audio or args.imu):
+        raise LabError("--load brings the sensor feeds as they were saved: give no --audio "
+                       "or --imu with it")
     if found:
         return run_scenarios([scenarios.load(found)], args)
     if args.results:
@@ -128,6 +159,7 @@ def run_command(args) -> int:
 # --------------------------------------------------------------------- apps
 def run_single_app(args) -> int:
     from ..engines.embedded.session import print_line
+    from ..inputs import Plan
     from ..runner import execute, plan_inputs, prepare
 
     platform = platforms.load(args.platform)
@@ -138,10 +170,16 @@ def run_single_app(args) -> int:
     if engine == "qemu":
         return run_on_qemu(args, platform)
     app = None if args.elf else args.target
-    plan = plan_inputs(app and Path(app).name, args.audio, args.imu, args.on_end,
-                       manifest=args.manifest)
+    if args.load:          # the snapshot brings the feeds and the clips' layout
+        plan = Plan()
+    else:
+        plan = plan_inputs(app and Path(app).name, args.audio, args.imu, args.on_end,
+                           manifest=args.manifest)
     prepared = prepare(platform, app, args.elf, model=args.model, defines=args.define,
                        plan=plan, timeout_s=args.timeout, strict_alignment=args.strict_alignment)
+    prepared.save_at, prepared.load = args.save_at, args.load
+    if args.load and not args.timeout:
+        prepared.timeout_s = None      # the saved run's time limit
     result = execute(prepared, echo=None if args.json else print_line)
     if args.elf:
         result.app = Path(args.elf).name

@@ -124,6 +124,7 @@ class Machine:
         """The PPB blocks the lab does not model, as a few large regions (the bus would
         map them page by page: a thousand regions, 0.4 s per machine)."""
         rest = UnmodelledPrivateBus(self, self.dwt.windows() + self.scs.windows())
+        self.private_bus_rest = rest
         for start, end in rest.windows():
             offset = start - rest.base
             self.uc.mmio_map(start, end - start,
@@ -328,7 +329,7 @@ class Machine:
             event = self.scheduler.pop_due(state.now)
             if event is None:
                 return
-            event.callback(event.time)
+            event.fire()
 
     def _wake_up(self) -> bool:
         if self.exceptions.wakes_from_wfi() or self._sevonpend_wake():
@@ -637,6 +638,42 @@ class Machine:
                 first = self._halfword(cursor) or 0
                 cursor += 4 if first >> 11 in (0x1D, 0x1E, 0x1F) else 2
         return False
+
+    # ------------------------------------------------------------ snapshots
+    def snapshot_roots(self) -> list[tuple[str, object]]:
+        """The models a snapshot starts from (snapshot.models() finds what they reach)."""
+        return [("exceptions", self.exceptions), ("dwt", self.dwt), ("scs", self.scs),
+                ("ppb", self.private_bus_rest), ("semihosting", self.semihosting),
+                ("bus", self.bus), ("stack_watch", self.stack_watch)] + \
+            [(f"peripherals.{name}", p) for name, p in self.peripherals.items()]
+
+    def snapshot_infrastructure(self) -> dict[str, object]:
+        """Objects models may refer to that a snapshot names instead of saving."""
+        return {"machine": self, "uc": self.uc, "scheduler": self.scheduler,
+                "core": self.core, "platform": self.platform, "firmware": self.firmware}
+
+    def save_snapshot(self, extra=None) -> bytes:
+        """The whole machine as bytes (see snapshot.py); between runs only."""
+        from . import snapshot
+        self._leave_it_block()
+        return snapshot.capture(self, extra)
+
+    def _leave_it_block(self) -> None:
+        """Unicorn's IT state can be neither read nor written: a snapshot is never taken
+        inside an IT block. Run on a block at a time (an extra stop changes nothing)."""
+        for _ in range(8):
+            pc = self.uc.reg_read(A.UC_ARM_REG_PC)
+            if self.fault is not None or not self._inside_it_block(pc):
+                return
+            reason = self.halt_reason
+            self.run(self.core.state.now + 1)
+            self.halt_reason = self.halt_reason or reason
+
+    def load_snapshot(self, data: bytes, what: str = "snapshot"):
+        """This machine (the same platform and firmware loaded) as the snapshot left it;
+        returns the extra data saved with it."""
+        from . import snapshot
+        return snapshot.restore(self, data, what)
 
     def close(self) -> None:
         self.core.close()

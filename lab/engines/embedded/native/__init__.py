@@ -104,6 +104,12 @@ def _load():
         lib.lc_profile_read.argtypes = [vp, p64, p64, p64, u32]
         lib.lc_profile_read.restype = u32
         _declare_stack_watch(lib)
+        lib.lc_snapshot_size.restype = ctypes.c_size_t
+        lib.lc_snapshot_save.argtypes = [vp, ctypes.c_char_p]
+        lib.lc_snapshot_load.argtypes = [vp, ctypes.c_char_p]
+        lib.lc_stack_snapshot_size.restype = ctypes.c_size_t
+        lib.lc_stack_snapshot_save.argtypes = [vp, ctypes.c_char_p]
+        lib.lc_stack_snapshot_load.argtypes = [vp, ctypes.c_char_p]
         _lib = lib
     return _lib
 
@@ -248,6 +254,24 @@ class Core:
         out = (ctypes.c_uint64 * 5)()
         self._lib.lc_stack_phase_read(self._ptr, phase, out)
         return out[0], out[1], out[2], out[3], out[4]
+    # ------------------------------------------------------------ snapshots
+    def save_state(self) -> bytes:
+        """The native state a run's future depends on (lc_snapshot_save), then the stack
+        watch's measurements when it watches (lc_stack_snapshot_save)."""
+        buffer = ctypes.create_string_buffer(self._lib.lc_snapshot_size())
+        self._lib.lc_snapshot_save(self._ptr, buffer)
+        stack = ctypes.create_string_buffer(self._lib.lc_stack_snapshot_size())
+        watching = self._lib.lc_stack_snapshot_save(self._ptr, stack) == 0
+        return buffer.raw + (stack.raw if watching else b"")
+
+    def load_state(self, data: bytes) -> None:
+        size = self._lib.lc_snapshot_size()
+        stack_size = self._lib.lc_stack_snapshot_size()
+        if len(data) not in (size, size + stack_size):
+            raise ValueError(f"native state of {len(data)} bytes, this engine keeps {size}")
+        self._lib.lc_snapshot_load(self._ptr, data[:size])
+        if len(data) > size and self._lib.lc_stack_snapshot_load(self._ptr, data[size:]):
+            raise ValueError("the snapshot has stack measurements, this machine no watch")
 
     def close(self) -> None:
         if self._ptr:

@@ -111,6 +111,19 @@ typedef struct {
 /* Python checks its mirror of the shared prefix against this size when it loads. */
 size_t lc_state_prefix_size(void) { return offsetof(lc_state, regions); }
 
+/* ------------------------------------------------------------ snapshots */
+
+/* A machine snapshot keeps lc_state's shared prefix, byte for byte: every counter, flag
+ * and timing quantity a run's future depends on. What follows the prefix is rebuilt on
+ * demand (the block cache, the division hooks) or belongs to the host (regions,
+ * profiling tables). State a new model adds that must survive a snapshot goes into the
+ * prefix: it is then saved and restored with no other change. */
+size_t lc_snapshot_size(void) { return offsetof(lc_state, regions); }
+
+void lc_snapshot_save(const lc_state *s, void *out) { memcpy(out, s, lc_snapshot_size()); }
+
+void lc_snapshot_load(lc_state *s, const void *in) { memcpy(s, in, lc_snapshot_size()); }
+
 /* ------------------------------------------------------------------ code */
 
 static const uint8_t *host_ptr(lc_state *s, uint64_t addr, uint64_t len)
@@ -810,6 +823,34 @@ struct lc_stack_watch {
     uint64_t heap_break_at;        /* address of newlib's break (`heap_end`); 0: none */
     uint32_t heap_start;           /* `end`: the break before the first sbrk */
 };
+
+/* Snapshots: the watch's measurements and open windows. Its function hooks belong to
+ * the machine that set them (a restored machine sets its own when it loads the ELF). */
+size_t lc_stack_snapshot_size(void) { return sizeof(lc_stack_watch) + sizeof(uint64_t); }
+
+int lc_stack_snapshot_save(const lc_state *s, void *out)
+{
+    if (!s->stack)
+        return 1;
+    memcpy(out, s->stack, sizeof(lc_stack_watch));
+    memcpy((char *)out + sizeof(lc_stack_watch), &s->stack_return_pc, sizeof(uint64_t));
+    return 0;
+}
+
+int lc_stack_snapshot_load(lc_state *s, const void *in)
+{
+    lc_stack_watch *w = s->stack, saved;
+    if (!w)
+        return 1;
+    saved = *w;
+    memcpy(w, in, sizeof *w);
+    memcpy(w->function_pcs, saved.function_pcs, sizeof saved.function_pcs);
+    memcpy(w->function_ids, saved.function_ids, sizeof saved.function_ids);
+    memcpy(w->function_hooks, saved.function_hooks, sizeof saved.function_hooks);
+    w->nfunctions = saved.nfunctions;
+    memcpy(&s->stack_return_pc, (const char *)in + sizeof(lc_stack_watch), sizeof(uint64_t));
+    return 0;
+}
 
 /* newlib's heap break now: the static `_sbrk` keeps, 0 until its first call. */
 static uint32_t heap_break(lc_state *s)
