@@ -245,6 +245,8 @@ class ExceptionModel:
             msp = frame
         uc.reg_write(A.UC_ARM_REG_MSP, msp)
         uc.reg_write(A.UC_ARM_REG_PSP, psp)
+        if self.machine.stack_watch.exception_entered(number, sp, frame, on_psp, msp):
+            self.machine.on_stack_overflow(frame, return_address)
         self._enter_handler(number, exc_return)
 
     def _enter_handler(self, number: int, exc_return: int) -> None:
@@ -301,11 +303,13 @@ class ExceptionModel:
         to_thread = bool(exc_return & 0x8)
         chained = self._tail_chain_target(to_thread)
         if chained is not None:
+            self.machine.stack_watch.tail_chained(returning, chained)
             uc.reg_write(A.UC_ARM_REG_XPSR, (uc.reg_read(A.UC_ARM_REG_XPSR) & ~0x1FF) | chained)
             uc.reg_write(A.UC_ARM_REG_CONTROL,
                          uc.reg_read(A.UC_ARM_REG_CONTROL) & ~CONTROL_FPCA)
             self._enter_handler(chained, exc_return)
             return
+        self.machine.stack_watch.exception_left(returning)
         self._unstack(exc_return)
 
     def _tail_chain_target(self, to_thread: bool) -> int | None:
