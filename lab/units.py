@@ -195,18 +195,15 @@ class LocalWorkers:
                 yield run_unit(firmware, unit)
             return
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
         context = multiprocessing.get_context("spawn")   # no threads or engines inherited
-        with ProcessPoolExecutor(self.jobs, mp_context=context,
-                                 initializer=_ignore_interrupts) as pool:
-            futures = [pool.submit(run_unit, firmware, unit) for unit in units]
-            try:
-                for future in as_completed(futures):
-                    yield future.result()
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
+        # Pool, not ProcessPoolExecutor: leaving the block (Ctrl-C included) terminates
+        # the workers at once instead of waiting for the units they are running.
+        with context.Pool(self.jobs, initializer=_ignore_interrupts) as pool:
+            yield from pool.imap_unordered(_run_unit_star, [(firmware, u) for u in units])
+
+
+def _run_unit_star(arguments):
+    return run_unit(*arguments)
 
 
 class DaskWorkers:
