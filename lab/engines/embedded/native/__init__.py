@@ -284,7 +284,9 @@ class Core:
             self._ptr = None
 
     def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
+        # Unreachable, so nothing will run this engine again; and by now Unicorn may
+        # have closed it already (the order of finalizers is arbitrary, at exit above
+        # all), so its hooks must not be touched: free only the native state.
+        if self._ptr:
+            self._lib.lc_free(self._ptr)
+            self._ptr = None
