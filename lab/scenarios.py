@@ -52,6 +52,11 @@ GENERIC_EXPECT = {
     "flash_below": {"type": "integer", "minimum": 1},
     "ram_below": {"type": "integer", "minimum": 1},
     "arena_below": {"type": "integer", "minimum": 1},
+    # at most this many bytes: the stack high-water, newlib's heap high-water, and the
+    # RAM the run used (static data + stack high-water + heap high-water)
+    "stack_bytes": {"type": "integer", "minimum": 0},
+    "heap_bytes": {"type": "integer", "minimum": 0},
+    "ram_bytes": {"type": "integer", "minimum": 0},
     "dropped_samples": {"type": "integer", "minimum": 0},
     "no_fault": {"type": "boolean"},
     "finishes": {"type": "boolean"},
@@ -193,6 +198,29 @@ def check(expect: dict, result) -> list[Check]:
     return checks
 
 
+def used_memory(result) -> dict:
+    """Bytes the run used, as the engine measured them: stack and heap high-water, and
+    RAM (static data + both); None where unknown (another engine, an ELF without the
+    linker script's symbols)."""
+    memory = result.memory or {}
+    stack = memory.get("high_water")
+    heap = (memory.get("heap") or {}).get("high_water")
+    static = result.firmware.get("ram")
+    known = None not in (stack, heap, static)
+    return {"stack": stack, "heap": heap, "ram": static + stack + heap if known else None}
+
+
+def _used_memory_checks(expect: dict, result) -> list[Check]:
+    used, checks = used_memory(result), []
+    for what in ("stack", "heap", "ram"):
+        limit = expect.get(f"{what}_bytes")
+        if limit is not None:
+            value = used[what]
+            checks.append(Check(f"{what} bytes used", value is not None and value <= limit,
+                                f"<= {limit}", Check.format(value)))
+    return checks
+
+
 def _generic_checks(expect: dict, result) -> list[Check]:
     checks = []
     if expect.get("no_fault", True):
@@ -214,6 +242,7 @@ def _generic_checks(expect: dict, result) -> list[Check]:
             checks.append(Check(f"{what} bytes", value is not None and
                                 value < expect[f"{what}_below"],
                                 f"< {expect[f'{what}_below']}", Check.format(value)))
+    checks += _used_memory_checks(expect, result)
     if "dropped_samples" in expect:
         dropped = result.dropped_samples
         checks.append(Check("dropped samples", dropped <= expect["dropped_samples"],

@@ -60,7 +60,7 @@ def advance(machine, cycles):
     target = state.now + cycles
     while (event := machine.scheduler.pop_due(target)) is not None:
         state.now = max(state.now, event.time)
-        event.callback(event.time)
+        event.fire()
     state.now = target
 
 

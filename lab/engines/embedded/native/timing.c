@@ -549,3 +549,44 @@ void lc_timing_settle(lc_state *s, uint64_t return_address)
     if (s->timing)
         settle_branch(s, s->timing, return_address);
 }
+
+/* ---------------------------------------------------------------- snapshots */
+
+/* A machine snapshot carries the model's state: counters, the branch still to settle, the
+ * instruction cache's lines (its tags and LRU stamps). 0 bytes while the model is off. */
+size_t lc_timing_snapshot_size(const lc_state *s)
+{
+    const lc_timing *t = s->timing;
+    return t ? sizeof(lc_timing) + 2 * (size_t)t->sets * t->ways * sizeof(uint32_t) : 0;
+}
+
+void lc_timing_snapshot_save(const lc_state *s, void *out)
+{
+    const lc_timing *t = s->timing;
+    if (!t)
+        return;
+    size_t lines = t->tags ? (size_t)t->sets * t->ways * sizeof(uint32_t) : 0;
+    memcpy(out, t, sizeof *t);
+    if (lines) {
+        memcpy((char *)out + sizeof *t, t->tags, lines);
+        memcpy((char *)out + sizeof *t + lines, t->stamps, lines);
+    }
+}
+
+int lc_timing_snapshot_load(lc_state *s, const void *in)
+{
+    lc_timing *t = s->timing;
+    if (!t)
+        return 1;
+    uint32_t *tags = t->tags, *stamps = t->stamps;
+    size_t lines = tags ? (size_t)t->sets * t->ways * sizeof(uint32_t) : 0;
+    memcpy(t, in, sizeof *t);
+    t->tags = tags; /* this machine's own tables, filled from the snapshot */
+    t->stamps = stamps;
+    t->last_fetched = NULL;
+    if (lines) {
+        memcpy(tags, (const char *)in + sizeof *t, lines);
+        memcpy(stamps, (const char *)in + sizeof *t + lines, lines);
+    }
+    return 0;
+}

@@ -215,11 +215,10 @@ class Pwm(Rp2040Peripheral):
                 self._wrap_events[n].cancel()
                 self._wrap_events[n] = None
             if self._running(n) and self.regs.value("INTE") >> n & 1:
-                self._wrap_events[n] = self.schedule(self._next_wrap(n),
-                                                     lambda t, n=n: self._wrapped(n))
+                self._wrap_events[n] = self.schedule(self._next_wrap(n), self._wrapped, n)
         self._update_irq()
 
-    def _wrapped(self, n: int) -> None:
+    def _wrapped(self, time: int, n: int) -> None:
         self._wrap_events[n] = None
         self.regs.set("INTR", self.regs.value("INTR") | 1 << n)
         self._update_irq()

@@ -136,10 +136,10 @@ class Timer(Rp2040Peripheral):
             if not self.regs.value("ARMED") >> n & 1 or self._paused() or not self._rate:
                 continue
             ahead = (self.regs.value(f"ALARM{n}") - self.value()) & LOW
-            self._events[n] = self.schedule(max(self._time_of(ahead), self.now()),
-                                            lambda t, n=n: self._fire(n))
+            self._events[n] = self.schedule(max(self._time_of(ahead), self.now()), self._fire,
+                                            n)
 
-    def _fire(self, n: int) -> None:
+    def _fire(self, time: int, n: int) -> None:
         self._events[n] = None
         self.regs.set("ARMED", self.regs.value("ARMED") & ~(1 << n))
         self.regs.set("INTR", self.regs.value("INTR") | 1 << n)

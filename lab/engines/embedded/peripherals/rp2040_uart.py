@@ -151,9 +151,9 @@ class Uart(Rp2040Peripheral):
             return
         byte = self._tx.popleft()
         self._tx_level_changed(rising=False)
-        self._sending = self.schedule(self.now() + cycles, lambda t: self._sent(byte, t))
+        self._sending = self.schedule(self.now() + cycles, self._sent, byte)
 
-    def _sent(self, byte: int, time: int) -> None:
+    def _sent(self, time: int, byte: int) -> None:
         self._sending = None
         for listener in self.listeners:
             listener(bytes([byte]), time)
