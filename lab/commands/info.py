@@ -69,7 +69,7 @@ def _app_boards(app: str, boards) -> tuple[list[str], dict[str, list[str]]]:
     for name, platform, error in boards:
         if error:
             continue
-        need = missing_for(spec, platform) if platform.build.get("hal") else ["a firmware HAL"]
+        need = missing_for(spec, platform) if platform.build.get("board") else ["a firmware board"]
         if need:
             missing[name] = need
         else:

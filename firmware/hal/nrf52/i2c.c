@@ -1,10 +1,9 @@
-/* TWIM0 transfers as nrfx_twim does them: SHORTS chain the phases (write, repeated
+/* TWIM0 transfers on the board's internal I2C bus (board_config.h: I2C_SCL_PIN,
+ * I2C_SDA_PIN, and the pin that powers the sensors if there is one). TWIM0 transfers as nrfx_twim does them: SHORTS chain the phases (write, repeated
  * start, read, stop); the caller sleeps in WFI until STOPPED or ERROR. */
 #include <string.h>
 #include "board.h"
 
-#define SCL_PIN 15u
-#define SDA_PIN 14u
 #define TX_MAX 16u
 
 static uint8_t tx_buffer[TX_MAX];    /* EasyDMA reads RAM only */
@@ -26,8 +25,12 @@ void TWIM0_IRQHandler(void)
 
 static void init(void)
 {
-    TWIM_PSEL_SCL(TWIM0_BASE) = SCL_PIN;
-    TWIM_PSEL_SDA(TWIM0_BASE) = SDA_PIN;
+#ifdef SENSOR_POWER_PIN
+    GPIO_PIN_CNF(GPIO_PORT_BASE(SENSOR_POWER_PIN), SENSOR_POWER_PIN & 31u) = 1u;
+    GPIO_OUTSET(GPIO_PORT_BASE(SENSOR_POWER_PIN)) = GPIO_PIN_BIT(SENSOR_POWER_PIN);
+#endif
+    TWIM_PSEL_SCL(TWIM0_BASE) = I2C_SCL_PIN;
+    TWIM_PSEL_SDA(TWIM0_BASE) = I2C_SDA_PIN;
     TWIM_FREQUENCY(TWIM0_BASE) = TWIM_FREQ_400K;
     TWIM_INTENSET(TWIM0_BASE) = TWIM_INT_STOPPED | TWIM_INT_ERROR;
     irq_priority(IRQ_TWIM0, 3);

@@ -1,7 +1,7 @@
-/* nRF52840 start-up: vector table, .data/.bss initialisation, FPU enable, then main(). */
+/* nRF52 start-up: vector table, .data/.bss initialisation, FPU enable, then main(). */
 #include <stdint.h>
 #include <string.h>
-#include "nrf52840.h"
+#include "nrf52.h"
 
 extern uint32_t _estack, _etext, _sdata, _edata, _sbss, _ebss;
 extern int main(void);

@@ -1,4 +1,4 @@
-/* LED brightness through PWM0, as Arduino's analogWrite does it on the nRF52840: a
+/* LED brightness through PWM0, as Arduino's analogWrite does it on the nRF52: a
  * one-value sequence the PWM keeps applying after it has played. */
 #include "board.h"
 
@@ -30,7 +30,8 @@ void led_pwm_set(float brightness)
     if (brightness > 1.0f)
         brightness = 1.0f;
     /* active low: the LED is lit while the pin is low, after the compare */
-    uint32_t high_ticks = (uint32_t)((1.0f - brightness) * (float)COUNTERTOP + 0.5f);
+    float lit_high = LED_ACTIVE_LOW ? 1.0f - brightness : brightness;
+    uint32_t high_ticks = (uint32_t)(lit_high * (float)COUNTERTOP + 0.5f);
     sequence[0] = (uint16_t)(POLARITY_FALLING | high_ticks);
     PWM_REG(0x008) = 1;                   /* TASKS_SEQSTART[0] */
 }

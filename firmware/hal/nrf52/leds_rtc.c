@@ -1,4 +1,4 @@
-/* LEDs on GPIO P0 (active low) and a periodic RTC1 interrupt. */
+/* The board's LEDs (board_config.h: pins, LED_ACTIVE_LOW) and a periodic RTC1 interrupt. */
 #include "board.h"
 
 static void (*rtc_handler)(void);
@@ -8,26 +8,26 @@ void leds_init(void)
 {
     const unsigned pins[] = {LED1_PIN, LED2_PIN, LED3_PIN};
     for (unsigned i = 0; i < 3; i++) {
-        GPIO_OUTSET(GPIO_P0_BASE) = 1u << pins[i]; /* off: the LEDs are active low */
-        GPIO_PIN_CNF(GPIO_P0_BASE, pins[i]) = 1u;  /* output, input buffer connected */
+        led_set(pins[i], 0);
+        GPIO_PIN_CNF(GPIO_PORT_BASE(pins[i]), pins[i] & 31u) = 1u;  /* output, input connected */
     }
 }
 
 void led_set(unsigned pin, int on)
 {
-    if (on)
-        GPIO_OUTCLR(GPIO_P0_BASE) = 1u << pin;
+    if (!on == !LED_ACTIVE_LOW)        /* the level that lights it */
+        GPIO_OUTSET(GPIO_PORT_BASE(pin)) = GPIO_PIN_BIT(pin);
     else
-        GPIO_OUTSET(GPIO_P0_BASE) = 1u << pin;
+        GPIO_OUTCLR(GPIO_PORT_BASE(pin)) = GPIO_PIN_BIT(pin);
 }
 
 void led_toggle(unsigned pin)
 {
-    uint32_t mask = 1u << pin;
-    if (GPIO_OUT(GPIO_P0_BASE) & mask)
-        GPIO_OUTCLR(GPIO_P0_BASE) = mask;
+    uint32_t base = GPIO_PORT_BASE(pin), mask = GPIO_PIN_BIT(pin);
+    if (GPIO_OUT(base) & mask)
+        GPIO_OUTCLR(base) = mask;
     else
-        GPIO_OUTSET(GPIO_P0_BASE) = mask;
+        GPIO_OUTSET(base) = mask;
 }
 
 void RTC1_IRQHandler(void)

@@ -2,9 +2,6 @@
  * the PDM latched a buffer, the next one is armed at once; END hands over a full one. */
 #include "board.h"
 
-#define PDM_PWR_PIN 17u   /* P0.17 powers the microphone */
-#define PDM_CLK_PIN 26u
-#define PDM_DIN_PIN 25u
 
 static int16_t *buffer[2];
 static size_t buffer_samples;
@@ -48,10 +45,12 @@ void mic_start(int16_t *buffers, size_t samples, mic_handler on_buffer)
     buffer[1] = buffers + samples;
     buffer_samples = samples;
     handler = on_buffer;
-    GPIO_PIN_CNF(GPIO_P0_BASE, PDM_PWR_PIN) = 1u;
-    GPIO_OUTSET(GPIO_P0_BASE) = 1u << PDM_PWR_PIN;
-    PDM_PSEL_CLK = PDM_CLK_PIN;
-    PDM_PSEL_DIN = PDM_DIN_PIN;
+#ifdef MIC_POWER_PIN
+    GPIO_PIN_CNF(GPIO_PORT_BASE(MIC_POWER_PIN), MIC_POWER_PIN & 31u) = 1u;
+    GPIO_OUTSET(GPIO_PORT_BASE(MIC_POWER_PIN)) = GPIO_PIN_BIT(MIC_POWER_PIN);
+#endif
+    PDM_PSEL_CLK = MIC_CLK_PIN;
+    PDM_PSEL_DIN = MIC_DIN_PIN;
     PDM_PDMCLKCTRL = PDM_CLK_1280K;
     PDM_RATIO = PDM_RATIO_80;
     PDM_MODE = PDM_MODE_MONO;

@@ -3,8 +3,6 @@
 #include <string.h>
 #include "board.h"
 
-#define TX_PIN 3u   /* P1.03, Serial1 TX on the Nano 33 BLE */
-#define RX_PIN 10u  /* P1.10, Serial1 RX */
 #define TX_CHUNK 128u
 #ifndef CONSOLE_BAUDRATE
 #define CONSOLE_BAUDRATE UARTE_BAUD_115200   /* a UARTE BAUDRATE code */
@@ -51,8 +49,8 @@ static void wait_tx_idle(void)
 
 void console_init(void)
 {
-    UARTE_PSEL_TXD(UARTE0_BASE) = (1u << 5) | TX_PIN;
-    UARTE_PSEL_RXD(UARTE0_BASE) = (1u << 5) | RX_PIN;
+    UARTE_PSEL_TXD(UARTE0_BASE) = CONSOLE_TX_PIN;
+    UARTE_PSEL_RXD(UARTE0_BASE) = CONSOLE_RX_PIN;
     UARTE_BAUDRATE(UARTE0_BASE) = CONSOLE_BAUDRATE;
     UARTE_ENABLE(UARTE0_BASE) = UARTE_ENABLE_UARTE;
     UARTE_INTENSET(UARTE0_BASE) = UARTE_INT_ENDTX | UARTE_INT_ENDRX;

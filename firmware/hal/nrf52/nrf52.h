@@ -1,7 +1,8 @@
-/* nRF52840 peripheral registers used by the lab's HAL (addresses: Nordic nRF52840 PS / MDK,
+/* nRF52 peripheral registers used by the lab's HAL: the same addresses on the nRF52840 and
+ * the nRF52833 (Nordic PS / MDK,
  * as recorded in the project's reference notes). */
-#ifndef LAB_NRF52840_H
-#define LAB_NRF52840_H
+#ifndef LAB_NRF52_H
+#define LAB_NRF52_H
 #include "cortexm.h"
 
 #define NRF_REG(base, offset) REG32((base) + (offset))
@@ -88,6 +89,10 @@ enum { IRQ_POWER_CLOCK = 0, IRQ_UARTE0 = 2, IRQ_TWIM0 = 3, IRQ_TIMER0 = 8, IRQ_T
 #define GPIO_IN(b) NRF_REG(b, 0x510)
 #define GPIO_DIRSET(b) NRF_REG(b, 0x518)
 #define GPIO_PIN_CNF(b, n) NRF_REG(b, 0x700 + 4u * (n))
+/* A pin as PSEL registers number it: port * 32 + pin (NRF_PIN(1, 3) is P1.03). */
+#define NRF_PIN(port, pin) ((port) * 32u + (pin))
+#define GPIO_PORT_BASE(p) ((p) >= 32u ? GPIO_P1_BASE : GPIO_P0_BASE)
+#define GPIO_PIN_BIT(p) (1u << ((p) & 31u))
 
 /* PDM */
 #define PDM_TASKS_START NRF_REG(PDM_BASE, 0x000)
