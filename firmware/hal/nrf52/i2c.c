@@ -4,7 +4,7 @@
 #include <string.h>
 #include "board.h"
 
-#define TX_MAX 16u
+#define TX_MAX 64u                   /* a register address and a 32-byte chunk fit */
 
 static uint8_t tx_buffer[TX_MAX];    /* EasyDMA reads RAM only */
 static volatile int stopped, failed;

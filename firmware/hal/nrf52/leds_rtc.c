@@ -67,3 +67,36 @@ void board_init(void)
     console_init();
     leds_init();
 }
+
+/* delay_ms: RTC0 compare channel 0 wakes the core from WFI (drivers that must wait, e.g.
+ * for a sensor's start-up, sleep instead of polling). */
+static volatile int delay_done;
+
+void RTC0_IRQHandler(void)
+{
+    if (RTC_EVENTS_COMPARE(RTC0_BASE, 0)) {
+        RTC_EVENTS_COMPARE(RTC0_BASE, 0) = 0;
+        delay_done = 1;
+    }
+}
+
+void delay_ms(uint32_t ms)
+{
+    uint32_t ticks = (ms * LFCLK_HZ + 999u) / 1000u;
+    delay_done = 0;
+    RTC_PRESCALER(RTC0_BASE) = 0;
+    RTC_TASKS_CLEAR(RTC0_BASE) = 1;
+    RTC_CC(RTC0_BASE, 0) = ticks ? ticks : 1u;
+    RTC_INTENSET(RTC0_BASE) = RTC_INT_COMPARE(0);
+    irq_priority(IRQ_RTC0, 5);
+    irq_enable(IRQ_RTC0);
+    RTC_TASKS_START(RTC0_BASE) = 1;
+    while (!delay_done) {
+        cpu_disable_irq();
+        if (!delay_done)
+            cpu_wfi();
+        cpu_enable_irq();
+    }
+    RTC_TASKS_STOP(RTC0_BASE) = 1;
+    irq_disable(IRQ_RTC0);
+}

@@ -7,6 +7,7 @@ from ....errors import LabError
 
 MODELS = {
     "lsm9ds1": "lsm9ds1:Lsm9ds1",
+    "bmi270": "bmi270:Bmi270",
 }
 
 
