@@ -1,0 +1,125 @@
+"""Each board from its board file alone: the apps build for it and run (hello, sensor_echo
+with fed data arriving bit-exact at the chip's rate), and the magic_wand and
+micro_speech scenarios pass on it (one run per board and app)."""
+import csv
+import json
+import os
+import subprocess
+import sys
+import wave
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lab import platforms
+from lab.build import build
+from lab.engines.embedded.session import Session
+from lab.sensors import imu
+from lab.sensors.audio import AudioFeed
+
+from .conftest import imu_of
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+IMU_RATE_HZ = {"nano33-rev2": 100, "xiao-sense": 104}
+NEW_BOARDS = sorted(IMU_RATE_HZ)
+SECONDS = 3
+
+
+@pytest.fixture
+def session_of():
+    sessions = []
+
+    def make(app, board, **feeds):
+        platform = platforms.load(board)
+        session = Session(platform, build(app, platform).elf, app=app, **feeds)
+        sessions.append(session)
+        return session
+
+    yield make
+    for session in sessions:
+        session.close()
+
+
+@pytest.mark.parametrize("board", NEW_BOARDS)
+def test_hello_runs_from_the_board_file_and_blinks_its_led(session_of, board):
+    session = session_of("hello", board)
+    session.run(5.0)
+    result = session.result()
+    assert result.end == "done", result.uart
+    assert f"hello from {board} (FICR part 52840)" in result.uart
+    toggles = result.leds["led1"]
+    assert len(toggles) == 8 + 1                   # off at start, then 8 toggles at 4 Hz
+    assert [round(b - a, 6) for (a, _), (b, _) in zip(toggles[1:], toggles[2:])] == [0.25] * 7
+
+
+def gesture_csv(path, rate=119.0, seconds=4.0):
+    t = np.arange(int(rate * seconds)) / rate
+    ax = 0.3 * np.sin(2 * np.pi * 1.3 * t) + 4.6 * np.exp(-((t - 1.5) / 0.05) ** 2)
+    ay = 0.2 * np.cos(2 * np.pi * 0.7 * t) - 0.5
+    az = np.sqrt(np.clip(1 - ax.clip(-1, 1) ** 2 - ay ** 2, 0, 1))
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["t", "ax", "ay", "az"])
+        writer.writerows([[f"{a:.9f}", f"{x:.6f}", f"{y:.6f}", f"{z:.6f}"]
+                          for a, x, y, z in zip(t, ax, ay, az)])
+
+
+def chirp_wav(path, rate=16000, seconds=4):
+    t = np.arange(rate * seconds) / rate
+    samples = np.round(9000 * np.sin(2 * np.pi * (200 + 400 * t) * t)).astype("<i2")
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(rate)
+        handle.writeframes(samples.tobytes())
+
+
+def board_frame(device, chip):
+    """What the firmware's imu_chip_to_board makes of a chip sample (saturating int16)."""
+    board = [0, 0, 0]
+    for (sign, axis), value in zip(device.axes, chip):
+        board[axis] = max(-32768, min(32767, sign * value))
+    return board
+
+
+@pytest.mark.parametrize("board", NEW_BOARDS)
+def test_sensor_echo_gets_every_sample_at_the_chips_rate(session_of, tmp_path, board):
+    motion, sound = tmp_path / "wand.csv", tmp_path / "chirp.wav"
+    gesture_csv(motion)
+    chirp_wav(sound)
+    session = session_of("sensor_echo", board, audio=AudioFeed.from_path(sound),
+                         imu=imu.load_acceleration(motion))
+    session.run(6.0)
+    result = session.result()
+    assert result.end == "done", result.uart
+    rate = IMU_RATE_HZ[board]
+    assert result.events_named("sensors")[0]["imu"] == 1
+    for second in result.events_named("echo"):
+        assert (second["audio"], second["imu"]) == (16000, rate), second
+    assert result.streams["imu"].rate_hz == rate
+    assert result.streams["imu"].dropped == 0 and result.streams["audio"].dropped == 0
+    total = result.events_named("echo_total")[0]
+    device = imu_of(session)
+    delivered = [board_frame(device, sample) for _, sample, _ in device.log[:total["imu"]]]
+    assert total["imu"] == SECONDS * rate
+    assert total["imu_crc"] == zlib.crc32(np.array(delivered, dtype="<i2").tobytes())
+    feed = AudioFeed.from_path(sound)
+    feed.configure(16000.0, 1)
+    assert total["audio_crc"] == zlib.crc32(feed.stream[:total["audio"]].astype("<i2").tobytes())
+
+
+def lab_run(*args):
+    env = dict(os.environ, LAB_RESULTS_DIR=str(ROOT / ".cache" / "test-results"))
+    proc = subprocess.run([sys.executable, "-m", "lab.cli", "run", *args, "--json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=900, env=env)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("scenario", ["magic_wand", "micro_speech"])
+@pytest.mark.parametrize("board", NEW_BOARDS)
+def test_scenario_passes_on_the_board(board, scenario):
+    code, out, err = lab_run(scenario, "--platform", board)
+    assert code == 0, err[-2000:] + out[-2000:]
+    assert f'"{board}"' in out
