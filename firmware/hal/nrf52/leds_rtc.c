@@ -6,6 +6,11 @@ static uint32_t rtc_period;
 
 void leds_init(void)
 {
+#ifdef LED_ROW_PIN
+    /* a matrix: the LEDs are columns of the row this pin drives high */
+    GPIO_PIN_CNF(GPIO_PORT_BASE(LED_ROW_PIN), LED_ROW_PIN & 31u) = 1u;
+    GPIO_OUTSET(GPIO_PORT_BASE(LED_ROW_PIN)) = GPIO_PIN_BIT(LED_ROW_PIN);
+#endif
     const unsigned pins[] = {LED1_PIN, LED2_PIN, LED3_PIN};
     for (unsigned i = 0; i < 3; i++) {
         led_set(pins[i], 0);

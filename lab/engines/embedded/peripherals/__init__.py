@@ -15,6 +15,7 @@ MODELS = {
     "nrf52.pdm": "nrf_pdm:Pdm",
     "nrf52.twim": "nrf_twim:Twim",
     "nrf52.pwm": "nrf_pwm:Pwm",
+    "nrf52.saadc": "nrf_saadc:Saadc",
 }
 
 
