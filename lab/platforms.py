@@ -101,6 +101,7 @@ class Platform:
     parts: list[Part] = field(default_factory=list)
     buttons: list[Button] = field(default_factory=list)
     datasheet: dict = field(default_factory=dict)   # figures with their sources
+    led_matrix: dict = field(default_factory=dict)  # rows/cols pins (lab.led_matrix)
 
     def region(self, name: str) -> MemoryRegion:
         for region in self.memory:
@@ -226,6 +227,12 @@ def _platform(board: dict, path: Path, soc: dict, soc_path: Path) -> Platform:
     for pin in leds + buttons:
         if pin.port not in gpio_names:
             raise LabError(f"{path}: {pin.name}: no GPIO port {pin.port!r} on the SoC")
+    matrix = board.get("led_matrix", {}) or {}
+    if matrix:
+        from .led_matrix import pins
+        for port, _ in sum(pins(matrix, path), []):
+            if port not in gpio_names:
+                raise LabError(f"{path}: led_matrix: no GPIO port {port!r} on the SoC")
     build = {**(soc.get("build", {}) or {}), **(board.get("build", {}) or {})}
     return Platform(
         name=_need(board, "name", str, path, "board"),
@@ -236,4 +243,5 @@ def _platform(board: dict, path: Path, soc: dict, soc_path: Path) -> Platform:
         imu=board.get("imu"), leds=leds, build=build,
         qemu=board.get("qemu", soc.get("qemu", {})) or {}, path=path,
         soc=_need(soc, "name", str, soc_path, "soc"), parts=parts, buttons=buttons,
-        datasheet=board.get("datasheet", {}) or {})
+        datasheet=board.get("datasheet", {}) or {},
+        led_matrix=matrix)

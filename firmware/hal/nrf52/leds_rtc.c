@@ -8,8 +8,8 @@ void leds_init(void)
 {
 #ifdef LED_ROW_PIN
     /* a matrix: the LEDs are columns of the row this pin drives high */
-    GPIO_PIN_CNF(GPIO_PORT_BASE(LED_ROW_PIN), LED_ROW_PIN & 31u) = 1u;
     GPIO_OUTSET(GPIO_PORT_BASE(LED_ROW_PIN)) = GPIO_PIN_BIT(LED_ROW_PIN);
+    GPIO_PIN_CNF(GPIO_PORT_BASE(LED_ROW_PIN), LED_ROW_PIN & 31u) = 1u;
 #endif
     const unsigned pins[] = {LED1_PIN, LED2_PIN, LED3_PIN};
     for (unsigned i = 0; i < 3; i++) {
@@ -20,7 +20,7 @@ void leds_init(void)
 
 void led_set(unsigned pin, int on)
 {
-    if (!on == !LED_ACTIVE_LOW)        /* the level that lights it */
+    if (!on != !LED_ACTIVE_LOW)        /* high: lit if active high, dark if active low */
         GPIO_OUTSET(GPIO_PORT_BASE(pin)) = GPIO_PIN_BIT(pin);
     else
         GPIO_OUTCLR(GPIO_PORT_BASE(pin)) = GPIO_PIN_BIT(pin);
