@@ -171,7 +171,7 @@ def result_html(result) -> str:
     e = html.escape
     streams = {name: stream.recording for name, stream in result.streams.items()}
     with tempfile.TemporaryDirectory(prefix="lab-view-") as tmp:
-        report._write_recordings(Path(tmp), result)
+        report.write_recordings(Path(tmp), result)
         plots = report.make_plots(result, Path(tmp))
     for name, recording in streams.items():       # the view writes nothing for good
         result.streams[name].recording = recording

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 
 from . import __version__
@@ -46,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     except LabError as error:
         print(f"lab: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:    # `lab list --json | head`: the reader had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as error:   # a file the checks could not foresee (disk full, vanished)
         where = f"{error.filename}: " if error.filename else ""
         print(f"lab: error: {where}{error.strerror or error}", file=sys.stderr)

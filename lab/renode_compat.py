@@ -22,7 +22,7 @@ def execute(keywords, command: str):
     argument = args[0].lstrip("@") if args else ""
     key = (target.lower(), verb.lower())
     if key == ("mach", "create"):
-        keywords._pending_machine = True
+        pass     # the machine is made when its platform description is loaded
     elif key == ("machine", "loadplatformdescription"):
         keywords.create_machine(_platform_for(argument))
     elif key == ("sysbus", "loadelf"):

@@ -39,7 +39,7 @@ def results_folder(scenario: str, platform: str, base: Path | None = None) -> Pa
 def write_all(folder: Path, scenario, result, checks) -> None:
     """Write every result file. The sensor recordings go first, next to result.json;
     the report is then drawn from what is on disk, as `lab report` would."""
-    _write_recordings(folder, result)
+    write_recordings(folder, result)
     data = result.to_dict()
     data["scenario"] = scenario.name
     data["expect"] = scenario.expect
@@ -57,7 +57,7 @@ def render(folder: Path, scenario: str, result, checks) -> None:
     (folder / "report.html").write_text(render_html(scenario, result, checks, plots))
 
 
-def _write_recordings(folder: Path, result) -> None:
+def write_recordings(folder: Path, result) -> None:
     """What the microphone and the IMU delivered: microphone.wav (what the board heard)
     and imu.csv (t, ax, ay, az in g as the firmware could read them)."""
     audio = result.recordings.get("audio")

@@ -21,12 +21,18 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=doctor_command)
 
 
+def listing() -> dict:
+    """Boards, apps (which board each runs on) and scenarios, as `lab list --json`."""
+    boards = _platforms()
+    return _listing_json(boards, {app: _app_boards(app, boards) for app in available_apps()})
+
+
 def list_command(args) -> int:
+    if args.json:
+        print(json.dumps(listing(), indent=2))
+        return 0
     boards = _platforms()
     apps = {app: _app_boards(app, boards) for app in available_apps()}
-    if args.json:
-        print(json.dumps(_listing_json(boards, apps), indent=2))
-        return 0
     print("platforms:")
     for name, platform, error in boards:
         if error:

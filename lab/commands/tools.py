@@ -10,7 +10,8 @@ from ..errors import LabError
 from ..platforms import ROOT
 from .arguments import existing_file, existing_path, output_file, positive_int, seconds
 
-BENCHMARKS = {"mips": "bench/mips.py", "realtime": "bench/realtime.py", "scale": "bench/scale.py"}
+# Every bench/<name>.py is a benchmark `lab bench <name>` runs.
+BENCHMARKS = {path.stem: f"bench/{path.name}" for path in sorted((ROOT / "bench").glob("*.py"))}
 
 
 def register(subparsers) -> None:

@@ -215,12 +215,10 @@ def catalogue() -> dict:
     """Boards and apps as `lab list --json` has them, with what the page needs to offer
     inputs: each app's needs and each board's LEDs and sensors."""
     from .. import platforms
-    from ..build import app_directory, app_spec, available_apps
+    from ..build import app_directory, app_spec
     from ..commands import info
 
-    boards = info._platforms()
-    apps = {app: info._app_boards(app, boards) for app in available_apps()}
-    listing = info._listing_json(boards, apps)
+    listing = info.listing()
     for entry in listing["apps"]:
         entry["requires"] = list(app_spec(app_directory(entry["name"])).requires)
     for entry in listing["platforms"]:

@@ -134,9 +134,7 @@ class Machine:
             self.peripherals[spec.name] = peripheral
             self.bus.attach(peripheral)
         for peripheral in self.peripherals.values():
-            connect = getattr(peripheral, "connect_board", None)
-            if connect:
-                connect(self.platform)
+            peripheral.connect_board(self.platform)
 
     def memory(self, name: str):
         """The host buffer behind a memory region (ctypes), e.g. memory('ram')."""
@@ -182,9 +180,7 @@ class Machine:
         self.core.state.unalign_trp = self.core.state.div_0_trp = 0
         self.bus.reset()
         for peripheral in self.peripherals.values():
-            after = getattr(peripheral, "after_reset", None)
-            if after:
-                after()
+            peripheral.after_reset()
         self._reset_cpu()
 
     def hard_reset(self) -> None:
@@ -469,7 +465,7 @@ class Machine:
             ex.hfsr |= 1 << 30
             if ex.execution_priority() <= -1:
                 raise Lockup("SVC at HardFault priority")
-            ex.fault = ex._record(HARDFAULT, "FORCED", True, return_address - 2, None,
+            ex.fault = ex.fault_record(HARDFAULT, "FORCED", True, return_address - 2, None,
                                   "SVC executed where SVCall could not preempt")
             ex.take(HARDFAULT, return_address - 2)
             self.on_fault_raised()

@@ -46,6 +46,18 @@ class Peripheral:
     def reset(self) -> None:
         self.regs.reset()
 
+    def connect_board(self, platform) -> None:
+        """Once every model exists: take the links the platform declares (a clock
+        source, devices on a bus) by name."""
+
+    def after_reset(self) -> None:
+        """After a system reset has reset every model (SYSRESETREQ)."""
+
+    def duty_history(self, pin: int) -> list[tuple[int, float | None]]:
+        """[(cycles, duty 0..1)] this model drove on pin `pin` (PSEL numbering), for
+        models that drive pins with a duty cycle (PWM); empty for the others."""
+        return []
+
     def finish_after_halt(self) -> None:
         """The core stopped for good (fault, lockup): complete what the hardware would
         still complete on its own (a DMA transfer already started)."""

@@ -105,9 +105,8 @@ class Session:
         pin = 32 * gpio.options.get("port", 0) + led.pin     # PSEL numbering: port, pin
         trace = []
         for peripheral in self.machine.peripherals.values():
-            history = getattr(peripheral, "duty_history", {}).get(pin)
-            if history:
-                trace += [(t, duty) for t, duty in history if duty is not None]
+            trace += [(t, duty) for t, duty in peripheral.duty_history(pin)
+                      if duty is not None]
         if not trace:
             trace = [(t, float(level)) for t, level in gpio.history.get(led.pin, [])]
         trace.sort()

@@ -43,6 +43,22 @@ static inline void tail_weights(const int8_t *w, uint32_t len, uint32_t *even, u
     *odd = labrt_sxtb16_ror8(v);
 }
 
+/* acc + four int8 weights (one word) times the inputs expanded to even/odd halves. */
+static inline uint32_t mac_word(uint32_t weights, uint32_t xe, uint32_t xo, uint32_t acc)
+{
+    acc = labrt_smlad(labrt_sxtb16(weights), xe, acc);
+    return labrt_smlad(labrt_sxtb16_ror8(weights), xo, acc);
+}
+
+/* acc + the partial last group of weights (see tail_weights) times expanded inputs. */
+static inline uint32_t mac_tail(const int8_t *w, uint32_t len, uint32_t xe, uint32_t xo,
+                                uint32_t acc)
+{
+    uint32_t even, odd;
+    tail_weights(w, len, &even, &odd);
+    return labrt_smlad(odd, xo, labrt_smlad(even, xe, acc));
+}
+
 #if LABRT_OPT_ASM
 /* One group of mm_1x4: the four positions' inputs come in two LDMs, whose register
  * lists must be ascending, so x0..x3 live in fixed registers r8..r11. */
@@ -126,7 +142,7 @@ static inline void mm_1x4(const int8_t *w, const uint32_t *panel, uint32_t len, 
 #endif
     if (len & 3u) {
         uint32_t even, odd;
-        tail_weights(w, len, &even, &odd);
+        tail_weights(w, len, &even, &odd);    /* one weight group for four positions */
         a0 = labrt_smlad(odd, x[1], labrt_smlad(even, x[0], a0));
         a1 = labrt_smlad(odd, x[3], labrt_smlad(even, x[2], a1));
         a2 = labrt_smlad(odd, x[5], labrt_smlad(even, x[4], a2));
@@ -205,26 +221,17 @@ void labrt_opt_mm_4x1(const int8_t *w, uint32_t stride, const uint32_t *x, uint3
 #else
     for (; n > 0; n--, wa += 4, wb += 4, x += 2) {
         const uint32_t xe = x[0], xo = x[1];
-        uint32_t v = labrt_opt_read32(wa);
-        a0 = labrt_smlad(labrt_sxtb16_ror8(v), xo, labrt_smlad(labrt_sxtb16(v), xe, a0));
-        v = labrt_opt_read32(wa + stride);
-        a1 = labrt_smlad(labrt_sxtb16_ror8(v), xo, labrt_smlad(labrt_sxtb16(v), xe, a1));
-        v = labrt_opt_read32(wb);
-        a2 = labrt_smlad(labrt_sxtb16_ror8(v), xo, labrt_smlad(labrt_sxtb16(v), xe, a2));
-        v = labrt_opt_read32(wb + stride);
-        a3 = labrt_smlad(labrt_sxtb16_ror8(v), xo, labrt_smlad(labrt_sxtb16(v), xe, a3));
+        a0 = mac_word(labrt_opt_read32(wa), xe, xo, a0);
+        a1 = mac_word(labrt_opt_read32(wa + stride), xe, xo, a1);
+        a2 = mac_word(labrt_opt_read32(wb), xe, xo, a2);
+        a3 = mac_word(labrt_opt_read32(wb + stride), xe, xo, a3);
     }
 #endif
     if (len & 3u) {
-        uint32_t even, odd;
-        tail_weights(wa, len, &even, &odd);
-        a0 = labrt_smlad(odd, x[1], labrt_smlad(even, x[0], a0));
-        tail_weights(wa + stride, len, &even, &odd);
-        a1 = labrt_smlad(odd, x[1], labrt_smlad(even, x[0], a1));
-        tail_weights(wb, len, &even, &odd);
-        a2 = labrt_smlad(odd, x[1], labrt_smlad(even, x[0], a2));
-        tail_weights(wb + stride, len, &even, &odd);
-        a3 = labrt_smlad(odd, x[1], labrt_smlad(even, x[0], a3));
+        a0 = mac_tail(wa, len, x[0], x[1], a0);
+        a1 = mac_tail(wa + stride, len, x[0], x[1], a1);
+        a2 = mac_tail(wb, len, x[0], x[1], a2);
+        a3 = mac_tail(wb + stride, len, x[0], x[1], a3);
     }
     acc[0] = a0;
     acc[1] = a1;
@@ -276,29 +283,20 @@ void labrt_opt_mm_4x1_raw(const int8_t *w, uint32_t stride, const int8_t *x, uin
         v = labrt_opt_read32(x);
         xe = labrt_sxtab16(offset2, v);
         xo = labrt_sxtab16_ror8(offset2, v);
-        v = labrt_opt_read32(wa);
-        a0 = labrt_smlad(labrt_sxtb16_ror8(v), xo, labrt_smlad(labrt_sxtb16(v), xe, a0));
-        v = labrt_opt_read32(wa + stride);
-        a1 = labrt_smlad(labrt_sxtb16_ror8(v), xo, labrt_smlad(labrt_sxtb16(v), xe, a1));
-        v = labrt_opt_read32(wb);
-        a2 = labrt_smlad(labrt_sxtb16_ror8(v), xo, labrt_smlad(labrt_sxtb16(v), xe, a2));
-        v = labrt_opt_read32(wb + stride);
-        a3 = labrt_smlad(labrt_sxtb16_ror8(v), xo, labrt_smlad(labrt_sxtb16(v), xe, a3));
+        a0 = mac_word(labrt_opt_read32(wa), xe, xo, a0);
+        a1 = mac_word(labrt_opt_read32(wa + stride), xe, xo, a1);
+        a2 = mac_word(labrt_opt_read32(wb), xe, xo, a2);
+        a3 = mac_word(labrt_opt_read32(wb + stride), xe, xo, a3);
     }
 #endif
     if (len & 3u) {
-        uint32_t even, odd;
         v = labrt_opt_read_tail(x, len & 3u);
         xe = labrt_sxtab16(offset2, v);
         xo = labrt_sxtab16_ror8(offset2, v);
-        tail_weights(wa, len, &even, &odd);
-        a0 = labrt_smlad(odd, xo, labrt_smlad(even, xe, a0));
-        tail_weights(wa + stride, len, &even, &odd);
-        a1 = labrt_smlad(odd, xo, labrt_smlad(even, xe, a1));
-        tail_weights(wb, len, &even, &odd);
-        a2 = labrt_smlad(odd, xo, labrt_smlad(even, xe, a2));
-        tail_weights(wb + stride, len, &even, &odd);
-        a3 = labrt_smlad(odd, xo, labrt_smlad(even, xe, a3));
+        a0 = mac_tail(wa, len, xe, xo, a0);
+        a1 = mac_tail(wa + stride, len, xe, xo, a1);
+        a2 = mac_tail(wb, len, xe, xo, a2);
+        a3 = mac_tail(wb + stride, len, xe, xo, a3);
     }
     acc[0] = a0;
     acc[1] = a1;

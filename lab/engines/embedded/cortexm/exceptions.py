@@ -374,7 +374,7 @@ class ExceptionModel:
                 self.hfsr |= HFSR_FORCED
         if target == HARDFAULT and self.execution_priority() <= -1:
             raise Lockup(f"{reason} while the execution priority is HardFault or higher")
-        self.fault = self._record(target, reason, forced, pc, address, detail)
+        self.fault = self.fault_record(target, reason, forced, pc, address, detail)
         self.take(target, pc)
         self.machine.on_fault_raised()
 
@@ -383,7 +383,7 @@ class ExceptionModel:
         enabled = bool(self.shcsr_enables & (1 << enable_bit))
         return enabled and self.group_priority(self.priority[number]) < self.execution_priority()
 
-    def _record(self, target, reason, forced, pc, address, detail) -> FaultRecord:
+    def fault_record(self, target, reason, forced, pc, address, detail) -> FaultRecord:
         origin = FAULT_OF_BIT.get(reason)
         kind = NAMES[target]
         if forced and origin:

@@ -34,7 +34,7 @@ COMPARE_MASK, POLARITY_FALLING = 0x7FFF, 0x8000
 class Pwm(NrfPeripheral):
     def __init__(self, machine, name, base, irq=None, **options):
         super().__init__(machine, name, base, irq, **options)
-        self.duty_history: dict[int, list[tuple[int, float]]] = {}  # pin -> [(time, duty)]
+        self._duty_by_pin: dict[int, list[tuple[int, float]]] = {}  # pin -> [(time, duty)]
         self.task(0x004, "TASKS_STOP", self._stop)
         self.task(0x008, "TASKS_SEQSTART[0]", lambda: self._start_sequence(0))
         self.task(0x00C, "TASKS_SEQSTART[1]", lambda: self._start_sequence(1))
@@ -220,9 +220,12 @@ class Pwm(NrfPeripheral):
             if pin is None:
                 continue
             duty = self.duty(self._values[channel]) if self.running else None
-            history = self.duty_history.setdefault(pin, [])
+            history = self._duty_by_pin.setdefault(pin, [])
             if not history or history[-1][1] != duty:
                 history.append((time, duty))
+
+    def duty_history(self, pin: int) -> list[tuple[int, float | None]]:
+        return self._duty_by_pin.get(pin, [])
 
     def _counter_top(self) -> int:
         """The wave counter's top: COUNTERTOP, or the waveform's own (at least 1)."""

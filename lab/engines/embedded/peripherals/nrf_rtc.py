@@ -9,6 +9,7 @@ EVTEN, as the hardware only generates those then.
 """
 from __future__ import annotations
 
+from ....errors import LabError
 from ..registers import RO
 from .nrf_base import NrfPeripheral
 from .nrf_clock_power import ClockPower
@@ -48,10 +49,17 @@ class Rtc(NrfPeripheral):
         self._clear_state()
 
     def connect_board(self, platform) -> None:
-        clocks = [p for p in self.machine.peripherals.values() if isinstance(p, ClockPower)]
-        if clocks:
-            self.clock = clocks[0]
-            self.clock.lfclk_listeners.append(self._lfclk_started)
+        """The LFCLK source is the platform's `clock:` option (the CLOCK peripheral's
+        name); without one the RTC counts from reset, as if LFCLK always ran."""
+        source = self.options.get("clock")
+        if source is None:
+            return
+        clock = self.machine.peripherals.get(source)
+        if not isinstance(clock, ClockPower):
+            raise LabError(f"{platform.name}: {self.name}'s clock {source!r} is not a CLOCK "
+                           "peripheral of the SoC")
+        self.clock = clock
+        clock.lfclk_listeners.append(self._lfclk_started)
 
     def _lfclk_started(self, time: int) -> None:
         self.anchor_edge = 0       # a started RTC counts from LFCLK's first edge
