@@ -26,7 +26,7 @@ void led_toggle(unsigned pin);
 void rtc_periodic_start(uint32_t ticks, void (*handler)(void));
 void rtc_periodic_stop(void);
 uint32_t rtc_counter(void);
-/* Sleeps `ms` milliseconds (RTC0, at least one 32768 Hz tick). */
+/* Sleeps `ms` milliseconds (RTC2, at least one 32768 Hz tick). */
 void delay_ms(uint32_t ms);
 
 /* PDM microphone (MIC_CLK_PIN, MIC_DIN_PIN), 16 kHz mono, EasyDMA into two

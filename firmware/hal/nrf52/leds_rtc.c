@@ -73,14 +73,15 @@ void board_init(void)
     leds_init();
 }
 
-/* delay_ms: RTC0 compare channel 0 wakes the core from WFI (drivers that must wait, e.g.
- * for a sensor's start-up, sleep instead of polling). */
+/* delay_ms: RTC2 compare channel 0 wakes the core from WFI (drivers that must wait, e.g.
+ * for a sensor's start-up, sleep instead of polling). RTC2 is the HAL's: apps and test
+ * firmware use RTC0 and RTC1. */
 static volatile int delay_done;
 
-void RTC0_IRQHandler(void)
+void RTC2_IRQHandler(void)
 {
-    if (RTC_EVENTS_COMPARE(RTC0_BASE, 0)) {
-        RTC_EVENTS_COMPARE(RTC0_BASE, 0) = 0;
+    if (RTC_EVENTS_COMPARE(RTC2_BASE, 0)) {
+        RTC_EVENTS_COMPARE(RTC2_BASE, 0) = 0;
         delay_done = 1;
     }
 }
@@ -89,19 +90,19 @@ void delay_ms(uint32_t ms)
 {
     uint32_t ticks = (ms * LFCLK_HZ + 999u) / 1000u;
     delay_done = 0;
-    RTC_PRESCALER(RTC0_BASE) = 0;
-    RTC_TASKS_CLEAR(RTC0_BASE) = 1;
-    RTC_CC(RTC0_BASE, 0) = ticks ? ticks : 1u;
-    RTC_INTENSET(RTC0_BASE) = RTC_INT_COMPARE(0);
-    irq_priority(IRQ_RTC0, 5);
-    irq_enable(IRQ_RTC0);
-    RTC_TASKS_START(RTC0_BASE) = 1;
+    RTC_PRESCALER(RTC2_BASE) = 0;
+    RTC_TASKS_CLEAR(RTC2_BASE) = 1;
+    RTC_CC(RTC2_BASE, 0) = ticks ? ticks : 1u;
+    RTC_INTENSET(RTC2_BASE) = RTC_INT_COMPARE(0);
+    irq_priority(IRQ_RTC2, 5);
+    irq_enable(IRQ_RTC2);
+    RTC_TASKS_START(RTC2_BASE) = 1;
     while (!delay_done) {
         cpu_disable_irq();
         if (!delay_done)
             cpu_wfi();
         cpu_enable_irq();
     }
-    RTC_TASKS_STOP(RTC0_BASE) = 1;
-    irq_disable(IRQ_RTC0);
+    RTC_TASKS_STOP(RTC2_BASE) = 1;
+    irq_disable(IRQ_RTC2);
 }
