@@ -222,7 +222,8 @@ def test_ctrl_c_during_a_scenario_keeps_what_ran(tmp_path):
     """9. SIGINT: result.json says `interrupted`, with the UART log and report."""
     results = tmp_path / "results"
     process = subprocess.Popen([sys.executable, "-m", "lab.cli", "run", "micro_speech",
-                                "--results", str(results)], cwd=ROOT, text=True,
+                                "--platform", "nrf52840", "--results", str(results)],
+                               cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         for _ in range(600):                  # the folder appears when the run starts
