@@ -168,9 +168,7 @@ int main(void)
     uint32_t handled = 0;
     int candidate = -1, streak = 0;
     int32_t quiet_until_ms = 0;
-#ifdef MATRIX_ROW_PINS
     uint32_t glyph_until = 0;             /* tick at which the matrix clears, 0: blank */
-#endif
     for (;;) {
         cpu_disable_irq();
         if (ticks == handled)
