@@ -72,19 +72,15 @@ def frames(machine, spec: dict, end_cycles: int) -> list[list]:
 
 
 def draw(matrix: list[list], end_s: float, size: int = 5, most: int = 12):
-    """A picture of the first `most` lit things the matrix showed, each with its time
-    span; brightness scaled to the brightest (a scanned matrix lights each row 1/5 of
-    the time)."""
+    """A picture of the first `most` things the matrix showed, each with its time."""
     import matplotlib.pyplot as plt
     import numpy as np
-    ends = [start for start, _ in matrix[1:]] + [end_s]
-    shown = [(start, end, leds) for (start, leds), end in zip(matrix, ends) if any(leds)][:most]
-    brightest = max(max(leds) for _, _, leds in shown)
+    shown = matrix[:most]
     figure, axes = plt.subplots(1, len(shown), figsize=(1.1 * len(shown) + 0.5, 1.6),
                                 squeeze=False)
-    for axis, (start, end, leds) in zip(axes[0], shown):
-        axis.imshow(np.array(leds).reshape(size, -1), cmap="Reds", vmin=0, vmax=brightest)
-        axis.set_title(f"{start:.2f}-{end:.2f} s", fontsize=7)
+    for axis, (start, leds), following in zip(axes[0], shown, shown[1:] + [[end_s, None]]):
+        axis.imshow(np.array(leds).reshape(size, -1), cmap="Reds", vmin=0, vmax=1)
+        axis.set_title(f"{start:.2f}-{following[0]:.2f} s", fontsize=7)
         axis.set_xticks([])
         axis.set_yticks([])
     return figure

@@ -22,30 +22,3 @@ def test_hello_blinks_the_top_left_led_of_the_matrix_and_the_report_draws_it(tmp
     assert [round(b - a, 2) for a, b in zip(starts, starts[1:])] == [0.5, 0.5, 0.5]
     assert all(sum(leds) <= 1.0 for _, leds in result.matrix)  # nothing else ever lights
     assert "LED matrix" in [title for title, _ in make_plots(result, tmp_path)]
-
-
-RING = [0, 1, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 1, 1, 0]
-
-
-def test_magic_wand_shows_a_ring_scanned_row_by_row_as_an_eye_sees_it():
-    """The firmware lights one row at a time (2 ms each): over a 20 ms window each LED of
-    the picture is lit a fifth of the time."""
-    from lab.sensors import imu
-    from lab.platforms import ROOT
-    platform = platforms.load("microbit-v2")
-    recording = sorted((ROOT / "data" / "test" / "gestures" / "ring").glob("*.csv"))[0]
-    session = Session(platform, build("magic_wand", platform).elf, app="magic_wand",
-                      imu=imu.load_acceleration(recording))
-    try:
-        session.run(11.0)
-        result = session.result()
-    finally:
-        session.close()
-    (gesture,) = result.events_named("gesture")
-    assert gesture["label"] == "ring"
-    pictures = [(t, leds) for t, leds in result.matrix if any(leds)]
-    steady = [(t, leds) for t, leds in pictures if leds == [0.2 * on for on in RING]]
-    assert len(steady) == 1                                  # one steady picture: O
-    start = steady[0][0]
-    end = next(t for t, _ in result.matrix if t > start)
-    assert abs(start - gesture["t"]) < 0.03 and round(end - start, 2) == 0.96

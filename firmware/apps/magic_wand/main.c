@@ -71,14 +71,6 @@ static const char *const pictures[LABELS] = {
     "  *\n"
     " * * * * * * * *\n",
     ""};
-#ifdef MATRIX_ROW_PINS
-/* A board with an LED matrix (the micro:bit) also shows the gesture for a second. */
-static const uint8_t glyphs[LABELS - 1][5] = {
-    {0x11, 0x11, 0x15, 0x15, 0x0A},      /* W: wing */
-    {0x0E, 0x11, 0x11, 0x11, 0x0E},      /* O: ring */
-    {0x01, 0x02, 0x04, 0x08, 0x1F},      /* the slope's picture */
-};
-#endif
 extern const unsigned char g_model[], g_model_end[];
 static labrt_runtime runtime;
 static uint8_t arena[16 * 1024] __attribute__((aligned(16)));
@@ -168,7 +160,6 @@ int main(void)
     uint32_t handled = 0;
     int candidate = -1, streak = 0;
     int32_t quiet_until_ms = 0;
-    uint32_t glyph_until = 0;             /* tick at which the matrix clears, 0: blank */
     for (;;) {
         cpu_disable_irq();
         if (ticks == handled)
@@ -177,12 +168,6 @@ int main(void)
         if (ticks == handled)
             continue;
         handled++;
-#ifdef MATRIX_ROW_PINS
-        if (glyph_until && handled >= glyph_until) {
-            display_clear();
-            glyph_until = 0;
-        }
-#endif
         drain_fifo();
         if (handled % INFER_EVERY_TICKS || received < 2)
             continue;
@@ -199,10 +184,6 @@ int main(void)
             lab_event("gesture", "label=%s score=%d t_ms=%ld cycles_inference=%lu", names[label],
                       score, (long)t_ms, (unsigned long)cycles);
             quiet_until_ms = t_ms + SUPPRESSION_MS;
-#ifdef MATRIX_ROW_PINS
-            display_show(glyphs[label]);
-            glyph_until = handled + TICKS_PER_SECOND;
-#endif
         }
     }
 }

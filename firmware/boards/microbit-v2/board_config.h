@@ -3,10 +3,6 @@
 #define CONSOLE_RX_PIN NRF_PIN(1, 8)
 /* The 5x5 matrix: rows P0.21 P0.22 P0.15 P0.24 P0.19 (high lights), columns P0.28 P0.11
  * P0.31 P1.05 P0.30 (low lights). LED1..3 are row 1's first three LEDs. */
-#define MATRIX_ROW_PINS NRF_PIN(0, 21), NRF_PIN(0, 22), NRF_PIN(0, 15), NRF_PIN(0, 24), \
-                        NRF_PIN(0, 19)
-#define MATRIX_COL_PINS NRF_PIN(0, 28), NRF_PIN(0, 11), NRF_PIN(0, 31), NRF_PIN(1, 5), \
-                        NRF_PIN(0, 30)
 #define LED_ROW_PIN NRF_PIN(0, 21)      /* ROW1 */
 #define LED1_PIN NRF_PIN(0, 28)         /* COL1 */
 #define LED2_PIN NRF_PIN(0, 11)         /* COL2 */

@@ -50,13 +50,6 @@ int i2c_write_read(uint8_t address, const uint8_t *data, size_t length, uint8_t 
 void led_pwm_init(unsigned pin);
 void led_pwm_set(float brightness);
 
-/* The LED matrix, on boards with one (board_config.h: MATRIX_ROW_PINS, MATRIX_COL_PINS):
- * display_show(rows) shows 5 rows of 5 bits (bit 4 = the leftmost LED) by lighting one
- * row at a time from TIMER2, each for 2 ms (a 100 Hz refresh, as the micro:bit's runtime
- * scans it); display_clear() stops and leaves the LEDs as leds_init() set them. */
-void display_show(const uint8_t rows[5]);
-void display_clear(void);
-
 /* The accelerometer (firmware/drivers/imu.h), on boards that have one. */
 #include "imu.h"
 
