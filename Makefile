@@ -3,7 +3,7 @@
 VENV := .venv
 LAB := $(VENV)/bin/lab
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench docker clean
 
 setup:
 	@scripts/setup.sh
@@ -17,6 +17,11 @@ test: setup
 
 bench: setup
 	$(VENV)/bin/python bench/mips.py
+
+# Opt-in: the lab in a container (docker/README.md; needs a Docker engine and
+# docker/make-base.sh's local base image).
+docker:
+	docker build --network host $(DOCKER_ARGS) -t virtual-mcu-lab -f docker/Dockerfile .
 
 clean:
 	rm -rf lab/engines/embedded/native/_build lab/runtime/_build .pytest_cache

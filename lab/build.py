@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -84,17 +84,28 @@ def missing_for(spec: AppSpec, platform: Platform) -> list[str]:
     return [need for need in spec.requires if need not in provided]
 
 
-def check_model(path: Path) -> None:
-    """The runtime's own checks on the host (parse, ops, arena), before a build."""
+def check_model(path: Path, kernels: str = "optimized"):
+    """The runtime's own checks on the host (parse, ops, arena), before a build; returns
+    the arena (lab.runtime.ArenaUsage) firmware built with `kernels` needs for it."""
     from .runtime import inspect_model
     try:
         data = path.read_bytes()
     except OSError as error:
         raise LabError(f"{path}: cannot read ({error.strerror})") from None
-    report = inspect_model(data)
+    report = inspect_model(data, kernels)
     if report.status != "OK":
         raise LabError(f"{path}: the runtime cannot run this model: {report.message} "
                        f"(see `lab model inspect {path}`)")
+    return report.arena
+
+
+def kernels_of(defines) -> str:
+    """The runtime kernels a build with these defines compiles (firmware/Makefile)."""
+    return "reference" if "LABRT_OPTIMIZED=0" in defines else "optimized"
+
+
+def _arena_define(defines) -> str | None:
+    return next((d for d in defines if d.split("=")[0] == "LAB_ARENA_BYTES"), None)
 
 
 @dataclass
@@ -108,6 +119,7 @@ class BuildResult:
     ram: int
     model: Path | None = None
     footprint: object = None           # lab.footprint.Footprint, from the linker map
+    arena: object = None               # lab.runtime.ArenaUsage: the built-in model's arena
 
     def summary(self) -> str:
         """`built APP for BOARD in 2.1 s: ...` or `cached APP for BOARD: ...`."""
@@ -121,7 +133,8 @@ class BuildResult:
                 "flash": self.flash, "ram": self.ram, "cached": self.cached,
                 "seconds": round(self.seconds, 3),
                 "model": str(self.model) if self.model else None,
-                "footprint": self.footprint.to_dict() if self.footprint else None}
+                "footprint": self.footprint.to_dict() if self.footprint else None,
+                "arena": asdict(self.arena) if self.arena else None}
 
 
 def cache_root() -> Path:
@@ -220,8 +233,12 @@ def build(app: str, platform: Platform, extra_sources=(), defines=(),
                           f"`lab train {app_dir.name}`)"))
     if model and "runtime" not in spec.libraries:
         raise LabError(f"{app_dir.name} runs no model: --model does not apply")
-    if model:
-        check_model(model_path)
+    arena = None
+    if model_path is not None and "runtime" in spec.libraries:
+        # the arena buffer is exactly what the runtime's planner needs for this model
+        arena = check_model(model_path, kernels_of(defines))
+        if _arena_define(defines) is None:
+            defines = (*defines, f"LAB_ARENA_BYTES={arena.needed}")
     extra_sources = [Path(s).resolve() for s in extra_sources]
     key = cache_key(app_dir, platform, extra_sources, defines, model_path)
     target = cache_root() / "builds" / f"{app_dir.name}-{platform.name}-{key}"
@@ -229,12 +246,37 @@ def build(app: str, platform: Platform, extra_sources=(), defines=(),
     started = time.monotonic()
     cached = elf.exists()
     if not cached:
-        _compile(app_dir, platform, extra_sources, defines, target, verbose,
-                 spec.libraries, model_path)
+        try:
+            _compile(app_dir, platform, extra_sources, defines, target, verbose,
+                     spec.libraries, model_path)
+        except RamOverflow:
+            if arena is None:
+                raise LabError(f"{app_dir.name} does not fit {platform.name}'s RAM") from None
+            raise _model_too_large(app, platform, extra_sources, defines, model_path,
+                                   arena.needed) from None
     firmware = Firmware(elf)
     sizes = firmware.sizes(_region(platform, "flash"), _region(platform, "ram"))
     return BuildResult(elf, app_dir.name, platform.name, cached, time.monotonic() - started,
-                       sizes["flash"], sizes["ram"], model_path, footprint.of_build(elf, platform))
+                       sizes["flash"], sizes["ram"], model_path, footprint.of_build(elf, platform),
+                       arena)
+
+
+class RamOverflow(LabError):
+    """The linker found data + bss running into the stack reserve."""
+
+
+def _model_too_large(app, platform, extra_sources, defines, model_path, needed) -> LabError:
+    """The numbers of a model whose arena does not fit: the rest of the app's RAM is
+    measured by linking it with a 16-byte arena."""
+    small = tuple(d for d in defines if d.split("=")[0] != "LAB_ARENA_BYTES")
+    rest = build(app, platform, extra_sources, (*small, "LAB_ARENA_BYTES=16"), model=model_path)
+    stack = rest.footprint.stack_reserve if rest.footprint else 0
+    others = rest.ram - 16
+    ram = platform.region("ram").size
+    return LabError(f"{model_path.name} does not fit {platform.name}: it needs a {needed} B "
+                    f"tensor arena, and with {rest.app}'s other {others} B of RAM and its "
+                    f"{stack} B stack reserve that is {needed + others + stack} B, more than "
+                    f"the board's {ram} B of RAM")
 
 
 def _region(platform: Platform, name: str) -> tuple[int, int]:
@@ -256,6 +298,8 @@ def _compile(app_dir, platform, extra_sources, defines, target: Path, verbose: b
         if verbose:
             print(proc.stdout + proc.stderr)
         if proc.returncode != 0:
+            if "RAM overflow" in proc.stderr:
+                raise RamOverflow(f"{app_dir.name}: RAM overflow")
             raise LabError(f"building {app_dir.name} for {platform.name} failed: "
                            f"{_first_error(proc.stderr)} (`lab build -v` shows everything)")
         as_created(Path(tmp))

@@ -49,6 +49,7 @@ class FirmwareModel:
         self.flash, self.ram = built.flash, built.ram
         self.session = Session(platform, built.elf, app="model_runner", stop_on_done=False)
         self.inputs, self.outputs = [], []
+        self.arena_usage = None        # lab.runtime.ArenaUsage, as the firmware reports it
         if not in_flash:
             self._load(model_bytes)
         if not self.session.run_until(lambda text, t: text.startswith(("@lab ready",
@@ -61,6 +62,9 @@ class FirmwareModel:
                 raise LabError(f"the model does not load in firmware: {self._tail()}")
             if event and event.name == "tensor":
                 (self.inputs if event["kind"] == "input" else self.outputs).append(event)
+            if event and event.name == "arena":
+                from .runtime import ArenaUsage
+                self.arena_usage = ArenaUsage.from_event(event.fields)
             if event and event.name == "ready":
                 self.arena = event["arena"]
                 self.largest_scratch = event.get("scratch", 0)   # bytes, in the arena

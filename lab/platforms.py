@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PLATFORM_DIR = ROOT / "platforms"
 BOARD_DIR = PLATFORM_DIR / "boards"
 SOC_DIR = PLATFORM_DIR / "socs"
-CORES = ("cortex-m0", "cortex-m3", "cortex-m4", "cortex-m4f", "cortex-m7", "cortex-m33")
+CORES = ("cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4", "cortex-m4f", "cortex-m7", "cortex-m33")
 
 
 @dataclass

@@ -139,7 +139,7 @@ def make_plots(result, folder: Path) -> list[tuple[str, str]]:
                         ("Accelerometer and gestures", _plot_motion),
                         ("Scores", _plot_scores), ("Cycles per stage", _plot_stages),
                         ("LED brightness", _plot_leds), ("LED matrix", _plot_matrix),
-                        ("Memory footprint", _plot_footprint)):
+                        ("Memory footprint", _plot_footprint), ("Stack per phase", _plot_stack)):
         figure = draw(result, folder)
         if figure is not None:
             plots.append((title, _png(figure)))
@@ -306,6 +306,29 @@ def _plot_footprint(result, folder):
                            if memory == "ram" else "") + ")")
         axis.set_title(memory.upper() if memory == "ram" else "Flash", fontsize=9)
         axis.tick_params(labelsize=7)
+    figure.tight_layout()
+    return figure
+
+
+def _plot_stack(result, folder):
+    """The deepest stack of each phase (init, inference, each handler) and of the whole
+    run, against the stack reserve (result.memory, measured by the engine)."""
+    memory = result.memory or {}
+    if memory.get("high_water") is None:
+        return None
+    import matplotlib.pyplot as plt
+    rows = [(name, phase["max"]) for name, phase in memory.get("phases", {}).items()]
+    rows.append(("whole run", memory["high_water"]))
+    figure, axis = plt.subplots(figsize=(11, 0.35 * len(rows) + 1.2))
+    axis.barh([name for name, _ in rows], [depth for _, depth in rows], color="tab:purple")
+    reserve = memory.get("reserve")
+    if reserve:
+        axis.axvline(reserve, color="tab:red", linewidth=1)
+        axis.axvline(0.9 * reserve, color="tab:red", linewidth=1, linestyle=":")
+    heap = (memory.get("heap") or {}).get("high_water")
+    axis.set_xlabel("bytes (red: the stack reserve, dotted: 90 % of it)"
+                    + (f"; heap high-water {heap} B" if heap is not None else ""))
+    axis.tick_params(labelsize=7)
     figure.tight_layout()
     return figure
 

@@ -84,6 +84,9 @@ class RunResult:
     analysis: dict = field(default_factory=dict)   # {app: its analyzer's typed results}
     profile: list = field(default_factory=list)    # [[function, cycles, blocks]] if profiled
     units: list = field(default_factory=list)      # a data set run as units: each unit's result
+    # stack and heap use as the engine measured it (lab.engines.embedded.stack):
+    # reserve, high_water, margin, warning, phases {name: {count, max, min}}, heap
+    memory: dict = field(default_factory=dict)
     # What the sensors delivered, as arrays (written next to result.json, not into it):
     # "audio": (int16 samples, rate), "imu": (times s, acceleration g (n, 3)).
     recordings: dict = field(default_factory=dict, repr=False, compare=False)
@@ -107,6 +110,14 @@ class RunResult:
         return models[-1].get("arena") if models else None
 
     @property
+    def arena_usage(self) -> dict | None:
+        """The arena's parts (`@lab arena`: activations, kernel scratch, tables, per-op
+        data), as lab.runtime.ArenaUsage.from_event reads them."""
+        reports = self.events_named("arena")
+        return {k: v for k, v in reports[-1].items() if k not in ("event", "t")} \
+            if reports else None
+
+    @property
     def dropped_samples(self) -> int:
         return sum(stream.dropped for stream in self.streams.values())
 
@@ -120,6 +131,7 @@ class RunResult:
         data["streams"] = {name: asdict(s) for name, s in self.streams.items()}
         data["stages"] = self.stages
         data["arena"] = self.arena
+        data["arena_usage"] = self.arena_usage
         return data
 
     def _repr_html_(self) -> str:

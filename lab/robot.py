@@ -51,6 +51,8 @@ class LabKeywords:
         self._failing: list[tuple[str, bool]] = []
         self._led = None
         self._led_timeout = DEFAULT_TIMEOUT_S
+        self._provided: dict[str, tuple] = {}
+        self._gdb = None               # (server, target, connect timeout) until GDB is served
 
     # ------------------------------------------------------------ machine
     def create_machine(self, platform: str = "nrf52840"):
@@ -251,6 +253,24 @@ class LabKeywords:
         if worst >= int(limit):
             raise AssertionError(f"stage {stage!r} took {worst} cycles, limit {int(limit)}")
 
+    def stack_should_be_below(self, limit, phase=None):
+        """The deepest stack of the run so far (or of one phase: `init`, `inference`,
+        `ISR <handler>`), as the engine measured it, is below `limit` bytes."""
+        memory = self._require_started().result().memory or {}
+        if phase is None:
+            depth, what = memory.get("high_water"), "the stack"
+        else:
+            depth = ((memory.get("phases") or {}).get(phase) or {}).get("max")
+            what = f"the stack of {phase}"
+            if depth is None:
+                known = ", ".join(memory.get("phases") or {}) or "none yet"
+                raise AssertionError(f"no stack measurement for phase {phase!r} "
+                                     f"(phases: {known})")
+        if depth is None:
+            raise AssertionError("no stack measurement (the embedded engine measures it)")
+        if depth >= int(limit):
+            raise AssertionError(f"{what} reached {depth} bytes, limit {int(limit)}")
+
     def no_samples_should_be_dropped(self):
         """Fails when the microphone or the IMU lost samples the firmware did not collect."""
         result = self._require_started().result()
@@ -302,9 +322,110 @@ class LabKeywords:
         if self._session is not None:
             self._session.enable_profile()
 
+    def start_gdb_server(self, port=3333, wait=True, connectTimeout=60, timeout=60):
+        """Serves GDB's remote protocol on 127.0.0.1:`port` (0: any free port) and returns
+        the port. The core stays halted until GDB runs it; GDB may run it for up to
+        `timeout` virtual seconds. With `wait` (default) this keyword waits for GDB
+        (`connectTimeout` wall seconds) and serves it until it detaches; with
+        `wait=false` it returns at once and the next keyword that runs the machine
+        serves GDB first (start the GDB client in between, e.g. with `Start Process`).
+        The machine then goes on where GDB left it."""
+        from .debug.gdbserver import GdbServer
+        from .debug.target import DebugTarget
+
+        session = self._session_or_new()
+        self._started = True
+        self._close_gdb()
+        target = DebugTarget(session, session.machine.now() +
+                             session.machine.cycles(timestr_to_secs(timeout)))
+        try:
+            server = GdbServer(target, int(port), client_timeout_s=timestr_to_secs(
+                connectTimeout))
+        except LabError as exc:
+            target.close()
+            raise AssertionError(str(exc)) from None
+        self._gdb = (server, target, timestr_to_secs(connectTimeout))
+        logger.info(f"GDB server on 127.0.0.1:{server.port}")
+        if is_truthy(wait):
+            self._serve_gdb()
+        return server.port
+
+    def _serve_gdb(self) -> None:
+        """Serve the GDB client Start Gdb Server is waiting for, until it leaves."""
+        if self._gdb is None:
+            return
+        server, target, connect_s = self._gdb
+        try:
+            if not server.accept(connect_s):
+                raise AssertionError(f"no GDB connected to 127.0.0.1:{server.port} within "
+                                     f"{connect_s:g} s")
+            logger.info(f"GDB session: {server.serve()}")
+        finally:
+            self._close_gdb()
+
+    def _close_gdb(self) -> None:
+        if self._gdb is not None:
+            server, target, _ = self._gdb
+            server.close()
+            target.close()
+            self._gdb = None
+
     def run_result(self):
         """The run so far as the lab's results dictionary (as `lab run --json` prints)."""
         return self._require_started().result().to_dict()
+
+    # ------------------------------------------------------------ snapshots
+    def save_snapshot(self, path: str = ""):
+        """Saves the whole running machine (CPU, memory, peripherals, pending events,
+        sensor feeds, the UART so far) to `path`, a new temporary file when empty;
+        returns the path. `Load Snapshot` continues from there exactly (Renode's Save)."""
+        from .snapshots import write_atomically
+        data = self._require_started().save_snapshot()
+        target = Path(path) if path else Path(tempfile.mkdtemp(prefix="lab-robot-")) / \
+            f"{self._app or 'machine'}.snapshot"
+        write_atomically(target, data)
+        logger.info(f"saved {len(data)} bytes at {self._session.machine.seconds():.6f} "
+                    f"virtual s to {target}")
+        return str(target)
+
+    def load_snapshot(self, path: str):
+        """Replaces the machine by the one saved in `path` and starts it: it runs on as
+        the saved one would have (Renode's Load). The machine must have the board and
+        firmware it was saved with (Create Machine, Load Firmware); testers then see
+        what the firmware prints from the snapshot on."""
+        from .snapshots import read
+        try:
+            data = read(Path(path))
+        except LabError as error:
+            raise AssertionError(str(error)) from None
+        self._start_from(data, path, line_index=None)
+
+    def provides(self, name: str):
+        """Renode's Provides: saves the running machine as `name` for the tests of this
+        suite that `Requires` it (so they skip the steps that got it there)."""
+        session = self._require_started()
+        self._provided[name] = (session.save_snapshot(), self._platform, self._elf,
+                                self._app, self._line_index)
+
+    def requires(self, name: str):
+        """Renode's Requires: continues from the machine an earlier test `Provides` as
+        `name`: its board, firmware, state and testers' position, exactly."""
+        if name not in self._provided:
+            raise AssertionError(f"no test provided {name!r}: a test with `Provides  {name}` "
+                                 "must run (and pass) first")
+        data, self._platform, self._elf, self._app, line_index = self._provided[name]
+        self._start_from(data, f"the state {name!r}", line_index)
+
+    def _start_from(self, data: bytes, what: str, line_index: int | None) -> None:
+        self._discard_session()
+        session = self._session_or_new()
+        try:
+            session.load_snapshot(data, what=str(what))
+        except LabError as error:
+            self._discard_session()
+            raise AssertionError(str(error)) from None
+        self._started = True
+        self._line_index = len(session.lines) if line_index is None else line_index
 
     # ------------------------------------------------------------ internals
     def _require_platform(self):
@@ -338,6 +459,7 @@ class LabKeywords:
             self._session.attach_imu(*self._feeds["imu"])
 
     def _discard_session(self) -> None:
+        self._close_gdb()
         if self._session is not None:
             if getattr(self, "_profile_path", None):
                 from .profile import write_profile
@@ -392,6 +514,7 @@ class LabKeywords:
 
     def _run(self, condition, seconds: float) -> None:
         session = self._require_started()
+        self._serve_gdb()
         session.run_until(condition, seconds)
         fault = session.machine.fault
         if fault is not None and session.machine.halt_reason in ("fault", "lockup"):

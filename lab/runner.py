@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import apps
+from . import apps, snapshots
 from .build import app_directory, app_spec, build
 from .errors import LabError
 from .inputs import Plan, load_feeds
@@ -55,6 +55,8 @@ class Prepared:
     timeout_s: float
     strict_alignment: bool = False
     profile: bool = False
+    save_at: tuple | None = None         # (snapshots.SavePoint, file): save the run there
+    load: Path | None = None             # start from this snapshot instead of reset
 
 
 def prepare(platform, app: str | None = None, elf: str | Path | None = None, *, model=None,
@@ -75,9 +77,10 @@ def prepare(platform, app: str | None = None, elf: str | Path | None = None, *, 
     return Prepared(platform, app, Path(elf), plan, timeout_s, strict_alignment, profile)
 
 
-def execute(prepared: Prepared, echo=None, progress=None):
+def execute(prepared: Prepared, echo=None, progress=None, drive=None):
     """Run until done, fault, the time limit or Ctrl-C (end `interrupted`: what ran is
-    kept); returns the RunResult with the app's analysis."""
+    kept); returns the RunResult with the app's analysis. `drive(session, timeout_s)`
+    runs the session instead of the plain loop (the tools of lab.debug: GDB, ...)."""
     from .engines.embedded.session import Session
 
     plan = prepared.plan
@@ -87,13 +90,25 @@ def execute(prepared: Prepared, echo=None, progress=None):
     try:
         if prepared.profile:
             session.enable_profile()
+        inputs, timeout_s = plan.layout(), prepared.timeout_s
+        session.run_info = {"inputs": inputs, "timeout_s": timeout_s}
+        if prepared.load:      # the saved run's inputs and time limit (unless given)
+            snapshots.load(session, prepared.load)
+            inputs = session.run_info.get("inputs", inputs)
+            timeout_s = timeout_s or session.run_info.get("timeout_s") or DEFAULT_TIMEOUT_S
         interrupted = False
         try:
-            _run_in_steps(session, prepared.timeout_s, progress)
+            if prepared.save_at:
+                _save_on_the_way(session, prepared)
+            remaining_s = timeout_s - session.machine.seconds()
+            if drive is not None:
+                drive(session, remaining_s)
+            else:
+                _run_in_steps(session, remaining_s, progress)
         except KeyboardInterrupt:
             interrupted = True
         result = session.result(END_INTERRUPTED if interrupted else None)
-        result.inputs = plan.layout()
+        result.inputs = inputs
         if prepared.profile:
             result.profile = session.profile()
     finally:
@@ -105,11 +120,20 @@ def execute(prepared: Prepared, echo=None, progress=None):
 def run_app(platform, app: str | None = None, elf: str | Path | None = None, *, model=None,
             defines=(), plan: Plan | None = None, timeout_s: float | None = None,
             echo=None, strict_alignment: bool = False, progress=None,
-            profile: bool = False):
+            profile: bool = False, drive=None):
     """prepare() then execute(): the RunResult of one run."""
     prepared = prepare(platform, app, elf, model=model, defines=defines, plan=plan,
                        timeout_s=timeout_s, strict_alignment=strict_alignment, profile=profile)
-    return execute(prepared, echo=echo, progress=progress)
+    return execute(prepared, echo=echo, progress=progress, drive=drive)
+
+
+def _save_on_the_way(session, prepared: Prepared) -> None:
+    """Run to the save point, write the snapshot; the run then goes on unchanged."""
+    point, path = prepared.save_at
+    if not snapshots.run_to(session, point, prepared.timeout_s):
+        raise LabError(f"the run ended before {point} (at {session.machine.seconds():.3f} "
+                       "virtual s): no snapshot saved")
+    snapshots.save(session, path)
 
 
 def _run_in_steps(session, timeout_s: float, progress, step_s: float = 1.0) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import platforms, scenarios
 from .errors import LabError
 from .report import results_folder, write_all
-from .results import END_INTERRUPTED
+from .results import END_INTERRUPTED, RunResult
 from .runner import Prepared, execute, plan_inputs, prepare
 
 
@@ -109,12 +109,13 @@ def prepare_scenario(scenario, platform_name: str, overrides: Overrides | None =
 
 
 def run_prepared(scenario, prepared, results_base: Path | None = None, echo=None,
-                 progress=None, unit_progress=None) -> Outcome:
-    """Run and write the results folder (also when the run fails or is interrupted)."""
+                 progress=None, unit_progress=None, drive=None) -> Outcome:
+    """Run and write the results folder (also when the run fails or is interrupted).
+    `drive`: see runner.execute (one run, not units)."""
     if isinstance(prepared, UnitsPrepared):
         return _run_units(scenario, prepared, results_base, unit_progress)
     folder = results_folder(scenario.name, prepared.platform.name, results_base)
-    result = execute(prepared, echo=echo, progress=progress)
+    result = execute(prepared, echo=echo, progress=progress, drive=drive)
     return _finish(scenario, prepared.platform.name, folder, result)
 
 
@@ -142,10 +143,17 @@ def _run_units(scenario, prepared: UnitsPrepared, results_base, progress) -> Out
         interrupted = True
     finished = unit_runs.load_finished(folder)
     unit_results = [finished[u["index"]] for u in prepared.units if u["index"] in finished]
-    if not unit_results:
-        raise KeyboardInterrupt if interrupted else LabError("no unit finished")
-    result = unit_runs.merge(unit_results, prepared.firmware.app, time.monotonic() - started)
-    result.recordings = unit_runs.recordings_of(folder, unit_results)
+    wall_s = time.monotonic() - started
+    if unit_results:
+        result = unit_runs.merge(unit_results, prepared.firmware.app, wall_s)
+        result.recordings = unit_runs.recordings_of(folder, unit_results)
+    elif interrupted:       # stopped before any unit finished: say so in the folder too
+        result = RunResult(platform=prepared.platform.name, app=prepared.firmware.app,
+                           engine="embedded", end=END_INTERRUPTED, virtual_s=0.0,
+                           instructions=0, cycles=0, uart="", wall_s=round(wall_s, 3),
+                           inputs={"units": 0})
+    else:
+        raise LabError("no unit finished")
     if interrupted or len(unit_results) < len(prepared.units):
         result.end = END_INTERRUPTED
     return _finish(scenario, prepared.platform.name, folder, result)

@@ -51,6 +51,11 @@ GENERIC_EXPECT = {
     "flash_below": {"type": "integer", "minimum": 1},
     "ram_below": {"type": "integer", "minimum": 1},
     "arena_below": {"type": "integer", "minimum": 1},
+    # at most this many bytes: the stack high-water, newlib's heap high-water, and the
+    # RAM the run used (static data + stack high-water + heap high-water)
+    "stack_bytes": {"type": "integer", "minimum": 0},
+    "heap_bytes": {"type": "integer", "minimum": 0},
+    "ram_bytes": {"type": "integer", "minimum": 0},
     "dropped_samples": {"type": "integer", "minimum": 0},
     "no_fault": {"type": "boolean"},
     "finishes": {"type": "boolean"},
@@ -63,6 +68,10 @@ def schema_for(app: str) -> dict:
     from .apps import analyzer
     app_analyzer = analyzer(app)
     properties = {**GENERIC_EXPECT, **(getattr(app_analyzer, "EXPECT", {}) or {})}
+    # `on_platform: {board: {...}}`: the same expectations, for one board (its limits)
+    per_board = {"type": "object", "additionalProperties": False, "properties": properties}
+    properties = {**properties, "on_platform": {"type": "object",
+                                                "additionalProperties": per_board}}
     expect = {"type": "object", "additionalProperties": False, "properties": properties}
     return {**SCHEMA, "properties": {**SCHEMA["properties"], "expect": expect}}
 
@@ -177,10 +186,35 @@ def check(expect: dict, result) -> list[Check]:
     """Evaluate a scenario's expectations on a RunResult: the generic ones here, the
     app's own by its analyzer (lab.apps)."""
     from .apps import analyzer
+    expect = {**{k: v for k, v in expect.items() if k != "on_platform"},
+              **(expect.get("on_platform", {}).get(result.platform, {}))}
     checks = _generic_checks(expect, result)
     app_analyzer = analyzer(result.app)
     if app_analyzer is not None:
         checks += app_analyzer.checks(expect, result)
+    return checks
+
+
+def used_memory(result) -> dict:
+    """Bytes the run used, as the engine measured them: stack and heap high-water, and
+    RAM (static data + both); None where unknown (another engine, an ELF without the
+    linker script's symbols)."""
+    memory = result.memory or {}
+    stack = memory.get("high_water")
+    heap = (memory.get("heap") or {}).get("high_water")
+    static = result.firmware.get("ram")
+    known = None not in (stack, heap, static)
+    return {"stack": stack, "heap": heap, "ram": static + stack + heap if known else None}
+
+
+def _used_memory_checks(expect: dict, result) -> list[Check]:
+    used, checks = used_memory(result), []
+    for what in ("stack", "heap", "ram"):
+        limit = expect.get(f"{what}_bytes")
+        if limit is not None:
+            value = used[what]
+            checks.append(Check(f"{what} bytes used", value is not None and value <= limit,
+                                f"<= {limit}", Check.format(value)))
     return checks
 
 
@@ -205,6 +239,7 @@ def _generic_checks(expect: dict, result) -> list[Check]:
             checks.append(Check(f"{what} bytes", value is not None and
                                 value < expect[f"{what}_below"],
                                 f"< {expect[f'{what}_below']}", Check.format(value)))
+    checks += _used_memory_checks(expect, result)
     if "dropped_samples" in expect:
         dropped = result.dropped_samples
         checks.append(Check("dropped samples", dropped <= expect["dropped_samples"],

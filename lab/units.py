@@ -13,6 +13,8 @@ app's analysis, the checks and the report work on it as on a single run.
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -55,6 +57,7 @@ class Firmware:
     app: str
     elf: bytes
     timeout_s: float
+    snapshot: bytes | None = None   # the machine where every unit's run is still the same
 
     @property
     def digest(self) -> str:
@@ -74,20 +77,108 @@ def _elf_path(firmware: Firmware) -> Path:
 
 
 def run_unit(firmware: Firmware, unit: dict) -> dict:
-    """Run one unit from reset and analyze it: its RunResult as a dict. A pure function
-    of the firmware and the unit."""
-    from . import platforms
+    """Run one unit, from the firmware's snapshot when it has one (else from reset), and
+    analyze it: its RunResult as a dict. A pure function of the firmware, the snapshot
+    and the unit: from the snapshot the run is the very run it would be from reset."""
     from .runner import Prepared, execute
 
     app_analyzer = apps.analyzer(firmware.app)
     plan = app_analyzer.unit_plan(unit)
     plan.own_data = bool(unit.get("own_data"))
-    prepared = Prepared(platforms.load(firmware.platform), firmware.app, _elf_path(firmware),
+    prepared = Prepared(_platform(firmware.platform), firmware.app, _elf_path(firmware),
                         plan, max(firmware.timeout_s, plan.min_timeout_s))
-    result = execute(prepared)
+    result = _run_from_snapshot(firmware, prepared) if firmware.snapshot else None
+    if result is None:
+        result = execute(prepared)
     data = result.to_dict()
     data["unit"] = {"index": unit["index"], "name": unit["name"]}
     return data, result.recordings
+
+
+@functools.lru_cache(maxsize=4)
+def _platform(name: str):
+    """A worker runs many units of one board: its description is read once."""
+    from . import platforms
+    return platforms.load(name)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_elf(path: Path):
+    """... and of one ELF (named by its digest): its segments and symbols are read once."""
+    from .elf import Firmware as Elf
+    return Elf(path)
+
+
+# ------------------------------------------------------------ a shared start
+SHARED_STEP_S = 0.05      # how far apart the candidate snapshots are (virtual s)
+
+
+def with_snapshot(firmware: Firmware) -> Firmware:
+    """Boot once and run the app's shared start (micro_speech: the lead-in's silence) as
+    long as every unit's run is still the same; the firmware then carries a snapshot of
+    the last such point, which every unit starts from. Apps without a shared start keep
+    starting from reset."""
+    from . import platforms
+    from .engines.embedded.session import Session
+
+    shared_start = getattr(apps.analyzer(firmware.app), "shared_start", None)
+    if shared_start is None:
+        return firmware
+    plan, still_shared = shared_start()
+    session = Session(platforms.load(firmware.platform), _elf_path(firmware), app=firmware.app,
+                      audio=plan.audio, imu=plan.imu)
+    try:
+        state = session.save_snapshot()          # reset: the same for every unit
+        while session.run(SHARED_STEP_S) is None and still_shared(session):
+            state = session.save_snapshot()
+    finally:
+        session.close()
+    return dataclasses.replace(firmware, snapshot=state)
+
+
+def _run_from_snapshot(firmware: Firmware, prepared):
+    """The unit's run continued from the shared snapshot, or None when its inputs do
+    not start as the snapshot's did (then it runs from reset)."""
+    from .engines.embedded.session import Session
+
+    plan = prepared.plan
+    session = Session(prepared.platform, _read_elf(prepared.elf), app=prepared.app)
+    try:
+        session.load_snapshot(firmware.snapshot, what="the units' snapshot")
+        if not _switch_feeds(session, plan):
+            return None
+        started = time.monotonic()
+        session.machine.run(session.machine.cycles(prepared.timeout_s))  # as from reset
+        session.wall_s += time.monotonic() - started
+        result = session.result()
+        result.inputs = plan.layout()
+    finally:
+        session.close()
+    apps.analyze(result)
+    return result
+
+
+def _switch_feeds(session, plan) -> bool:
+    """Give the restored machine the unit's feeds where the shared ones are; False
+    unless everything the sensors delivered so far is what the unit's feeds hold."""
+    if plan.audio is not None:
+        microphone, new = session.microphone, plan.audio
+        old = microphone.source if microphone is not None else None
+        if old is not None and old.stream is not None:
+            new.configure(old.stream_rate, old.stream.shape[1])
+            delivered = old.position
+            if len(new.stream) < delivered or \
+                    not np.array_equal(new.stream[:delivered], old.stream[:delivered]):
+                return False
+            new.position = delivered
+        elif microphone is not None and microphone.captured_samples:
+            return False
+        session.attach_audio(new)
+    if plan.imu is not None:
+        if session.imu is None or session.imu.produced_samples:
+            return False
+        session.attach_imu(*plan.imu)
+    return True
 
 
 # ---------------------------------------------------------------- executors
@@ -104,18 +195,15 @@ class LocalWorkers:
                 yield run_unit(firmware, unit)
             return
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
         context = multiprocessing.get_context("spawn")   # no threads or engines inherited
-        with ProcessPoolExecutor(self.jobs, mp_context=context,
-                                 initializer=_ignore_interrupts) as pool:
-            futures = [pool.submit(run_unit, firmware, unit) for unit in units]
-            try:
-                for future in as_completed(futures):
-                    yield future.result()
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
+        # Pool, not ProcessPoolExecutor: leaving the block (Ctrl-C included) terminates
+        # the workers at once instead of waiting for the units they are running.
+        with context.Pool(self.jobs, initializer=_ignore_interrupts) as pool:
+            yield from pool.imap_unordered(_run_unit_star, [(firmware, u) for u in units])
+
+
+def _run_unit_star(arguments):
+    return run_unit(*arguments)
 
 
 class DaskWorkers:
@@ -194,6 +282,8 @@ def run_units(firmware: Firmware, units: list[dict], folder: Path, executor,
     all unit results in unit order. Ctrl-C keeps the finished ones (and raises)."""
     done = load_finished(folder)
     missing = [u for u in units if u["index"] not in done]
+    if missing and firmware.snapshot is None:
+        firmware = with_snapshot(firmware)
     unit_folder = folder / UNITS_FOLDER
     unit_folder.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -287,7 +377,9 @@ def merge(unit_results: list[dict], app: str, wall_s: float) -> RunResult:
         cycles=sum(r.cycles for r in results), uart="", firmware=first.firmware,
         wall_s=round(wall_s, 3), clock_hz=first.clock_hz,
         fault=next((r.fault for r in results if r.fault), None),
-        resets=sum(r.resets for r in results))
+        resets=sum(r.resets for r in results),
+        memory=max((r.memory for r in results if r.memory), default={},
+                   key=lambda m: m.get("high_water") or 0))
     offset, uart, clips = 0.0, [], []
     for data, result in zip(unit_results, results):
         name = data["unit"]["name"]

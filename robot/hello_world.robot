@@ -15,3 +15,4 @@ LED1 Brightness Averages One Half Over Whole Sweeps
     Wait For Line On Uart    @lab model    timeout=3
     Assert Led Duty Cycle    testDuration=1.0    expectedDutyCycle=0.5    tolerance=0.05
     Cycles Should Be Below   inference    100000
+    Stack Should Be Below    2048

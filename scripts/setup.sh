@@ -14,6 +14,7 @@ DEBIAN_PACKAGES=(
   espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox
   chromium                                                # report.html checked headless
   openssl                                                 # lab serve's certificate for a room
+  gdb-multiarch                                           # a GDB client for `lab run --gdb`
 )
 
 missing_packages() {

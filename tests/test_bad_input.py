@@ -218,29 +218,48 @@ def test_the_last_line_before_a_fault_is_delivered(tmp_path):
 
 
 # -------------------------------------------------------------- interruptions
-def test_ctrl_c_during_a_scenario_keeps_what_ran(tmp_path):
-    """9. SIGINT: result.json says `interrupted`, with the UART log and report."""
-    results = tmp_path / "results"
+def interrupt_scenario(results: Path, ready) -> tuple[subprocess.Popen, str]:
+    """Start `lab run micro_speech -j 2`, send SIGINT once `ready(folder)` holds."""
     process = subprocess.Popen([sys.executable, "-m", "lab.cli", "run", "micro_speech",
-                                "--platform", "nrf52840", "--results", str(results)],
+                                "--platform", "nrf52840", "-j", "2", "--results", str(results)],
                                cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        for _ in range(600):                  # the folder appears when the run starts
-            if results.exists() and any(results.iterdir()):
+        for _ in range(1200):
+            folders = list(results.iterdir()) if results.exists() else []
+            if folders and ready(folders[0]):
                 break
             time.sleep(0.1)
-        time.sleep(3.0)
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=120)
+        stdout, stderr = process.communicate(timeout=60)   # workers stop at once
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 130, stdout + stderr
+    return process, stdout + stderr
+
+
+def test_ctrl_c_during_a_scenario_keeps_what_ran(tmp_path):
+    """9. SIGINT: result.json says `interrupted`, with the UART log and report of the
+    units that finished."""
+    results = tmp_path / "results"
+    process, output = interrupt_scenario(
+        results, lambda folder: (folder / "units" / "00000.json").exists())
+    assert process.returncode == 130, output
     (folder,) = results.iterdir()
     result = json.loads((folder / "result.json").read_text())
     assert result["end"] == "interrupted" and result["virtual_s"] > 0
+    assert 1 <= result["inputs"]["units"] < 48
     assert "@lab listening" in (folder / "uart.log").read_text()
+    assert (folder / "report.html").exists() and (folder / "junit.xml").exists()
+
+
+def test_ctrl_c_before_any_unit_finished_still_writes_the_results_folder(tmp_path):
+    results = tmp_path / "results"
+    process, output = interrupt_scenario(results, lambda folder: True)
+    assert process.returncode == 130, output
+    (folder,) = results.iterdir()
+    result = json.loads((folder / "result.json").read_text())
+    assert result["end"] == "interrupted"
     assert (folder / "report.html").exists() and (folder / "junit.xml").exists()
 
 

@@ -151,3 +151,28 @@ def test_build_breaks_flash_and_ram_down_by_part_from_the_linker_map():
         assert footprint["flash"].get(part, 0) > 0, part
     assert footprint["flash"]["model"] >= (ROOT / "models/micro_speech/micro_speech.tflite").stat().st_size
     assert footprint["stack_reserve"] == 8192 and footprint["ram_size"] == 256 * 1024
+
+
+def test_micro_speech_builds_into_40_kb_of_ram_with_the_arena_its_model_needs():
+    """Issue 17: the arena buffer is what the runtime's planner needs for the model (with
+    the optimized kernels the build compiles), and the image's RAM stays within 40 KB."""
+    build = json.loads(lab("build", "micro_speech", "--platform", "nrf52840", "--json").stdout)
+    inspected = json.loads(lab("model", "inspect", "models/micro_speech/micro_speech.tflite",
+                               "--json").stdout)
+    assert build["arena"] == inspected["arena"]
+    assert build["ram"] <= 40960
+    text = lab("build", "micro_speech", "--platform", "nrf52840").stdout
+    assert f"tensor arena: {inspected['arena']['needed']} B = activations" in text
+
+
+def test_model_inspect_and_run_report_the_same_arena_with_the_same_parts():
+    """The host computes the firmware's arena (32-bit records, optimized kernels); the
+    firmware reports it; both print the same line."""
+    inspected = lab("model", "inspect", "models/hello_world/hello_world.tflite").stdout
+    line = next(text for text in inspected.splitlines() if text.startswith("tensor arena in"))
+    breakdown = line.split(": ", 1)[1]          # "1152 B = activations 64 + ..."
+    run = lab("run", "hello_world", "--platform", "nrf52840")
+    assert run.returncode == 0, run.stderr
+    assert f"tensor arena: {breakdown}" in run.stdout
+    assert "stack: high-water " in run.stdout and "of the 8192 B reserve" in run.stdout
+    assert "inference 256 B (40x)" in run.stdout

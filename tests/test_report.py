@@ -27,7 +27,7 @@ def run_scenario(name, results, *extra):
 @pytest.fixture(scope="module")
 def hello_results(tmp_path_factory):
     results = tmp_path_factory.mktemp("results")
-    proc = run_scenario("hello", results)
+    proc = run_scenario("hello", results, "--platform", "nrf52840")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (folder,) = results.iterdir()
     return folder

@@ -142,5 +142,42 @@ def test_keyword_documentation_generates_with_libdoc(tmp_path):
     for keyword in ("Wait For Line On Uart", "Assert Led Duty Cycle", "Wait For Inference",
                     "Run Scenario", "Cycles Should Be Below", "No Samples Should Be Dropped",
                     "Feed Audio", "Feed Acceleration", "Execute Command", "Build Elf",
-                    "Write Renode Pcm", "Write Renode Sample Text", "Test Recording"):
+                    "Write Renode Pcm", "Write Renode Sample Text", "Test Recording",
+                    "Save Snapshot", "Load Snapshot", "Provides", "Requires"):
         assert keyword in text, keyword
+
+
+def test_stack_should_be_below_reads_the_engines_high_water(tmp_path):
+    tests, _ = run_suite(tmp_path, HEADER + """Stack Within Limits
+    Create Machine    nrf52840
+    Load Firmware     hello_world
+    Create Terminal Tester
+    Start Emulation
+    Wait For Line On Uart    @lab done    timeout=5
+    Stack Should Be Below    2048
+    Stack Should Be Below    300    phase=inference
+
+Stack Over The Limit
+    Create Machine    nrf52840
+    Load Firmware     hello_world
+    Create Terminal Tester
+    Start Emulation
+    Wait For Line On Uart    @lab done    timeout=5
+    Stack Should Be Below    256    phase=inference
+""")
+    assert tests["Stack Within Limits"].status == "PASS", tests["Stack Within Limits"].message
+    failed = tests["Stack Over The Limit"]
+    assert failed.status == "FAIL"
+    assert failed.message == "the stack of inference reached 256 bytes, limit 256"
+
+
+def test_the_snapshot_suite_provides_and_requires_a_listening_machine(tmp_path):
+    """robot/snapshots.robot: Provides / Requires and Save / Load Snapshot (issue 14)."""
+    output = tmp_path / "output.xml"
+    robot_run(str(ROOT / "robot" / "snapshots.robot"), outputdir=str(tmp_path),
+              output=str(output), log="NONE", report="NONE",
+              stdout=open(tmp_path / "stdout.txt", "w"))
+    tests = {t.name: t for t in ExecutionResult(str(output)).suite.all_tests}
+    assert len(tests) == 4
+    for name, test in tests.items():
+        assert test.status == "PASS", (name, test.message)

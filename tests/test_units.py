@@ -90,3 +90,33 @@ def test_resume_refuses_another_data_set(scenario, tmp_path):
                            "nrf52840", "--resume", str(folder)], capture_output=True, text=True,
                           cwd=ROOT, timeout=600)
     assert proc.returncode == 2 and "holds units of another run" in proc.stderr
+
+
+def test_units_from_the_shared_snapshot_are_the_runs_from_reset():
+    """Boot once, run the lead-in's silence, snapshot: each unit continued from there is
+    the very run it is from reset (every event, byte and cycle), only shorter to run."""
+    from lab import platforms, units
+    from lab.build import build
+
+    board = platforms.load("nrf52840")
+    firmware = units.Firmware("nrf52840", "micro_speech",
+                              build("micro_speech", board).elf.read_bytes(), 0.0)
+    shared = units.with_snapshot(firmware)
+    assert shared.snapshot and firmware.snapshot is None
+    planned = units.plan_units("micro_speech", audio=SPEECH / "yes")[:1] + \
+        units.plan_units("micro_speech", audio=SPEECH / "no")[:1]
+    for unit in planned:
+        from_reset, _ = units.run_unit(firmware, unit)
+        from_snapshot, _ = units.run_unit(shared, unit)
+        for key in SAME_IN_EVERY_RUN:
+            assert from_reset[key] == from_snapshot[key], key
+        assert from_reset["analysis"]["micro_speech"]["clips"][0]["outcome"] in ("yes", "no")
+    # the units really continue the snapshot (not a fall-back to reset): their feeds
+    # take over where the lead-in's silence stopped, well into it
+    from lab import apps
+    from lab.engines.embedded.session import Session
+    session = Session(board, build("micro_speech", board).elf, app="micro_speech")
+    session.load_snapshot(shared.snapshot)
+    assert session.machine.seconds() > 2.0
+    assert units._switch_feeds(session, apps.analyzer("micro_speech").unit_plan(planned[0]))
+    session.close()

@@ -92,6 +92,12 @@ static inline uint32_t cpu_ipsr(void)
     return value;
 }
 
+#if defined(__ARM_ARCH_6M__)
+/* ARMv6-M (Cortex-M0/M0+) has no DWT cycle counter: the board's HAL counts cycles
+ * (with SysTick on the RP2040, firmware/hal/rp2040/cycles.c). */
+void cycles_init(void);
+uint32_t cycles_now(void);
+#else
 /* DWT cycle counter, as TFLite Micro's profiler uses it on hardware */
 static inline void cycles_init(void)
 {
@@ -100,5 +106,6 @@ static inline void cycles_init(void)
     DWT_CTRL |= 1u;
 }
 static inline uint32_t cycles_now(void) { return DWT_CYCCNT; }
+#endif
 
 #endif

@@ -133,6 +133,15 @@ def units(audio=None, imu=None, manifest=None) -> list[dict]:
     return out
 
 
+def shared_start():
+    """What every unit's run shares: the boot, up to the IMU's first sample (the wand's
+    lead-in is each recording's own first sample)."""
+    def still_shared(session) -> bool:
+        return session.imu is None or session.imu.produced_samples == 0
+
+    return Plan(), still_shared
+
+
 def unit_plan(unit: dict) -> Plan:
     """A recording played alone: the lead-in, the recording, and the wand held still
     after it as plan() holds it after its last recording (2 s: the detection rule's time

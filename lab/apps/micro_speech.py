@@ -123,6 +123,23 @@ def units(audio=None, imu=None, manifest=None) -> list[dict]:
             for samples, name, label in pieces]
 
 
+SHARED_MARGIN_S = 0.05   # the resampler reaches back a few ms from a clip's first sample
+
+
+def shared_start():
+    """What every unit's run shares: the boot and the lead-in's silence. (the plan, and
+    whether a run is still in the part every unit shares.)"""
+    plan = _plan_of([], "lead-in", tail_s=0.0)
+
+    def still_shared(session) -> bool:
+        feed = session.microphone.source if session.microphone is not None else None
+        if feed is None or feed.stream is None:
+            return True
+        return feed.position <= len(feed.stream) - SHARED_MARGIN_S * feed.stream_rate
+
+    return plan, still_shared
+
+
 def unit_plan(unit: dict) -> Plan:
     """A unit played alone: the lead-in, the clip and the gap that follows it in a
     stream (where its detections belong), nothing after."""

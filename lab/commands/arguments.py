@@ -132,3 +132,12 @@ def output_folder(text: str) -> Path:
         return path
     _writable_parent(path, text)
     return path
+
+
+def tcp_port(text: str) -> int:
+    """A TCP port to listen on (127.0.0.1): 1-65535, or 0 for any free one."""
+    value = _integer(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a TCP port from 1 to 65535 "
+                                         "(0: any free port)")
+    return value

@@ -20,6 +20,9 @@ def register(subparsers) -> None:
         "inspect", help="ops (supported or not), tensors, quantization, arena and flash size")
     inspect.add_argument("model", type=existing_file, help="the .tflite file")
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
+    inspect.add_argument("--kernels", choices=("optimized", "reference"), default="optimized",
+                         help="the arena of firmware built with these kernels (default: "
+                              "optimized, as lab builds are; reference: -D LABRT_OPTIMIZED=0)")
     inspect.set_defaults(handler=inspect_command)
 
     run = commands.add_parser("run", help="run a model on input arrays (.npy)")
@@ -75,13 +78,10 @@ def _print_tensors(report) -> None:
 
 
 def _print_sizes(report) -> None:
-    if report.arena_needed is not None:
-        activations = f"activations {report.arena_planned}"
-        if report.arena_plan_scratch > report.arena_planned:
-            activations = (f"planner scratch {report.arena_plan_scratch}, more than the "
-                           f"{report.arena_planned} of activations")
-        print(f"arena needed: {report.arena_needed} bytes ({activations} + runtime tables "
-              f"{report.arena_persistent})")
+    if report.arena is not None:
+        print(f"tensor arena in firmware ({report.kernels} kernels, 32-bit): "
+              f"{report.arena.describe()}")
+        print(f"arena needed on this host: {report.arena_needed} bytes (64-bit records)")
     else:
         print("arena needed: unknown (the model does not run)")
     constant = sum(t.bytes for t in report.tensors if t.constant)
@@ -91,7 +91,7 @@ def _print_sizes(report) -> None:
 def inspect_command(args) -> int:
     from ..runtime import inspect_model
 
-    report = inspect_model(_read_model(args.model))
+    report = inspect_model(_read_model(args.model), args.kernels)
     if report.status == "MALFORMED" or not report.ops and report.status != "OK":
         raise LabError(f"{args.model}: {report.message}")
     if args.json:

@@ -6,17 +6,19 @@ input (nothing is run or written then), 130 on Ctrl-C (what ran is kept).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 
 from .. import platforms, scenarios
 from ..build import build
+from ..debug import tools as debug_tools
 from ..errors import LabError
 from ..results import END_DONE, END_INTERRUPTED
 from ..runner import DEFAULT_TIMEOUT_S
-from .arguments import (existing_file, existing_folder, existing_path, output_folder,
-                        positive_int, seconds)
+from .arguments import (existing_file, existing_folder, existing_path, output_file,
+                        output_folder, positive_int, seconds, tcp_port)
 
 
 def register(subparsers) -> None:
@@ -69,6 +71,19 @@ def register(subparsers) -> None:
     parser.add_argument("--strict-alignment", action="store_true",
                         help="trap LDRD/LDM/PUSH... at unaligned addresses as the core does "
                              "(checks every access: about half the speed)")
+    tools = parser.add_argument_group(
+        "the embedded engineer's tools", "For a run of one app on the embedded engine "
+        "(docs/debugging.md).")
+    tools.add_argument("--gdb", type=tcp_port, nargs="?", const=3333, metavar="PORT",
+                       help="start halted at the reset vector and serve GDB on "
+                            "127.0.0.1:PORT (default 3333; 0: any free port): "
+                            "`target remote :PORT`")
+    tools.add_argument("--uart", choices=("pty", "stdio"),
+                       help="the console UART on a pseudo-terminal (its path is printed) or "
+                            "on this terminal; virtual time then keeps pace with wall time")
+    tools.add_argument("--vcd", type=output_file, metavar="FILE",
+                       help="write the board's signals (GPIO pins, PWM duty, UART TX/RX "
+                            "lines, interrupt lines) as a VCD waveform in virtual time")
     units = parser.add_argument_group(
         "data sets as units", "A scenario's clips or recordings run as independent units, "
         "one per clip, from reset: the same results for any number of workers.")
@@ -81,7 +96,29 @@ def register(subparsers) -> None:
                             "not yet there run")
     units.add_argument("--stream", action="store_true",
                        help="play the whole data set as one continuous stream instead")
+    saved = parser.add_argument_group(
+        "snapshots", "The whole machine saved mid-run, and runs that start from it: a run "
+        "from a snapshot continues exactly as the saved run would have.")
+    saved.add_argument("--save-at", nargs=2, action=SaveAt, metavar=("EVENT|SECONDS", "FILE"),
+                       help="save the run to FILE at a virtual time, or when the firmware "
+                            "first prints `@lab EVENT`; the run then goes on")
+    saved.add_argument("--load", type=existing_file, metavar="FILE",
+                       help="start from a snapshot (saved with the same firmware and board) "
+                            "instead of reset; the time limit counts from the start of the "
+                            "saved run")
     parser.set_defaults(handler=run_command)
+
+
+class SaveAt(argparse.Action):
+    """--save-at EVENT|SECONDS FILE, both checked before anything runs."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from ..snapshots import SavePoint
+        point, file = values
+        try:
+            setattr(namespace, self.dest, (SavePoint.parse(point), output_file(file)))
+        except (LabError, argparse.ArgumentTypeError) as error:
+            raise argparse.ArgumentError(self, str(error)) from None
 
 
 def build_command(args) -> int:
@@ -92,6 +129,8 @@ def build_command(args) -> int:
         print(json.dumps(result.to_dict(), indent=2))
         return 0
     print(result.summary())
+    if result.arena:
+        print(f"tensor arena: {result.arena.describe()}")
     if result.footprint:
         print("\n".join(result.footprint.table()))
     return 0
@@ -99,6 +138,7 @@ def build_command(args) -> int:
 
 def run_command(args) -> int:
     if args.all:
+        debug_tools.check_usable(args, "--all")
         if args.target or args.elf:
             raise LabError("--all runs every scenario: give no target")
         return run_scenarios([scenarios.load(scenarios.find(n)) for n in scenarios.available()],
@@ -108,9 +148,17 @@ def run_command(args) -> int:
     if not args.elf and not args.target:
         raise LabError("give a scenario or app to run (see `lab list`), --elf FILE, or --all")
     found = scenarios.find(args.target) if args.target and not args.elf else None
+    if found and (args.save_at or args.load) and not args.target.endswith((".yaml", ".yml")):
+        found = None          # a snapshot is of one app's run: the app of that name
     if found and args.engine == "qemu":
         raise LabError(f"{args.target} is a scenario: scenarios run on the embedded engine "
                        "(give an app directory or --elf with --engine qemu)")
+    if (args.save_at or args.load) and (found or args.engine == "qemu"):
+        raise LabError("--save-at and --load are for one app's run on the embedded engine, "
+                       "not for scenarios or QEMU")
+    if args.load and (args.audio or args.imu):
+        raise LabError("--load brings the sensor feeds as they were saved: give no --audio "
+                       "or --imu with it")
     if found:
         return run_scenarios([scenarios.load(found)], args)
     if args.results:
@@ -126,6 +174,7 @@ def run_command(args) -> int:
 # --------------------------------------------------------------------- apps
 def run_single_app(args) -> int:
     from ..engines.embedded.session import print_line
+    from ..inputs import Plan
     from ..runner import execute, plan_inputs, prepare
 
     platform = platforms.load(args.platform)
@@ -134,13 +183,21 @@ def run_single_app(args) -> int:
         raise LabError(f"platform {platform.name} runs on {', '.join(platform.engines)}, "
                        f"not on {engine}")
     if engine == "qemu":
+        debug_tools.check_usable(args, "--engine qemu")
         return run_on_qemu(args, platform)
     app = None if args.elf else args.target
-    plan = plan_inputs(app and Path(app).name, args.audio, args.imu, args.on_end,
-                       manifest=args.manifest)
+    if args.load:          # the snapshot brings the feeds and the clips' layout
+        plan = Plan()
+    else:
+        plan = plan_inputs(app and Path(app).name, args.audio, args.imu, args.on_end,
+                           manifest=args.manifest)
     prepared = prepare(platform, app, args.elf, model=args.model, defines=args.define,
                        plan=plan, timeout_s=args.timeout, strict_alignment=args.strict_alignment)
-    result = execute(prepared, echo=None if args.json else print_line)
+    prepared.save_at, prepared.load = args.save_at, args.load
+    if args.load and not args.timeout:
+        prepared.timeout_s = None      # the saved run's time limit
+    echo = print_line if not args.json and debug_tools.echoes_uart(args) else None
+    result = execute(prepared, echo=echo, drive=debug_tools.driver(args))
     if args.elf:
         result.app = Path(args.elf).name
     if args.json:
@@ -188,6 +245,39 @@ def _print_results(result) -> None:
     if result.firmware:
         arena = f", arena {result.arena} B" if result.arena is not None else ""
         print(f"flash {result.firmware.get('flash')} B, RAM {result.firmware.get('ram')} B{arena}")
+        _print_arena(result)
+    _print_memory(result)
+
+
+def _print_memory(result) -> None:
+    """Stack high-water per phase next to the reserve, and the heap (result.memory)."""
+    memory = result.memory
+    if not memory or memory.get("high_water") is None:
+        return
+    reserve = memory.get("reserve")
+    of = f" of the {reserve} B reserve (margin {memory['margin']} B)" if reserve else ""
+    phases = ", ".join(f"{name} {p['max']} B" + (f" ({p['count']}x)" if p["count"] > 1 else "")
+                       + (f" heap +{p['heap_growth']} B" if p.get("heap_growth") else "")
+                       for name, p in memory.get("phases", {}).items())
+    heap = memory.get("heap") or {}
+    print(f"stack: high-water {memory['high_water']} B{of}" + (f"; {phases}" if phases else ""))
+    process = memory.get("process_stack")
+    if process:
+        where = (f" in {process['buffer']}, {process['depth']} B below its end"
+                 if process["buffer"] else "")
+        print(f"process stack: lowest SP 0x{process['lowest_sp']:08X}{where}")
+    if heap.get("high_water") is not None:
+        print(f"heap: high-water {heap['high_water']} B (newlib sbrk)")
+    if memory.get("warning"):
+        print(f"[lab] warning: {memory['warning']}", file=sys.stderr)
+
+
+def _print_arena(result) -> None:
+    from ..runtime import ArenaUsage
+
+    usage = ArenaUsage.from_event(result.arena_usage) if result.arena_usage else None
+    if usage:
+        print(f"tensor arena: {usage.describe()}")
 
 
 def print_summary(result) -> None:
@@ -209,6 +299,7 @@ def print_summary(result) -> None:
 
 # ---------------------------------------------------------------- scenarios
 def run_scenarios(selected, args) -> int:
+    from ..runner import Prepared
     from ..scenario_run import Overrides, prepare_scenario, run_prepared
 
     if args.resume and (len(selected) != 1 or args.all):
@@ -222,12 +313,18 @@ def run_scenarios(selected, args) -> int:
     runs = [(scenario, prepare_scenario(scenario, name, overrides))
             for scenario in selected
             for name in ([args.platform] if args.platform else scenario.platforms)]
+    drive = debug_tools.driver(args)
+    if drive is not None and (len(runs) != 1 or not isinstance(runs[0][1], Prepared)):
+        debug_tools.check_usable(args, "several runs or a data set run as units "
+                                       "(give --platform, and --stream for a data set)")
     outcomes = []
     for scenario, prepared in runs:
         label = f"{scenario.name} on {prepared.platform.name}"
         with _Progress(not args.json, label) as bar:
-            outcome = run_prepared(scenario, prepared, args.results, echo=bar.echo,
-                                   progress=bar.update, unit_progress=bar.units)
+            echo = bar.echo if debug_tools.echoes_uart(args) else None
+            outcome = run_prepared(scenario, prepared, args.results, echo=echo,
+                                   progress=bar.update, unit_progress=bar.units,
+                                   drive=drive)
         outcomes.append(outcome)
         if not args.json:
             _print_results(outcome.result)

@@ -32,6 +32,11 @@ def register(subparsers) -> None:
                         help="also write the whole table to this file")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object: the run's result with its profile")
+    parser.add_argument("--trace", type=output_file, metavar="FILE.json",
+                        help="also write a timeline (inferences, ops, ISRs, peripherals) in "
+                             "the Chrome trace-event format, for Perfetto or chrome://tracing")
+    parser.add_argument("--speedscope", type=output_file, metavar="FILE.json",
+                        help="also write the cycles per function in speedscope's format")
     parser.set_defaults(handler=profile_command)
 
     parser = subparsers.add_parser(
@@ -49,17 +54,26 @@ def profile_command(args) -> int:
 
     platform = platforms.load(args.platform)
     plan = plan_inputs(args.app, args.audio, args.imu)
+    drive = None
+    if args.trace:
+        from ..debug.trace import trace_driver
+        drive = trace_driver(args.trace, args.app, args.model)
     result = run_app(platform, args.app, model=args.model, plan=plan, timeout_s=args.timeout,
-                     profile=True)
+                     profile=True, drive=drive)
     rows = result.profile
     total = sum(cycles for _, cycles, _ in rows)
     if args.output:
         args.output.write_text(format_table(rows, total) + "\n")
+    if args.speedscope:
+        from ..debug import speedscope
+        speedscope.write(args.speedscope, rows, f"{args.app} on {platform.name}")
     if args.json:
         print(result.to_json())
         return 1 if result.end in ("fault", "error") else 0
     print(f"{args.app} on {platform.name}: {result.end} after {result.virtual_s:.3f} virtual "
           f"s, {total} cycles profiled")
+    if args.trace:
+        print(f"trace: {args.trace} (open it in Perfetto's UI or chrome://tracing)")
     print(format_table(rows, total, args.top))
     if result.fault:
         print(f"lab: the run ended in a fault: {result.fault.summary()}", file=sys.stderr)

@@ -3,7 +3,8 @@
 `HostModel` runs a .tflite model through the same C code the firmware compiles;
 `inspect_model` describes any model, runnable or not.
 """
-from .host import HostModel, ModelError, ModelReport, OpInfo, TensorInfo, inspect_model, quantize_for
+from .host import (ArenaUsage, HostModel, ModelError, ModelReport, OpInfo, TensorInfo,
+                   inspect_model, quantize_for)
 
-__all__ = ["HostModel", "ModelError", "ModelReport", "OpInfo", "TensorInfo", "inspect_model",
-           "quantize_for"]
+__all__ = ["ArenaUsage", "HostModel", "ModelError", "ModelReport", "OpInfo", "TensorInfo",
+           "inspect_model", "quantize_for"]

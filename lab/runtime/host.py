@@ -2,10 +2,16 @@
 
     model = HostModel(Path("model.tflite").read_bytes())
     outputs = model.run(x)                 # numpy in, numpy out
-    model.arena_needed, model.ops, model.inputs
+    model.arena, model.ops, model.inputs   # model.arena: the firmware's arena (ArenaUsage)
 
 `inspect_model(data)` reports ops and tensors even for models the runtime cannot
 run (unsupported ops, too-small arena); `HostModel` raises ModelError instead.
+
+Both builds of the runtime load side by side: kernels="reference" (the default for
+running: the definition of the results) or "optimized" (what firmware runs,
+LABRT_OPTIMIZED=1). The arena figures in `ArenaUsage` are the 32-bit target's, as the
+firmware reports them, computed by the same C code; `arena_needed` is this host's
+(its records hold 64-bit pointers).
 """
 from __future__ import annotations
 
@@ -81,13 +87,60 @@ class OpInfo:
     outputs: tuple[int, ...]
 
 
-_lib = None
+class _ArenaUsage(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "needed", "activations", "kernel_scratch", "largest_kernel_scratch", "plan_scratch",
+        "tables", "op_data", "init_peak")]
 
 
-def _load():
-    global _lib
-    if _lib is None:
-        lib = ctypes.CDLL(str(build_library()))
+@dataclass(frozen=True)
+class ArenaUsage:
+    """The tensor arena on the 32-bit target with one kernel build, in bytes: what the
+    firmware's runtime reports (`@lab model arena=... activations=...`) and what
+    `lab model inspect` computes on the host."""
+    needed: int
+    activations: int             # laid out as TFLite Micro's planner does
+    kernel_scratch: int          # what the kernels' scratch adds to the activations' span
+    largest_kernel_scratch: int
+    plan_scratch: int            # the planner's scratch during init (in the head)
+    tables: int                  # tensor and op records
+    op_data: int                 # per-op data
+    init_peak: int = 0           # extra bytes for a moment during init
+
+    def describe(self) -> str:
+        """`8672 B = activations 6400 + kernel scratch 1952 (largest 1952) + ...`"""
+        parts = [f"activations {self.activations}",
+                 f"kernel scratch {self.kernel_scratch} (largest buffer "
+                 f"{self.largest_kernel_scratch})",
+                 f"tables {self.tables}", f"per-op data {self.op_data}"]
+        head = self.activations + self.kernel_scratch
+        if self.plan_scratch > head:
+            parts.append(f"planner scratch {self.plan_scratch - head} beyond them during init")
+        if self.init_peak:
+            parts.append(f"init peak {self.init_peak}")
+        return f"{self.needed} B = " + " + ".join(parts)
+
+    @classmethod
+    def from_event(cls, event) -> "ArenaUsage | None":
+        """From the firmware's `@lab model`/`@lab ready` event; None if it has no breakdown."""
+        if "activations" not in event:
+            return None
+        return cls(needed=event["arena"], activations=event["activations"],
+                   kernel_scratch=event["kernel_scratch"],
+                   largest_kernel_scratch=event["largest_scratch"],
+                   plan_scratch=event["plan_scratch"], tables=event["tables"],
+                   op_data=event["op_data"], init_peak=event.get("init_peak", 0))
+
+
+KERNELS = ("reference", "optimized")
+_libs: dict[str, ctypes.CDLL] = {}
+
+
+def _load(kernels: str = "reference"):
+    if kernels not in KERNELS:
+        raise LabError(f"unknown kernels {kernels!r}; choose {' or '.join(KERNELS)}")
+    if kernels not in _libs:
+        lib = ctypes.CDLL(str(build_library(kernels)))
         vp, u32, sz = ctypes.c_void_p, ctypes.c_uint32, ctypes.c_size_t
         info = ctypes.POINTER(_TensorInfo)
         signatures = {
@@ -110,12 +163,13 @@ def _load():
             "labrt_output": ([vp, u32, info], ctypes.c_int),
             "labrt_get_op": ([vp, u32, ctypes.POINTER(_OpInfo)], ctypes.c_int),
             "labrt_set_op_hook": ([vp, OpHook, vp], None),
+            "labrt_arena_target": ([vp, ctypes.POINTER(_ArenaUsage)], None),
         }
         for name, (argtypes, restype) in signatures.items():
             fn = getattr(lib, name)
             fn.argtypes, fn.restype = argtypes, restype
-        _lib = lib
-    return _lib
+        _libs[kernels] = lib
+    return _libs[kernels]
 
 
 def _aligned_buffer(size: int, alignment: int = 16) -> tuple[ctypes.Array, int]:
@@ -128,8 +182,8 @@ def _aligned_buffer(size: int, alignment: int = 16) -> tuple[ctypes.Array, int]:
 class _Session:
     """One labrt_runtime over a private, 16-aligned copy of the model."""
 
-    def __init__(self, model: bytes, arena_size: int):
-        self.lib = _load()
+    def __init__(self, model: bytes, arena_size: int, kernels: str = "reference"):
+        self.lib = _load(kernels)
         self._model_buffer, address = _aligned_buffer(len(model))
         ctypes.memmove(address, model, len(model))
         self._state = (ctypes.c_uint8 * self.lib.labrt_runtime_size())()
@@ -138,6 +192,14 @@ class _Session:
         self.arena_size = arena_size
         self.status = self.lib.labrt_init(self.rt, address, len(model), arena_address,
                                           arena_size)
+
+    def arena(self) -> ArenaUsage | None:
+        """The firmware's arena (32-bit target), None unless init succeeded."""
+        if self.status != OK:
+            return None
+        usage = _ArenaUsage()
+        self.lib.labrt_arena_target(self.rt, ctypes.byref(usage))
+        return ArenaUsage(**{name: getattr(usage, name) for name, _ in _ArenaUsage._fields_})
 
     @property
     def status_name(self) -> str:
@@ -176,15 +238,15 @@ class _Session:
         return result
 
 
-def _open(model: bytes, arena_size: int | None) -> _Session:
+def _open(model: bytes, arena_size: int | None, kernels: str = "reference") -> _Session:
     """Init with `arena_size`, or, if None, with exactly the arena the model needs."""
     if arena_size is not None:
-        return _Session(model, arena_size)
-    session = _Session(model, 0)
+        return _Session(model, arena_size, kernels)
+    session = _Session(model, 0, kernels)
     for _ in range(4):  # lower bounds first (tables, then tables + plan), then the exact size
         if session.status != ARENA_TOO_SMALL:
             break
-        session = _Session(model, session.lib.labrt_arena_needed(session.rt))
+        session = _Session(model, session.lib.labrt_arena_needed(session.rt), kernels)
     return session
 
 
@@ -202,11 +264,14 @@ class ModelReport:
     arena_persistent: int | None  # the runtime's tables and per-op data
     arena_plan_scratch: int | None  # planner scratch, in the activations' space
     model_bytes: int
+    kernels: str = "optimized"
+    arena: ArenaUsage | None = None  # the firmware's arena with these kernels
 
 
-def inspect_model(model: bytes) -> ModelReport:
-    """Ops and tensors of a model, also when the runtime cannot run it."""
-    session = _open(bytes(model), None)
+def inspect_model(model: bytes, kernels: str = "optimized") -> ModelReport:
+    """Ops and tensors of a model, also when the runtime cannot run it; the arena as
+    firmware built with `kernels` (the lab's builds: "optimized") needs it."""
+    session = _open(bytes(model), None, kernels)
     ok = session.status == OK
     lib, rt = session.lib, session.rt
     return ModelReport(
@@ -217,16 +282,18 @@ def inspect_model(model: bytes) -> ModelReport:
         arena_planned=lib.labrt_arena_planned(rt) if ok else None,
         arena_persistent=lib.labrt_arena_persistent(rt) if ok else None,
         arena_plan_scratch=lib.labrt_arena_plan_scratch(rt) if ok else None,
-        model_bytes=len(model))
+        model_bytes=len(model), kernels=kernels, arena=session.arena())
 
 
 class HostModel:
     """A model loaded into the C runtime on the host.
 
-    arena_size=None sizes the arena to exactly what the model needs."""
+    arena_size=None sizes the arena to exactly what the model needs (on this host);
+    `arena` is the firmware's (32-bit) figure with the same kernels."""
 
-    def __init__(self, model: bytes, arena_size: int | None = None):
-        self._session = _open(bytes(model), arena_size)
+    def __init__(self, model: bytes, arena_size: int | None = None, kernels: str = "reference"):
+        self.kernels = kernels
+        self._session = _open(bytes(model), arena_size, kernels)
         if self._session.status != OK:
             raise ModelError(self._session.status_name, self._session.message)
         lib, rt = self._session.lib, self._session.rt
@@ -236,6 +303,7 @@ class HostModel:
         self.arena_persistent = lib.labrt_arena_persistent(rt)
         self.arena_plan_scratch = lib.labrt_arena_plan_scratch(rt)
         self.arena_largest_op_scratch = lib.labrt_arena_largest_op_scratch(rt)
+        self.arena = self._session.arena()
         self.ops = self._session.ops()
         self.tensors = self._session.tensors()
         self.inputs = self._session.tensors("labrt_input")

@@ -27,7 +27,10 @@ def test_inspect_lists_ops_tensors_and_sizes(capsys):
     out = capsys.readouterr().out
     assert out.count("FULLY_CONNECTED") == 3
     assert "serving_default_dense_input:0" in out and "input" in out
-    assert f"arena needed: {HostModel(sine()).arena_needed} bytes" in out
+    firmware_arena = HostModel(sine(), kernels="optimized").arena
+    assert f"tensor arena in firmware (optimized kernels, 32-bit): {firmware_arena.describe()}" \
+        in out
+    assert f"arena needed on this host: {HostModel(sine()).arena_needed} bytes" in out
     assert f"flash: {len(sine())} bytes" in out
 
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "board.h"
 #include "lab.h"
+#include "lab_arena.h"
 #include "labrt.h"
 
 #ifndef INFERENCES_PER_CYCLE
@@ -19,7 +20,7 @@
 
 extern const unsigned char g_model[], g_model_end[];
 static labrt_runtime runtime;
-static uint8_t arena[4096] __attribute__((aligned(16)));
+static uint8_t arena[LAB_ARENA_SIZE(4096)] __attribute__((aligned(16)));
 static volatile uint32_t ticks;
 
 static void on_tick(void) { ticks++; }
@@ -60,6 +61,7 @@ int main(void)
     lab_event("model", "bytes=%lu arena=%lu input_type=%ld",
               (unsigned long)(g_model_end - g_model), (unsigned long)labrt_arena_needed(&runtime),
               (long)in.type);
+    lab_arena_event(&runtime, sizeof arena);
     led_pwm_init(LED1_PIN);
     rtc_periodic_start(LFCLK_HZ / 20u, on_tick);
 

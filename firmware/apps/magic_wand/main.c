@@ -10,6 +10,7 @@
 #include <string.h>
 #include "board.h"
 #include "lab.h"
+#include "lab_arena.h"
 #include "labrt.h"
 
 /* The detection rule chosen with the committed model on its validation recordings
@@ -73,7 +74,7 @@ static const char *const pictures[LABELS] = {
     ""};
 extern const unsigned char g_model[], g_model_end[];
 static labrt_runtime runtime;
-static uint8_t arena[16 * 1024] __attribute__((aligned(16)));
+static uint8_t arena[LAB_ARENA_SIZE(16 * 1024)] __attribute__((aligned(16)));
 static int16_t ring[RING_SAMPLES][3];
 static uint32_t received;                 /* samples ever read from the FIFO */
 static volatile uint32_t ticks;
@@ -153,6 +154,7 @@ int main(void)
     }
     lab_event("model", "bytes=%lu arena=%lu", (unsigned long)(g_model_end - g_model),
               (unsigned long)labrt_arena_needed(&runtime));
+    lab_arena_event(&runtime, sizeof arena);
     console_flush();
     rtc_periodic_start(LFCLK_HZ / TICKS_PER_SECOND, on_tick);
     printf("Magic starts!\n");        /* after the timer starts: its start time stays put */

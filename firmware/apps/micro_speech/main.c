@@ -9,6 +9,7 @@
 #include "board.h"
 #include "frontend.h"
 #include "lab.h"
+#include "lab_arena.h"
 #include "labrt.h"
 #include "recognizer.h"
 
@@ -21,14 +22,17 @@
 #define SLICES 49
 #define CHANNELS 40
 #define PDM_BUFFER 320u               /* one window step: 20 ms, EasyDMA double-buffered */
-/* Audio waiting for the front end while an inference runs (~40 ms at 64 MHz): 256 ms
- * of room; a longer stall is counted (`@lab overrun`), never silently overwritten. */
-#define RING 4096u
+/* Audio waiting for the front end while the main loop is busy: an inference (1.73 M
+ * cycles, 27 ms at 64 MHz), the front end's slices since the last one (4 x ~1.2 ms) and
+ * the PDM buffer just delivered (20 ms) make about 52 ms, 830 samples; 128 ms of room
+ * leaves 2.4 times that. A longer stall is counted (`@lab overrun`), never silently
+ * overwritten. The front end keeps its own 30 ms window. */
+#define RING 2048u
 
 static const char *const labels[RECOGNIZER_LABELS] = {"silence", "unknown", "yes", "no"};
 extern const unsigned char g_model[], g_model_end[];
 static labrt_runtime runtime;
-static uint8_t arena[32 * 1024] __attribute__((aligned(16)));
+static uint8_t arena[LAB_ARENA_SIZE(32 * 1024)] __attribute__((aligned(16)));
 static frontend_state frontend;
 static recognizer commands;
 static int16_t pdm_buffers[2 * PDM_BUFFER];
@@ -107,6 +111,7 @@ static int start_model(labrt_tensor_info *in, labrt_tensor_info *out)
     lab_event("model", "bytes=%lu arena=%lu input_scale_e6=%ld input_zero_point=%ld",
               (unsigned long)(g_model_end - g_model), (unsigned long)labrt_arena_needed(&runtime),
               (long)(in->scale * 1e6f), (long)in->zero_point);
+    lab_arena_event(&runtime, sizeof arena);
     return 1;
 }
 

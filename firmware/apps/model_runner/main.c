@@ -13,6 +13,7 @@
 #include <string.h>
 #include "board.h"
 #include "lab.h"
+#include "lab_arena.h"
 #include "labrt.h"
 
 #include <stdlib.h>
@@ -28,7 +29,7 @@
 extern const unsigned char g_model[] __attribute__((weak));
 extern const unsigned char g_model_end[] __attribute__((weak));
 static labrt_runtime runtime;
-static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
+static uint8_t arena[LAB_ARENA_SIZE(ARENA_BYTES)] __attribute__((aligned(16)));
 static uint8_t model_ram[MODEL_RAM_BYTES] __attribute__((aligned(16)));
 
 /* `profile`: DWT cycles of each op, printed after the inference (printing inside the
@@ -145,6 +146,7 @@ int main(void)
         labrt_output(&runtime, i, &info);
         report_tensor("output", i, &info);
     }
+    lab_arena_event(&runtime, sizeof arena);
     lab_event("ready", "arena=%lu scratch=%lu model_bytes=%lu",
               (unsigned long)labrt_arena_needed(&runtime),
               (unsigned long)labrt_arena_largest_op_scratch(&runtime), (unsigned long)model_bytes);

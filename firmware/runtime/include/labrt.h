@@ -104,6 +104,9 @@ typedef struct labrt_runtime {
     struct labrt_scratch *scratch_first, *scratch_last; /* ops' scratch requests, in order */
     uint32_t scratch_count;
     size_t largest_scratch;   /* arena bytes of the largest scratch buffer requested */
+    size_t activation_bytes;  /* the head the activations alone would take */
+    size_t target_persistent_bytes, target_persistent_peak; /* the tail on a 32-bit target */
+    size_t target_tables_bytes; /* of which the tensor and op records */
     size_t arena_needed;
     int arena_needed_exact;   /* 0: arena_needed is only a lower bound */
     int tables_ready;         /* tensors and ops can be inspected */
@@ -143,6 +146,26 @@ size_t labrt_arena_plan_scratch(const labrt_runtime *rt);
  * activations and shared between ops, so `planned` includes them; 0 when no op asks
  * for one. */
 size_t labrt_arena_largest_op_scratch(const labrt_runtime *rt);
+
+/* The arena on the 32-bit target (Cortex-M), computed the same way on a 64-bit host,
+ * where records holding pointers are larger: there `needed` is what the firmware's
+ * labrt_arena_needed() gives, and on the target the two are equal. All zero unless
+ * init succeeded. needed = head + tables + op_data + init_peak, where the head is
+ * the larger of activations + kernel_scratch and plan_scratch (alignment padding of
+ * the caller's arena included in needed). */
+typedef struct {
+    size_t needed;
+    size_t activations;       /* activations as TFLite Micro's planner lays them out */
+    size_t kernel_scratch;    /* what the kernels' scratch buffers, planned with the
+                                 activations and shared between ops, add to the head */
+    size_t largest_kernel_scratch; /* the largest of those buffers */
+    size_t plan_scratch;      /* the planner's own scratch, in the head during init */
+    size_t tables;            /* tensor and op records */
+    size_t op_data;           /* per-op data (multipliers, shifts, geometry) */
+    size_t init_peak;         /* extra bytes init needs for a moment (an optimized
+                                 prepare holding the reference's per-op data too) */
+} labrt_arena_usage;
+void labrt_arena_target(const labrt_runtime *rt, labrt_arena_usage *usage);
 
 /* Inspection: available whenever the model could be read, even if init then
  * failed on an unsupported op or a small arena. */

@@ -97,15 +97,34 @@ const float *labrt_channel_scales(const labrt_prepare_ctx *ctx, const labrt_tens
 /* Per-op data from the arena's persistent part, 8-byte aligned. Call at most
  * once per prepare; NULL means the arena is too small (return
  * LABRT_ERR_ARENA_TOO_SMALL; init still learns the size needed). 64-bit size so
- * that no computation of it can wrap on a 32-bit target. */
+ * that no computation of it can wrap on a 32-bit target. For data whose structure
+ * holds no pointer (the same size on every target). */
 void *labrt_alloc_op_data(labrt_prepare_ctx *ctx, uint64_t bytes);
+
+/* The arena figures the runtime reports (labrt_arena_target) are the 32-bit
+ * target's, also when it runs on a 64-bit host, where a structure holding pointers
+ * is larger. So per-op data whose structure holds pointers states its size on the
+ * target too: LABRT_TARGET_SIZEOF(type, bytes) is sizeof(type) on a 32-bit build,
+ * where the compiler checks that it equals `bytes`, and `bytes` on other hosts. */
+#if UINTPTR_MAX == 0xFFFFFFFFu
+#define LABRT_TARGET_SIZEOF(type, bytes) \
+    (sizeof(char[sizeof(type) == (bytes) ? 1 : -1]) * 0u + sizeof(type))
+#else
+#define LABRT_TARGET_SIZEOF(type, bytes) ((size_t)(bytes))
+#endif
+
+/* labrt_alloc_op_data of `bytes` here and `target_bytes` on the 32-bit target. */
+void *labrt_alloc_op_data_sized(labrt_prepare_ctx *ctx, uint64_t bytes, uint64_t target_bytes);
 
 /* Per-op data given back: everything allocated since `mark` (a value of
  * labrt_persistent_mark taken earlier in the same prepare). An optimized prepare runs
  * the reference prepare for its checks, then drops the reference's per-op data when
  * it has its own. */
-size_t labrt_persistent_mark(const labrt_prepare_ctx *ctx);
-void labrt_persistent_release(labrt_prepare_ctx *ctx, size_t mark);
+typedef struct {
+    size_t bytes, target_bytes;  /* the tail's size here and on the 32-bit target */
+} labrt_tail_mark;
+labrt_tail_mark labrt_persistent_mark(const labrt_prepare_ctx *ctx);
+void labrt_persistent_release(labrt_prepare_ctx *ctx, labrt_tail_mark mark);
 
 /* Scratch memory for an op's eval, as TFLite Micro's RequestScratchBufferInArena:
  * planned with the activations, alive only while the op runs, so ops share the

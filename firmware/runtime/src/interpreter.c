@@ -31,13 +31,29 @@ static labrt_status fail(labrt_runtime *rt, labrt_status status, const char *tex
     return status;
 }
 
+static uint64_t tail_rounded(uint64_t bytes)
+{
+    return (bytes + TAIL_ALIGNMENT - 1) / TAIL_ALIGNMENT * TAIL_ALIGNMENT;
+}
+
+/* The 32-bit target's tail grows by `target_bytes` where this one grows by `bytes`
+ * (equal on a 32-bit target), saturating like the tail itself. */
+static void count_target_tail(labrt_runtime *rt, uint64_t target_bytes)
+{
+    const uint64_t total = rt->target_persistent_bytes + tail_rounded(target_bytes);
+    rt->target_persistent_bytes = total > MAX_ACTIVATION_BYTES ? MAX_ACTIVATION_BYTES
+                                                               : (size_t)total;
+    if (rt->target_persistent_bytes > rt->target_persistent_peak)
+        rt->target_persistent_peak = rt->target_persistent_bytes;
+}
+
 /* Persistent memory from the arena's end. A request that does not fit returns
  * NULL but is still counted, so init can report the size needed; the count
  * saturates at 2 GB, so it never wraps even with a 32-bit size_t. */
-static void *alloc_tail(labrt_runtime *rt, uint64_t bytes)
+static void *alloc_tail(labrt_runtime *rt, uint64_t bytes, uint64_t target_bytes)
 {
-    const uint64_t total = rt->persistent_bytes + (bytes + TAIL_ALIGNMENT - 1) / TAIL_ALIGNMENT *
-                                                      TAIL_ALIGNMENT;
+    const uint64_t total = rt->persistent_bytes + tail_rounded(bytes);
+    count_target_tail(rt, target_bytes);
     if (total > MAX_ACTIVATION_BYTES) {
         rt->persistent_bytes = MAX_ACTIVATION_BYTES;
         return NULL;
@@ -140,8 +156,11 @@ static labrt_status read_tables(labrt_runtime *rt, labrt_model *m, labrt_status 
     rt->outputs = (const int32_t *)(const void *)(m->r.base + m->outputs.pos);
     rt->input_count = m->inputs.count;
     rt->output_count = m->outputs.count;
-    rt->tensors = alloc_tail(rt, (uint64_t)rt->tensor_count * sizeof(labrt_tensor));
-    rt->nodes = alloc_tail(rt, (uint64_t)rt->node_count * sizeof(labrt_node));
+    rt->tensors = alloc_tail(rt, (uint64_t)rt->tensor_count * sizeof(labrt_tensor),
+                             (uint64_t)rt->tensor_count * LABRT_TARGET_SIZEOF(labrt_tensor, 24));
+    rt->nodes = alloc_tail(rt, (uint64_t)rt->node_count * sizeof(labrt_node),
+                           (uint64_t)rt->node_count * LABRT_TARGET_SIZEOF(labrt_node, 24));
+    rt->target_tables_bytes = rt->target_persistent_bytes;
     if ((rt->tensor_count && !rt->tensors) || (rt->node_count && !rt->nodes))
         return arena_too_small(rt, arena_total(rt, 0), 0);
 
@@ -301,6 +320,8 @@ static labrt_status plan_arena(labrt_runtime *rt, int out_of_arena)
     if (out_of_arena || tail + scratch > rt->arena_size)
         return arena_too_small(rt, arena_total(rt, scratch), 0);
     labrt_plan_lifetimes(rt, buffers, count);
+    rt->activation_bytes = labrt_plan_greedy(buffers, count);  /* without kernel scratch */
+    labrt_plan_unplace(buffers, count);
     labrt_plan_scratch_lifetimes(rt, buffers + count);
     rt->planned_bytes = labrt_plan_greedy(buffers, total);
     head = rt->planned_bytes > scratch ? rt->planned_bytes : scratch;
@@ -421,21 +442,31 @@ float labrt_option_f32(const labrt_prepare_ctx *ctx, unsigned field, float schem
     return labrt_fb_f32(&r, t, field, schema_default);
 }
 
-void *labrt_alloc_op_data(labrt_prepare_ctx *ctx, uint64_t bytes)
+void *labrt_alloc_op_data_sized(labrt_prepare_ctx *ctx, uint64_t bytes, uint64_t target_bytes)
 {
-    ctx->node->data = alloc_tail(ctx->rt, bytes);
+    ctx->node->data = alloc_tail(ctx->rt, bytes, target_bytes);
     return ctx->node->data;
 }
 
-size_t labrt_persistent_mark(const labrt_prepare_ctx *ctx)
+void *labrt_alloc_op_data(labrt_prepare_ctx *ctx, uint64_t bytes)
 {
-    return ctx->rt->persistent_bytes;
+    return labrt_alloc_op_data_sized(ctx, bytes, bytes);
 }
 
-void labrt_persistent_release(labrt_prepare_ctx *ctx, size_t mark)
+labrt_tail_mark labrt_persistent_mark(const labrt_prepare_ctx *ctx)
 {
-    if (mark < ctx->rt->persistent_bytes)
-        ctx->rt->persistent_bytes = mark;
+    labrt_tail_mark mark;
+    mark.bytes = ctx->rt->persistent_bytes;
+    mark.target_bytes = ctx->rt->target_persistent_bytes;
+    return mark;
+}
+
+void labrt_persistent_release(labrt_prepare_ctx *ctx, labrt_tail_mark mark)
+{
+    if (mark.bytes < ctx->rt->persistent_bytes)
+        ctx->rt->persistent_bytes = mark.bytes;
+    if (mark.target_bytes < ctx->rt->target_persistent_bytes)
+        ctx->rt->target_persistent_bytes = mark.target_bytes;
     ctx->node->data = NULL;
 }
 
@@ -514,6 +545,26 @@ size_t labrt_arena_largest_op_scratch(const labrt_runtime *rt)
 size_t labrt_arena_persistent(const labrt_runtime *rt)
 {
     return rt ? round_up(rt->persistent_bytes, LABRT_ARENA_ALIGNMENT) : 0;
+}
+
+/* The same sum as arena_total, from the 32-bit target's tail. */
+void labrt_arena_target(const labrt_runtime *rt, labrt_arena_usage *usage)
+{
+    size_t head, tail, peak;
+    memset(usage, 0, sizeof *usage);
+    if (rt == NULL || !rt->ready)
+        return;
+    head = rt->planned_bytes > rt->plan_scratch_bytes ? rt->planned_bytes : rt->plan_scratch_bytes;
+    tail = round_up(rt->target_persistent_bytes, LABRT_ARENA_ALIGNMENT);
+    peak = round_up(rt->target_persistent_peak, LABRT_ARENA_ALIGNMENT);
+    usage->activations = rt->activation_bytes;
+    usage->kernel_scratch = rt->planned_bytes - rt->activation_bytes;
+    usage->largest_kernel_scratch = rt->largest_scratch;
+    usage->plan_scratch = rt->plan_scratch_bytes;
+    usage->tables = rt->target_tables_bytes;
+    usage->op_data = tail - rt->target_tables_bytes;
+    usage->init_peak = peak > head + tail ? peak - (head + tail) : 0;
+    usage->needed = rt->arena_padding + head + tail + usage->init_peak;
 }
 
 uint32_t labrt_tensor_count(const labrt_runtime *rt)

@@ -162,6 +162,15 @@ static uint32_t insert_by_offset(labrt_plan_buffer *buffers, uint32_t head, uint
     return head;
 }
 
+void labrt_plan_unplace(labrt_plan_buffer *buffers, uint32_t count)
+{
+    uint32_t i;
+    for (i = 0; i < count; i++) {
+        buffers[i].offset = UNPLACED;
+        buffers[i].next = NONE;
+    }
+}
+
 uint32_t labrt_plan_greedy(labrt_plan_buffer *buffers, uint32_t count)
 {
     uint32_t placed_head = NONE, used = 0, b;

@@ -26,6 +26,9 @@ void labrt_plan_lifetimes(const labrt_runtime *rt, labrt_plan_buffer *buffers, u
 /* Fills one entry per scratch request (rt->scratch_count), in request order. */
 void labrt_plan_scratch_lifetimes(const labrt_runtime *rt, labrt_plan_buffer *buffers);
 
+/* Forgets the places of buffers (to plan them again, e.g. with more buffers). */
+void labrt_plan_unplace(labrt_plan_buffer *buffers, uint32_t count);
+
 /* Places every buffer at its offset; returns the bytes they span (the head). */
 uint32_t labrt_plan_greedy(labrt_plan_buffer *buffers, uint32_t count);
 

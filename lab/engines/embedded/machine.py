@@ -33,10 +33,13 @@ from .cortexm.scs import SystemControlSpace
 from .peripherals import model_class
 from .scheduler import NEVER, Scheduler
 from .semihosting import Semihosting
+from .stack import StackWatch
 
 log = logging.getLogger("lab.machine")
 
-CPU_MODELS = {"cortex-m0": A.UC_CPU_ARM_CORTEX_M0, "cortex-m3": A.UC_CPU_ARM_CORTEX_M3,
+CPU_MODELS = {"cortex-m0": A.UC_CPU_ARM_CORTEX_M0,
+              "cortex-m0plus": A.UC_CPU_ARM_CORTEX_M0,   # ARMv6-M like the M0
+              "cortex-m3": A.UC_CPU_ARM_CORTEX_M3,
               "cortex-m4": A.UC_CPU_ARM_CORTEX_M4, "cortex-m4f": A.UC_CPU_ARM_CORTEX_M4,
               "cortex-m7": A.UC_CPU_ARM_CORTEX_M7, "cortex-m33": A.UC_CPU_ARM_CORTEX_M33}
 UNTIL_NEVER = 0xFFFFFFFF         # an odd address: never a Thumb PC
@@ -75,6 +78,7 @@ class Machine:
         self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
         self.uc.ctl_set_cpu_model(CPU_MODELS[platform.cpu.core])
         self.core = native.Core(self.uc)
+        self.stack_watch = StackWatch(self)
         self.scheduler = Scheduler(on_new_event=self._on_new_event)
         self.exceptions = ExceptionModel(self, platform.cpu.irqs, platform.cpu.priority_bits,
                                          platform.cpu.has_fpu)
@@ -97,6 +101,9 @@ class Machine:
         self.halt_detail = ""
         self.fault: FaultRecord | None = None
         self.resets = 0
+        # a debugger (lab.debug.target.DebugTarget) while one is attached: it is told
+        # when a fault handler is entered and when a BKPT runs, and halts the core
+        self.debug_monitor = None
         self._clear_run_state()
 
     # ------------------------------------------------------------ set-up
@@ -120,6 +127,7 @@ class Machine:
         """The PPB blocks the lab does not model, as a few large regions (the bus would
         map them page by page: a thousand regions, 0.4 s per machine)."""
         rest = UnmodelledPrivateBus(self, self.dwt.windows() + self.scs.windows())
+        self.private_bus_rest = rest
         for start, end in rest.windows():
             offset = start - rest.base
             self.uc.mmio_map(start, end - start,
@@ -153,6 +161,7 @@ class Machine:
                                f"{self.platform.name}: was it built for this board?")
             self._flash_image.append(segment)
         self._reset_cpu()
+        self.stack_watch.start(firmware, self.uc.reg_read(A.UC_ARM_REG_MSP))
 
     def _reset_cpu(self) -> None:
         uc = self.uc
@@ -175,6 +184,7 @@ class Machine:
     def system_reset(self) -> None:
         """SYSRESETREQ: core and peripherals reset, RAM kept, time goes on."""
         self.resets += 1
+        self.stack_watch.on_reset()
         self.scheduler.clear()
         self.exceptions.reset()
         self.core.state.unalign_trp = self.core.state.div_0_trp = 0
@@ -322,7 +332,7 @@ class Machine:
             event = self.scheduler.pop_due(state.now)
             if event is None:
                 return
-            event.callback(event.time)
+            event.fire()
 
     def _wake_up(self) -> bool:
         if self.exceptions.wakes_from_wfi() or self._sevonpend_wake():
@@ -411,6 +421,18 @@ class Machine:
             self._on_division_by_zero()
         elif reason == native.STOP_HOOK_DIVIDES:
             self.core.hook_divides()   # the block runs when the CPU resumes
+        elif reason == native.STOP_STACK_OVERFLOW:
+            self.on_stack_overflow(self.core.state.fault_address, self.core.state.fault_pc)
+
+    def on_stack_overflow(self, sp: int, pc: int) -> None:
+        """The main stack ran into the data below its reserve: the run ends with a fault
+        report (the core itself has no limit check; the block has not run)."""
+        record = self.exceptions.lockup_record(self.stack_watch.overflow_detail(sp, pc))
+        record.kind, record.reasons, record.pc = "Stack overflow", ["STACK_OVERFLOW"], pc
+        self._symbolize(record)
+        self.fault = record
+        self.halt(Halt.FAULT, record.detail)
+        self._finish_peripherals()
 
     def _on_unaligned(self) -> None:
         state = self.core.state
@@ -476,6 +498,9 @@ class Machine:
             self.semihosting.call()
             return
         self.core.rewind_to(pc)
+        if self.debug_monitor is not None:
+            self.debug_monitor.bkpt_executed(pc)
+            return
         self.exceptions.raise_fault("DEBUGEVT", pc=pc,
                                     detail=f"BKPT #{self._halfword(pc) & 0xFF} with no debugger")
 
@@ -554,6 +579,8 @@ class Machine:
         if self._fault_deadline is None:
             grace = self.cycles(FAULT_HANDLER_GRACE_S)
             self._fault_deadline = self.scheduler.at(self.now() + grace, self._fault_timeout)
+        if self.debug_monitor is not None:
+            self.debug_monitor.fault_raised(self.exceptions.fault)
 
     def _fault_timeout(self, time: int) -> None:
         self._fault_deadline = None
@@ -619,6 +646,42 @@ class Machine:
                 first = self._halfword(cursor) or 0
                 cursor += 4 if first >> 11 in (0x1D, 0x1E, 0x1F) else 2
         return False
+
+    # ------------------------------------------------------------ snapshots
+    def snapshot_roots(self) -> list[tuple[str, object]]:
+        """The models a snapshot starts from (snapshot.models() finds what they reach)."""
+        return [("exceptions", self.exceptions), ("dwt", self.dwt), ("scs", self.scs),
+                ("ppb", self.private_bus_rest), ("semihosting", self.semihosting),
+                ("bus", self.bus), ("stack_watch", self.stack_watch)] + \
+            [(f"peripherals.{name}", p) for name, p in self.peripherals.items()]
+
+    def snapshot_infrastructure(self) -> dict[str, object]:
+        """Objects models may refer to that a snapshot names instead of saving."""
+        return {"machine": self, "uc": self.uc, "scheduler": self.scheduler,
+                "core": self.core, "platform": self.platform, "firmware": self.firmware}
+
+    def save_snapshot(self, extra=None) -> bytes:
+        """The whole machine as bytes (see snapshot.py); between runs only."""
+        from . import snapshot
+        self._leave_it_block()
+        return snapshot.capture(self, extra)
+
+    def _leave_it_block(self) -> None:
+        """Unicorn's IT state can be neither read nor written: a snapshot is never taken
+        inside an IT block. Run on a block at a time (an extra stop changes nothing)."""
+        for _ in range(8):
+            pc = self.uc.reg_read(A.UC_ARM_REG_PC)
+            if self.fault is not None or not self._inside_it_block(pc):
+                return
+            reason = self.halt_reason
+            self.run(self.core.state.now + 1)
+            self.halt_reason = self.halt_reason or reason
+
+    def load_snapshot(self, data: bytes, what: str = "snapshot"):
+        """This machine (the same platform and firmware loaded) as the snapshot left it;
+        returns the extra data saved with it."""
+        from . import snapshot
+        return snapshot.restore(self, data, what)
 
     def close(self) -> None:
         self.core.close()

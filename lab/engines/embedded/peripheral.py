@@ -67,8 +67,10 @@ class Peripheral:
         """Virtual time in core clock cycles, exact at the accessing instruction."""
         return self.machine.now()
 
-    def schedule(self, time: int, callback):
-        return self.machine.scheduler.at(time, callback)
+    def schedule(self, time: int, callback, *args):
+        """callback(time, *args) at `time`: a method of this model, args plain data, so
+        that a snapshot can name the event (never a lambda or a closure)."""
+        return self.machine.scheduler.at(time, callback, *args)
 
     def set_irq(self, level: bool) -> None:
         if self.irq is not None:

@@ -281,6 +281,11 @@ class RegisterMap:
             register.value = register.reset
 
     # ------------------------------------------------------- bus side
+    def peek(self, offset: int) -> int:
+        """What a read at `offset` returns, without a read's side effects."""
+        register = self._by_offset.get(offset)
+        return register.peek() & ((1 << self.width) - 1) if register is not None else 0
+
     def read(self, offset: int) -> int:
         register = self._by_offset.get(offset)
         if register is None:

@@ -14,15 +14,22 @@ NEVER = (1 << 64) - 1
 
 
 class Event:
-    __slots__ = ("time", "callback", "cancelled")
+    """callback(time, *args) at `time`. Callbacks are bound methods of the machine's
+    models and args plain data (or models), so a snapshot can name them (snapshot.py)."""
 
-    def __init__(self, time: int, callback: Callable[[int], None]):
+    __slots__ = ("time", "callback", "args", "cancelled")
+
+    def __init__(self, time: int, callback: Callable[..., None], args: tuple = ()):
         self.time = time
         self.callback = callback
+        self.args = args
         self.cancelled = False
 
     def cancel(self) -> None:
         self.cancelled = True
+
+    def fire(self) -> None:
+        self.callback(self.time, *self.args)
 
 
 class Scheduler:
@@ -31,13 +38,33 @@ class Scheduler:
         self._order = itertools.count()
         self._on_new_event = on_new_event   # lets the CPU stop earlier for a new event
 
-    def at(self, time: int, callback: Callable[[int], None]) -> Event:
-        """Call callback(time) when virtual time reaches `time` (cycles)."""
-        event = Event(int(time), callback)
-        heapq.heappush(self._heap, (event.time, next(self._order), event))
+    def at(self, time: int, callback: Callable[..., None], *args) -> Event:
+        """Call callback(time, *args) when virtual time reaches `time` (cycles)."""
+        event = Event(int(time), callback, args)
+        self._push(event, next(self._order))
         if self._on_new_event:
             self._on_new_event(event.time)
         return event
+
+    def _push(self, event: Event, order: int) -> None:
+        heapq.heappush(self._heap, (event.time, order, event))
+
+    # ------------------------------------------------------------ snapshots
+    def queued(self) -> list[tuple[int, Event]]:
+        """(order, event) of every queued event, cancelled ones included, in heap order."""
+        return [(order, event) for _, order, event in self._heap]
+
+    def next_order(self) -> int:
+        """The sequence number the next scheduled event gets (ties fire in this order)."""
+        order = next(self._order)
+        self._order = itertools.count(order)
+        return order
+
+    def restore(self, queued: list[tuple[int, Event]], next_order: int) -> None:
+        """The queue exactly as queued() and next_order() described it."""
+        self._heap = [(event.time, order, event) for order, event in queued]
+        heapq.heapify(self._heap)
+        self._order = itertools.count(next_order)
 
     def next_time(self) -> int:
         while self._heap and self._heap[0][2].cancelled:

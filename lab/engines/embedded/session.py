@@ -27,7 +27,8 @@ class Session:
                  echo: Callable[[str], None] | None = None, stop_on_done: bool = True,
                  strict_alignment: bool = False, audio=None, imu=None):
         self.platform = platform
-        self.firmware = Firmware(elf_path)
+        # an ELF's path, or its Firmware already read (units reuse one per process)
+        self.firmware = elf_path if isinstance(elf_path, Firmware) else Firmware(elf_path)
         self.app = app or self.firmware.path.parent.name
         self.machine = Machine(platform, strict_alignment=strict_alignment)
         self.machine.load(self.firmware)
@@ -49,6 +50,7 @@ class Session:
         for button in platform.buttons:             # released: the pull resistor's level
             self.press_button(button.name, False)
         self.wall_s = 0.0
+        self.run_info: dict = {}      # what a snapshot keeps of the run's set-up (runner)
 
     def _attach_console(self) -> None:
         console = self.machine.peripherals.get(self.platform.console)
@@ -173,6 +175,24 @@ class Session:
             self._condition = None
         return reason == CONDITION_MET
 
+    # -------------------------------------------------------- snapshots
+    def save_snapshot(self) -> bytes:
+        """The machine, and what the run printed so far, as bytes (Renode's Save)."""
+        return self.machine.save_snapshot(extra={
+            "uart": self.uart, "lines": self.lines, "events": self.events, "done": self.done,
+            "partial_line": bytes(self._reader._partial), "run_info": self.run_info})
+
+    def load_snapshot(self, data: bytes, what: str = "snapshot") -> None:
+        """Continue from a snapshot (the same platform and firmware): the run goes on
+        exactly as the saved one would have, its UART history included."""
+        extra = self.machine.load_snapshot(data, what) or {}
+        self.uart = list(extra.get("uart", []))
+        self.lines = list(extra.get("lines", []))
+        self.events = list(extra.get("events", []))
+        self.done = bool(extra.get("done", False))
+        self._reader._partial = bytearray(extra.get("partial_line", b""))
+        self.run_info = dict(extra.get("run_info") or {})
+
     # ---------------------------------------------------------- result
     def result(self, end: str | None = None) -> RunResult:
         """Everything the run did, as data: analysis and reports need nothing else."""
@@ -193,7 +213,7 @@ class Session:
             leds={led.name: [[round(t, 9), round(v, 6)] for t, v in self.led_trace(led.name)]
                   for led in self.platform.leds},
             matrix=led_matrix.frames(machine, self.platform.led_matrix, machine.now()),
-            recordings=self._recordings())
+            recordings=self._recordings(), memory=machine.stack_watch.report())
 
     def _fault_report(self) -> FaultReport | None:
         f = self.machine.fault

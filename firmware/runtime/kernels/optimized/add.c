@@ -97,7 +97,7 @@ static int same_shapes(const labrt_tensor *in1, const labrt_tensor *in2, const l
  * keeps the reference's. */
 static labrt_status prepare(labrt_prepare_ctx *ctx)
 {
-    const size_t mark = labrt_persistent_mark(ctx);
+    const labrt_tail_mark mark = labrt_persistent_mark(ctx);
     labrt_status status = labrt_kernel_add.prepare(ctx);
     const labrt_tensor *in1, *in2, *out;
     labrt_activation act;
@@ -112,7 +112,8 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
         return status;
     if (!same_shapes(in1, in2, out) || !parameters(in1, in2, out, &fast)) {
         const void *reference = ctx->node->data;
-        handover = labrt_alloc_op_data(ctx, sizeof *handover);
+        handover = labrt_alloc_op_data_sized(ctx, sizeof *handover,
+                                              LABRT_TARGET_SIZEOF(const void *, 4));
         if (!handover || status != LABRT_OK)
             return LABRT_ERR_ARENA_TOO_SMALL;
         *handover = reference;
@@ -124,7 +125,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     fast.max = act.max;
     fast.narrow = act.min > -128 || act.max < 127;
     labrt_persistent_release(ctx, mark);
-    d = labrt_alloc_op_data(ctx, sizeof *d);
+    d = labrt_alloc_op_data_sized(ctx, sizeof *d, LABRT_TARGET_SIZEOF(add_opt, 68));
     if (!d || status != LABRT_OK)
         return LABRT_ERR_ARENA_TOO_SMALL;
     *d = fast;

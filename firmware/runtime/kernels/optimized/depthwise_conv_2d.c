@@ -88,7 +88,7 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
 {
     /* The reference prepare checks everything (same models accepted, same messages);
      * float keeps its per-op data, int8 drops it. */
-    const size_t mark = labrt_persistent_mark(ctx);
+    const labrt_tail_mark mark = labrt_persistent_mark(ctx);
     labrt_status status = labrt_kernel_depthwise_conv_2d.prepare(ctx);
     const labrt_tensor *input, *filter, *bias, *output;
     uint32_t channels, taps_count;
@@ -104,7 +104,9 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
         return status;
     labrt_persistent_release(ctx, mark);
     channels = (uint32_t)output->dims[3];
-    d = labrt_alloc_op_data(ctx, sizeof *d + labrt_opt_channel_bytes(channels));
+    d = labrt_alloc_op_data_sized(ctx, sizeof *d + labrt_opt_channel_bytes(channels),
+                                   LABRT_TARGET_SIZEOF(depthwise_opt, 56) +
+                                       labrt_opt_channel_bytes(channels));
     if (!d || status != LABRT_OK)
         return LABRT_ERR_ARENA_TOO_SMALL;
     /* checked by the reference prepare */

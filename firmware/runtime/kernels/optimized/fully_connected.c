@@ -45,7 +45,7 @@ static int fast_path(const labrt_tensor *input, const labrt_tensor *filter,
 static labrt_status prepare(labrt_prepare_ctx *ctx)
 {
     /* The reference prepare checks everything (same models accepted, same messages). */
-    const size_t mark = labrt_persistent_mark(ctx);
+    const labrt_tail_mark mark = labrt_persistent_mark(ctx);
     labrt_status status = labrt_kernel_fully_connected.prepare(ctx);
     const labrt_tensor *input, *filter, *bias, *output;
     uint32_t channels, c;
@@ -61,7 +61,9 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     labrt_persistent_release(ctx, mark);
     c = (uint32_t)filter->dims[0];
     channels = filter->quantization == LABRT_QUANT_PER_CHANNEL ? c : 1;
-    d = labrt_alloc_op_data(ctx, sizeof *d + labrt_opt_channel_bytes(channels));
+    d = labrt_alloc_op_data_sized(ctx, sizeof *d + labrt_opt_channel_bytes(channels),
+                                   LABRT_TARGET_SIZEOF(fc_opt, 32) +
+                                       labrt_opt_channel_bytes(channels));
     if (!d || status != LABRT_OK)
         return LABRT_ERR_ARENA_TOO_SMALL;
     /* Per-tensor: as the reference (TFLM's GetQuantizedConvolutionMultipler), the product

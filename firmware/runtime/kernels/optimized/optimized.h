@@ -149,6 +149,22 @@ static inline int32_t labrt_sat8(int32_t x)
 
 /* Unaligned 32-bit load and store: one LDR/STR on Cortex-M3/M4/M7 and the host
  * (byte accesses on ARMv6-M, which has no unaligned access). */
+#if defined(__ARM_ARCH_6M__)
+/* gcc turns a 4-byte memcpy into a call to memcpy here: assemble the bytes instead. */
+static inline uint32_t labrt_opt_read32(const int8_t *p)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static inline void labrt_opt_write32(int8_t *p, uint32_t v)
+{
+    p[0] = (int8_t)v;
+    p[1] = (int8_t)(v >> 8);
+    p[2] = (int8_t)(v >> 16);
+    p[3] = (int8_t)(v >> 24);
+}
+#else
 static inline uint32_t labrt_opt_read32(const int8_t *p)
 {
     uint32_t v;
@@ -160,6 +176,7 @@ static inline void labrt_opt_write32(int8_t *p, uint32_t v)
 {
     memcpy(p, &v, sizeof v);
 }
+#endif
 
 /* The first n < 4 bytes at p in a word, the rest zero (reads no byte past p + n). */
 static inline uint32_t labrt_opt_read_tail(const int8_t *p, uint32_t n)

@@ -41,7 +41,9 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     filter = labrt_in(ctx, 1);
     output = labrt_out(ctx, 0);
     channels = input->type == LABRT_INT8 ? (uint32_t)output->dims[3] : 0;
-    d = labrt_alloc_op_data(ctx, sizeof *d + 2 * (uint64_t)channels * sizeof(int32_t));
+    d = labrt_alloc_op_data_sized(ctx, sizeof *d + 2 * (uint64_t)channels * sizeof(int32_t),
+                                   LABRT_TARGET_SIZEOF(conv_data, 48) +
+                                       2 * (uint64_t)channels * sizeof(int32_t));
     if (!d)
         return LABRT_ERR_ARENA_TOO_SMALL;
     *d = geometry;

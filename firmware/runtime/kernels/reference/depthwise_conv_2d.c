@@ -42,7 +42,9 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
         return status;
     output = labrt_out(ctx, 0);
     channels = labrt_in(ctx, 0)->type == LABRT_INT8 ? (uint32_t)output->dims[3] : 0;
-    d = labrt_alloc_op_data(ctx, sizeof *d + 2 * (uint64_t)channels * sizeof(int32_t));
+    d = labrt_alloc_op_data_sized(ctx, sizeof *d + 2 * (uint64_t)channels * sizeof(int32_t),
+                                   LABRT_TARGET_SIZEOF(depthwise_data, 52) +
+                                       2 * (uint64_t)channels * sizeof(int32_t));
     if (!d)
         return LABRT_ERR_ARENA_TOO_SMALL;
     *d = geometry;

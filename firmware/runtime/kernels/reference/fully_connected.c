@@ -74,7 +74,9 @@ static labrt_status prepare(labrt_prepare_ctx *ctx)
     geometry.per_channel = filter->quantization == LABRT_QUANT_PER_CHANNEL;
     if (filter->type == LABRT_INT8)
         channels = geometry.per_channel ? geometry.out_depth : 1;
-    d = labrt_alloc_op_data(ctx, sizeof *d + 2 * (uint64_t)channels * sizeof(int32_t));
+    d = labrt_alloc_op_data_sized(ctx, sizeof *d + 2 * (uint64_t)channels * sizeof(int32_t),
+                                   LABRT_TARGET_SIZEOF(fc_data, 40) +
+                                       2 * (uint64_t)channels * sizeof(int32_t));
     if (!d)
         return LABRT_ERR_ARENA_TOO_SMALL;
     *d = geometry;

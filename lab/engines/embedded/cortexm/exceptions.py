@@ -81,6 +81,8 @@ class ExceptionModel:
         self.count = FIRST_IRQ + num_irqs
         self.priority_mask = (0xFF << (8 - priority_bits)) & 0xFF
         self.has_fpu = has_fpu
+        self.irq_listeners = []   # callables(irq, level, time) when a peripheral's line moves
+        self.exception_listeners = []   # callables(number, entered, time): entry and return
         self.reset()
 
     # ------------------------------------------------------------ state
@@ -191,6 +193,10 @@ class ExceptionModel:
         number = FIRST_IRQ + irq
         if level and not self.line[number] and not self.active[number]:
             self.pending[number] = True
+        if self.irq_listeners and bool(level) != self.line[number]:
+            time = self.machine.now()
+            for listener in self.irq_listeners:
+                listener(irq, bool(level), time)
         self.line[number] = level
         if level:
             self.machine.on_exception_state_changed()
@@ -200,6 +206,8 @@ class ExceptionModel:
         """Exception entry: stack the context and jump to the handler."""
         with privilege.lifted(self.uc):
             self._push_and_enter(number, return_address)
+        for listener in self.exception_listeners:
+            listener(number, True, self.machine.now())
 
     def _push_and_enter(self, number: int, return_address: int) -> None:
         uc = self.uc
@@ -237,6 +245,8 @@ class ExceptionModel:
             msp = frame
         uc.reg_write(A.UC_ARM_REG_MSP, msp)
         uc.reg_write(A.UC_ARM_REG_PSP, psp)
+        if self.machine.stack_watch.exception_entered(number, sp, frame, on_psp, msp):
+            self.machine.on_stack_overflow(frame, return_address)
         self._enter_handler(number, exc_return)
 
     def _enter_handler(self, number: int, exc_return: int) -> None:
@@ -278,6 +288,8 @@ class ExceptionModel:
             self.raise_fault("INVPC", detail=f"invalid EXC_RETURN 0x{exc_return:08X}",
                              pc=exc_return)
             return
+        for listener in self.exception_listeners:
+            listener(returning, False, self.machine.now())
         self.active[returning] = False
         if returning != NMI:
             uc.reg_write(A.UC_ARM_REG_FAULTMASK, 0)
@@ -291,11 +303,13 @@ class ExceptionModel:
         to_thread = bool(exc_return & 0x8)
         chained = self._tail_chain_target(to_thread)
         if chained is not None:
+            self.machine.stack_watch.tail_chained(returning, chained)
             uc.reg_write(A.UC_ARM_REG_XPSR, (uc.reg_read(A.UC_ARM_REG_XPSR) & ~0x1FF) | chained)
             uc.reg_write(A.UC_ARM_REG_CONTROL,
                          uc.reg_read(A.UC_ARM_REG_CONTROL) & ~CONTROL_FPCA)
             self._enter_handler(chained, exc_return)
             return
+        self.machine.stack_watch.exception_left(returning)
         self._unstack(exc_return)
 
     def _tail_chain_target(self, to_thread: bool) -> int | None:

@@ -304,10 +304,9 @@ class Lsm9ds1(I2CDevice):
         return self._odr_start + math.ceil(cycles)
 
     def _schedule_sample(self, tick: int) -> None:
-        self._event = self.machine.scheduler.at(self._time_of(tick),
-                                                lambda t: self._produce(tick, t))
+        self._event = self.machine.scheduler.at(self._time_of(tick), self._produce, tick)
 
-    def _produce(self, tick: int, time: int) -> None:
+    def _produce(self, time: int, tick: int) -> None:
         sample = self._measure(time)
         self._sample_index += 1
         self.produced_samples += 1

@@ -15,7 +15,7 @@ SOURCE = HERE / "labcore.c"
 BUILD_DIR = HERE / "_build"
 
 (STOP_NONE, STOP_DEADLINE, STOP_IDLE_LOOP, STOP_UNMASKED, STOP_UNALIGNED, STOP_DIVBYZERO,
- STOP_HOOK_DIVIDES) = range(7)
+ STOP_HOOK_DIVIDES, STOP_STACK_OVERFLOW) = range(8)
 
 
 def _unicorn_dir() -> Path:
@@ -103,8 +103,33 @@ def _load():
         lib.lc_profile_enable.argtypes = [vp, u32]
         lib.lc_profile_read.argtypes = [vp, p64, p64, p64, u32]
         lib.lc_profile_read.restype = u32
+        _declare_stack_watch(lib)
+        lib.lc_snapshot_size.restype = ctypes.c_size_t
+        lib.lc_snapshot_save.argtypes = [vp, ctypes.c_char_p]
+        lib.lc_snapshot_load.argtypes = [vp, ctypes.c_char_p]
+        lib.lc_stack_snapshot_size.restype = ctypes.c_size_t
+        lib.lc_stack_snapshot_save.argtypes = [vp, ctypes.c_char_p]
+        lib.lc_stack_snapshot_load.argtypes = [vp, ctypes.c_char_p]
         _lib = lib
     return _lib
+
+
+def _declare_stack_watch(lib) -> None:
+    vp, u64, u32 = ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint32
+    p64 = ctypes.POINTER(ctypes.c_uint64)
+    lib.lc_stack_enable.argtypes = [vp, u64, u64, u64]
+    lib.lc_stack_watch_function.argtypes = [vp, vp, u64, u32]
+    lib.lc_stack_note_sp.argtypes = [vp, u64, ctypes.c_int]
+    lib.lc_stack_window_open.argtypes = [vp, u32, u64]
+    lib.lc_stack_window_close.argtypes = [vp, u32]
+    lib.lc_stack_lows.argtypes = [vp, p64]
+    lib.lc_stack_phase_read.argtypes = [vp, u32, p64]
+    lib.lc_stack_remove_hooks.argtypes = [vp, vp]
+    lib.lc_stack_disable.argtypes = [vp, vp]
+    lib.lc_stack_forget_windows.argtypes = [vp]
+    lib.lc_stack_sp_reads.argtypes = [vp]
+    lib.lc_stack_watch_heap.argtypes = [vp, u64, u64]
+    lib.lc_stack_sp_reads.restype = u64
 
 
 def state_prefix_size() -> int:
@@ -182,17 +207,86 @@ class Core:
         n = self._lib.lc_profile_read(self._ptr, pcs, counts, cycles, max_entries)
         return [(pcs[i], counts[i], cycles[i]) for i in range(n)]
 
+    # ---- stack high-water mark (labcore.c, "stack high-water mark")
+    def stack_enable(self, limit: int, top: int, sp: int) -> None:
+        """Track the lowest SP from now on; the main stack is [limit, top)."""
+        if self._lib.lc_stack_enable(self._ptr, limit, top, sp):
+            raise MemoryError("labcore: stack watch")
+
+    def stack_sp_reads(self) -> int:
+        """Blocks that read SP so far (state.blocks counts every block)."""
+        return self._lib.lc_stack_sp_reads(self._ptr)
+
+    def stack_forget_windows(self) -> None:
+        self._lib.lc_stack_forget_windows(self._ptr)
+
+    def stack_disable(self) -> None:
+        self._lib.lc_stack_disable(self._ptr, self._uch)
+
+    def stack_watch_function(self, address: int, phase: int) -> None:
+        if self._lib.lc_stack_watch_function(self._ptr, self._uch, address & ~1, phase):
+            raise RuntimeError("labcore: cannot watch another function's stack")
+
+    def stack_note_sp(self, sp: int, process: bool) -> bool:
+        """The engine moved SP (an exception frame); True if the main stack overflowed."""
+        return bool(self._lib.lc_stack_note_sp(self._ptr, sp, int(process)))
+
+    def stack_window_open(self, phase: int, entry_sp: int) -> None:
+        self._lib.lc_stack_window_open(self._ptr, phase, entry_sp)
+
+    def stack_window_close(self, phase: int) -> None:
+        self._lib.lc_stack_window_close(self._ptr, phase)
+
+    def stack_lows(self) -> tuple[int, int, int, int]:
+        """Lowest SP of the main stack, of the process stack, and of the main stack when
+        the first watched call began (2**64 - 1: none), and the heap break then."""
+        lows = (ctypes.c_uint64 * 4)()
+        self._lib.lc_stack_lows(self._ptr, lows)
+        return lows[0], lows[1], lows[2], lows[3]
+
+    def stack_watch_heap(self, break_address: int, start: int) -> None:
+        """newlib's heap break is the word at `break_address`; the heap starts at `start`."""
+        self._lib.lc_stack_watch_heap(self._ptr, break_address, start)
+
+    def stack_phase(self, phase: int) -> tuple[int, int, int, int, int]:
+        """(windows closed, max depth, min depth, last depth, max heap growth) of a phase,
+        in bytes."""
+        out = (ctypes.c_uint64 * 5)()
+        self._lib.lc_stack_phase_read(self._ptr, phase, out)
+        return out[0], out[1], out[2], out[3], out[4]
+    # ------------------------------------------------------------ snapshots
+    def save_state(self) -> bytes:
+        """The native state a run's future depends on (lc_snapshot_save), then the stack
+        watch's measurements when it watches (lc_stack_snapshot_save)."""
+        buffer = ctypes.create_string_buffer(self._lib.lc_snapshot_size())
+        self._lib.lc_snapshot_save(self._ptr, buffer)
+        stack = ctypes.create_string_buffer(self._lib.lc_stack_snapshot_size())
+        watching = self._lib.lc_stack_snapshot_save(self._ptr, stack) == 0
+        return buffer.raw + (stack.raw if watching else b"")
+
+    def load_state(self, data: bytes) -> None:
+        size = self._lib.lc_snapshot_size()
+        stack_size = self._lib.lc_stack_snapshot_size()
+        if len(data) not in (size, size + stack_size):
+            raise ValueError(f"native state of {len(data)} bytes, this engine keeps {size}")
+        self._lib.lc_snapshot_load(self._ptr, data[:size])
+        if len(data) > size and self._lib.lc_stack_snapshot_load(self._ptr, data[size:]):
+            raise ValueError("the snapshot has stack measurements, this machine no watch")
+
     def close(self) -> None:
         if self._ptr:
             for handle in (self._hook, self._alignment_hook):
                 if handle.value:
                     self._lib.uc_hook_del(self._uch, handle.value)
             self._lib.lc_remove_hooks(self._ptr, self._uch)
+            self._lib.lc_stack_remove_hooks(self._ptr, self._uch)
             self._lib.lc_free(self._ptr)
             self._ptr = None
 
     def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
+        # Unreachable, so nothing will run this engine again; and by now Unicorn may
+        # have closed it already (the order of finalizers is arbitrary, at exit above
+        # all), so its hooks must not be touched: free only the native state.
+        if self._ptr:
+            self._lib.lc_free(self._ptr)
+            self._ptr = None

@@ -37,7 +37,11 @@ enum {
     LC_STOP_UNALIGNED = 4, /* an access the core traps as UNALIGNED (fault_pc, fault_address) */
     LC_STOP_DIVBYZERO = 5, /* SDIV/UDIV by zero with CCR.DIV_0_TRP set (fault_pc) */
     LC_STOP_HOOK_DIVIDES = 6, /* the next block divides: hook its divisions first */
+    LC_STOP_STACK_OVERFLOW = 7, /* the next block would take the main stack below its
+                                   limit (fault_pc: the block, fault_address: the SP) */
 };
+
+typedef struct lc_stack_watch lc_stack_watch;
 
 typedef struct {
     uint64_t base, size;
@@ -52,6 +56,7 @@ typedef struct {
     uint32_t idle_loop;
     uint32_t divides;        /* SDIV/UDIV instructions in the block */
     uint32_t divides_hooked; /* ... and each has its division-by-zero hook */
+    uint32_t stack_drop;     /* the most the block lowers SP below its entry value */
 } lc_block;
 
 typedef struct {
@@ -99,10 +104,25 @@ typedef struct {
     uint64_t *divide_pcs;
     uc_hook *divide_hooks;
     uint32_t ndivides, divides_capacity;
+    lc_stack_watch *stack;   /* NULL unless the stack high-water mark is watched */
+    uint64_t stack_return_pc; /* where the innermost watched call returns (or UINT64_MAX) */
 } lc_state;
 
 /* Python checks its mirror of the shared prefix against this size when it loads. */
 size_t lc_state_prefix_size(void) { return offsetof(lc_state, regions); }
+
+/* ------------------------------------------------------------ snapshots */
+
+/* A machine snapshot keeps lc_state's shared prefix, byte for byte: every counter, flag
+ * and timing quantity a run's future depends on. What follows the prefix is rebuilt on
+ * demand (the block cache, the division hooks) or belongs to the host (regions,
+ * profiling tables). State a new model adds that must survive a snapshot goes into the
+ * prefix: it is then saved and restored with no other change. */
+size_t lc_snapshot_size(void) { return offsetof(lc_state, regions); }
+
+void lc_snapshot_save(const lc_state *s, void *out) { memcpy(out, s, lc_snapshot_size()); }
+
+void lc_snapshot_load(lc_state *s, const void *in) { memcpy(s, in, lc_snapshot_size()); }
 
 /* ------------------------------------------------------------------ code */
 
@@ -192,6 +212,9 @@ static uint32_t find_divides(lc_state *s, uc_engine *uc, uint64_t begin, uint64_
     return n;
 }
 
+static uint32_t stack_drop(lc_state *s, uc_engine *uc, uint64_t begin, uint64_t end);
+static int stack_block(lc_state *s, uc_engine *uc, uint64_t pc, const lc_block *b);
+
 static void measure_block(lc_state *s, uc_engine *uc, lc_block *b)
 {
     count_code(s, uc, b->pc, b->pc + b->size, &b->insns, &b->cycles);
@@ -203,6 +226,7 @@ static void measure_block(lc_state *s, uc_engine *uc, lc_block *b)
     /* `b .` (0xE7FE) or `b.w .` (0xF7FF 0xBFFE): spins until an interrupt */
     b->idle_loop = (b->size == 2 && hw1 == 0xE7FE) ||
                    (b->size == 4 && hw1 == 0xF7FF && hw2 == 0xBFFE);
+    b->stack_drop = stack_drop(s, uc, b->pc, b->pc + b->size);
 }
 
 static lc_block *lookup_block(lc_state *s, uc_engine *uc, uint64_t pc, uint32_t size)
@@ -307,6 +331,8 @@ void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
         stop(s, uc, LC_STOP_HOOK_DIVIDES);
         return;
     }
+    if (s->stack && (b->stack_drop || pc == s->stack_return_pc) && stack_block(s, uc, pc, b))
+        return;
     s->block_pc = pc;
     s->block_size = size;
     s->block_insns = b->insns;
@@ -695,6 +721,7 @@ void lc_free(lc_state *s)
     free(s->profile);
     free(s->divide_pcs);
     free(s->divide_hooks);
+    free(s->stack);
     free(s);
 }
 
@@ -737,4 +764,428 @@ uint32_t lc_profile_read(lc_state *s, uint64_t *pcs, uint64_t *counts, uint64_t 
         }
     }
     return n;
+}
+
+/* ------------------------------------------------ stack high-water mark */
+
+/*
+ * The deepest stack a run reaches, exactly and cheaply. Under the AAPCS nothing is
+ * stored below SP, so the lowest SP is the deepest stack byte used, and SP moves only
+ * by instructions the block hook sees coming: when a block is first translated its
+ * Thumb code is scanned for what lowers SP (PUSH, SUB SP, STMDB/VPUSH/STR with SP
+ * write-back) and the lowest point below the entry SP is cached (lc_block.stack_drop).
+ * Only blocks that lower SP read it, once, before they run: a block that would take
+ * the main stack below its limit is stopped before it writes anything
+ * (LC_STOP_STACK_OVERFLOW). A conditional (IT) push counts as taken. SP set from a
+ * register (MOV SP, MSR MSP) ends the scan; the next block that pushes reads SP again.
+ * Exception frames are stacked by the engine, which reports them (lc_stack_note_sp).
+ *
+ * Windows measure parts of a run: a watched function's calls (from its entry to the
+ * block at its return address; recursive calls count in the outermost one) and
+ * exception handlers (opened and closed by the engine). Each keeps the lowest SP since
+ * it opened, nested like the calls; closing one records its depth (entry SP - lowest)
+ * in its phase. Memory hooks are not used: in Unicorn 2.1.4 one firing inside an IT
+ * block corrupts the IT state (see lc_alignment_hook).
+ */
+#define LC_STACK_WINDOWS 64     /* nesting depth of open windows */
+#define LC_STACK_PHASES 128     /* ids: watched functions, then 16 + exception number */
+#define LC_STACK_FUNCTIONS 16
+
+typedef struct {
+    uint32_t id;
+    uint64_t return_pc;   /* a function's return address; UINT64_MAX for a handler */
+    uint64_t entry_sp;
+    uint64_t outer_low;   /* the enclosing window's lowest SP when this one opened */
+    uint32_t heap_break;  /* newlib's heap break when it opened */
+} lc_stack_window;
+
+typedef struct {
+    uint64_t count, max_depth, min_depth, last_depth;
+    uint64_t max_heap_growth;   /* bytes the heap break rose during one window, at most */
+} lc_stack_phase;
+
+struct lc_stack_watch {
+    uint64_t limit, top;           /* the main stack's reserve: [limit, top) */
+    uint64_t low_main, low_process;
+    uint64_t init_low;             /* low_main when the first watched call began */
+    uint64_t init_heap_break;      /* and the heap break then */
+    int init_done;
+    uint64_t window_low;
+    lc_stack_window windows[LC_STACK_WINDOWS];
+    uint32_t nwindows, overflowed_windows;
+    uint32_t open[LC_STACK_PHASES];
+    lc_stack_phase phases[LC_STACK_PHASES];
+    uint64_t function_pcs[LC_STACK_FUNCTIONS];
+    uint32_t function_ids[LC_STACK_FUNCTIONS];
+    uc_hook function_hooks[LC_STACK_FUNCTIONS];
+    uint32_t nfunctions;
+    uint64_t sp_reads;             /* blocks that read SP (what the watch costs) */
+    uint64_t heap_break_at;        /* address of newlib's break (`heap_end`); 0: none */
+    uint32_t heap_start;           /* `end`: the break before the first sbrk */
+};
+
+/* Snapshots: the watch's measurements and open windows. Its function hooks belong to
+ * the machine that set them (a restored machine sets its own when it loads the ELF). */
+size_t lc_stack_snapshot_size(void) { return sizeof(lc_stack_watch) + sizeof(uint64_t); }
+
+int lc_stack_snapshot_save(const lc_state *s, void *out)
+{
+    if (!s->stack)
+        return 1;
+    memcpy(out, s->stack, sizeof(lc_stack_watch));
+    memcpy((char *)out + sizeof(lc_stack_watch), &s->stack_return_pc, sizeof(uint64_t));
+    return 0;
+}
+
+int lc_stack_snapshot_load(lc_state *s, const void *in)
+{
+    lc_stack_watch *w = s->stack, saved;
+    if (!w)
+        return 1;
+    saved = *w;
+    memcpy(w, in, sizeof *w);
+    memcpy(w->function_pcs, saved.function_pcs, sizeof saved.function_pcs);
+    memcpy(w->function_ids, saved.function_ids, sizeof saved.function_ids);
+    memcpy(w->function_hooks, saved.function_hooks, sizeof saved.function_hooks);
+    w->nfunctions = saved.nfunctions;
+    memcpy(&s->stack_return_pc, (const char *)in + sizeof(lc_stack_watch), sizeof(uint64_t));
+    return 0;
+}
+
+/* newlib's heap break now: the static `_sbrk` keeps, 0 until its first call. */
+static uint32_t heap_break(lc_state *s)
+{
+    const lc_stack_watch *w = s->stack;
+    const uint8_t *p = w->heap_break_at ? host_ptr(s, w->heap_break_at, 4) : NULL;
+    uint32_t value = p ? (uint32_t)(p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24))
+                       : 0;
+    return value ? value : w->heap_start;
+}
+
+static uint32_t popcount32(uint32_t x)
+{
+    uint32_t n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
+static uint32_t thumb_expand_imm(uint32_t imm12)
+{
+    uint32_t imm8 = imm12 & 0xFF;
+    if ((imm12 >> 10) == 0) {
+        switch ((imm12 >> 8) & 3) {
+        case 0: return imm8;
+        case 1: return imm8 * 0x00010001u;
+        case 2: return imm8 * 0x01000100u;
+        default: return imm8 * 0x01010101u;
+        }
+    }
+    uint32_t value = 0x80 | (imm12 & 0x7F), rotate = imm12 >> 7;
+    return (value >> rotate) | (value << (32 - rotate));
+}
+
+enum { SP_KEEPS = 0, SP_MOVES = 1, SP_UNKNOWN = 2 };
+
+/* How a 16-bit instruction changes SP (*delta, bytes). */
+static int sp_effect_16(uint16_t hw, int64_t *delta)
+{
+    if ((hw & 0xFE00) == 0xB400)           /* PUSH {list, LR} */
+        *delta = -4 * (int64_t)(popcount32(hw & 0xFF) + ((hw >> 8) & 1));
+    else if ((hw & 0xFE00) == 0xBC00)      /* POP {list, PC} */
+        *delta = 4 * (int64_t)(popcount32(hw & 0xFF) + ((hw >> 8) & 1));
+    else if ((hw & 0xFF80) == 0xB080)      /* SUB SP, SP, #imm7 * 4 */
+        *delta = -4 * (int64_t)(hw & 0x7F);
+    else if ((hw & 0xFF80) == 0xB000)      /* ADD SP, SP, #imm7 * 4 */
+        *delta = 4 * (int64_t)(hw & 0x7F);
+    else if ((hw & 0xFF87) == 0x4485 || (hw & 0xFF87) == 0x4685)  /* ADD/MOV SP, Rm */
+        return SP_UNKNOWN;
+    else
+        return SP_KEEPS;
+    return SP_MOVES;
+}
+
+/* How a 32-bit instruction changes SP. */
+static int sp_effect_32(uint16_t hw1, uint16_t hw2, int64_t *delta)
+{
+    uint32_t imm12 = ((hw1 & 0x0400u) << 1) | ((hw2 & 0x7000u) >> 4) | (hw2 & 0xFFu);
+    int to_sp = (hw2 & 0x8F00) == 0x0D00;   /* immediate data processing, Rd = SP */
+    if (hw1 == 0xE92D)                                          /* STMDB SP!, {list} */
+        *delta = -4 * (int64_t)popcount32(hw2);
+    else if (hw1 == 0xE8BD)                                     /* LDMIA SP!, {list} */
+        *delta = 4 * (int64_t)popcount32(hw2);
+    else if (hw1 == 0xF84D && (hw2 & 0x0F00) == 0x0D00)         /* STR Rt, [SP, #-i]! */
+        *delta = -(int64_t)(hw2 & 0xFF);
+    else if (hw1 == 0xF85D && (hw2 & 0x0F00) == 0x0B00)         /* LDR Rt, [SP], #i */
+        *delta = (int64_t)(hw2 & 0xFF);
+    else if ((hw1 & 0xFFBF) == 0xED2D && (hw2 & 0x0E00) == 0x0A00)   /* VPUSH */
+        *delta = -4 * (int64_t)(hw2 & 0xFF);
+    else if ((hw1 & 0xFFBF) == 0xECBD && (hw2 & 0x0E00) == 0x0A00)   /* VPOP */
+        *delta = 4 * (int64_t)(hw2 & 0xFF);
+    else if ((hw1 & 0xFBEF) == 0xF1AD && to_sp)                 /* SUB.W SP, SP, #const */
+        *delta = -(int64_t)thumb_expand_imm(imm12);
+    else if ((hw1 & 0xFBFF) == 0xF2AD && to_sp)                 /* SUBW SP, SP, #imm12 */
+        *delta = -(int64_t)imm12;
+    else if ((hw1 & 0xFBEF) == 0xF10D && to_sp)                 /* ADD.W SP, SP, #const */
+        *delta = (int64_t)thumb_expand_imm(imm12);
+    else if ((hw1 & 0xFBFF) == 0xF20D && to_sp)                 /* ADDW SP, SP, #imm12 */
+        *delta = (int64_t)imm12;
+    else if (((hw1 & 0xFE00) == 0xEA00 ||                         /* shifted register */
+              ((hw1 & 0xF800) == 0xF000 && !(hw2 & 0x8000))) &&         /* immediate */
+             (hw2 & 0x0F00) == 0x0D00)
+        return SP_UNKNOWN;      /* any other data processing into SP */
+    else if ((hw1 & 0xFFF0) == 0xF380 && (hw2 & 0xFF00) == 0x8800 && (hw2 & 0xFE) == 0x08)
+        return SP_UNKNOWN;      /* MSR MSP / MSR PSP */
+    else
+        return SP_KEEPS;
+    return SP_MOVES;
+}
+
+/* The most the straight-line code [begin, end) lowers SP below its entry value. */
+static uint32_t stack_drop(lc_state *s, uc_engine *uc, uint64_t begin, uint64_t end)
+{
+    int64_t sp = 0, lowest = 0;
+    for (uint64_t a = begin; a < end;) {
+        uint16_t hw1 = 0, hw2 = 0;
+        int64_t delta = 0;
+        int effect;
+        read_halfword(s, uc, a, &hw1);
+        if (is_32bit(hw1)) {
+            read_halfword(s, uc, a + 2, &hw2);
+            effect = sp_effect_32(hw1, hw2, &delta);
+            a += 4;
+        } else {
+            effect = sp_effect_16(hw1, &delta);
+            a += 2;
+        }
+        if (effect == SP_UNKNOWN)
+            break;
+        sp += delta;
+        if (sp < lowest)
+            lowest = sp;
+    }
+    return (uint32_t)(-lowest);
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+/* A new lowest SP `low` on the main (process = 0) or process stack; 1 if it is
+ * below the main stack's limit. */
+static int stack_reached(lc_stack_watch *w, uint64_t low, int process)
+{
+    w->window_low = min_u64(w->window_low, low);
+    if (process) {
+        w->low_process = min_u64(w->low_process, low);
+        return 0;
+    }
+    w->low_main = min_u64(w->low_main, low);
+    return w->limit && low < w->limit;
+}
+
+static int on_process_stack(uc_engine *uc, const lc_stack_watch *w, uint64_t sp)
+{
+    uint32_t control = 0;
+    if (sp >= w->limit && sp <= w->top)
+        return 0;   /* inside the main stack's reserve: the common case, no read */
+    uc_reg_read(uc, UC_ARM_REG_CONTROL, &control);
+    return (control & 2) != 0;   /* SPSEL: the engine clears it in handler mode */
+}
+
+static void top_window_changed(lc_state *s)
+{
+    lc_stack_watch *w = s->stack;
+    s->stack_return_pc = w->nwindows ? w->windows[w->nwindows - 1].return_pc : UINT64_MAX;
+}
+
+static void close_window(lc_state *s)
+{
+    lc_stack_watch *w = s->stack;
+    lc_stack_window *win = &w->windows[--w->nwindows];
+    lc_stack_phase *phase = &w->phases[win->id];
+    uint64_t depth = win->entry_sp > w->window_low ? win->entry_sp - w->window_low : 0;
+    phase->min_depth = phase->count ? min_u64(phase->min_depth, depth) : depth;
+    phase->count++;
+    phase->max_depth = depth > phase->max_depth ? depth : phase->max_depth;
+    phase->last_depth = depth;
+    uint32_t brk = heap_break(s);
+    if (brk > win->heap_break && brk - win->heap_break > phase->max_heap_growth)
+        phase->max_heap_growth = brk - win->heap_break;
+    w->open[win->id]--;
+    w->window_low = min_u64(win->outer_low, w->window_low);
+    top_window_changed(s);
+}
+
+static void open_window(lc_state *s, uint32_t id, uint64_t return_pc, uint64_t sp)
+{
+    lc_stack_watch *w = s->stack;
+    if (w->nwindows == LC_STACK_WINDOWS) {
+        w->overflowed_windows++;
+        return;
+    }
+    w->windows[w->nwindows++] = (lc_stack_window){id, return_pc, sp, w->window_low,
+                                                  heap_break(s)};
+    w->open[id]++;
+    w->window_low = sp;
+    top_window_changed(s);
+}
+
+/* Called from the block hook before the block runs; 1 when it stopped the CPU. */
+static int stack_block(lc_state *s, uc_engine *uc, uint64_t pc, const lc_block *b)
+{
+    lc_stack_watch *w = s->stack;
+    uint32_t sp = 0;
+    if (w->nwindows && pc == w->windows[w->nwindows - 1].return_pc) {
+        uc_reg_read(uc, UC_ARM_REG_SP, &sp);
+        if (sp >= w->windows[w->nwindows - 1].entry_sp)
+            close_window(s);
+    }
+    if (b->stack_drop == 0)
+        return 0;
+    w->sp_reads++;
+    uc_reg_read(uc, UC_ARM_REG_SP, &sp);
+    uint64_t low = sp >= b->stack_drop ? sp - b->stack_drop : 0;
+    if (!stack_reached(w, low, on_process_stack(uc, w, low)))
+        return 0;
+    s->fault_pc = pc;
+    s->fault_address = low;
+    stop(s, uc, LC_STOP_STACK_OVERFLOW);
+    return 1;
+}
+
+/* A watched function was entered: its window lasts until the block at its return
+ * address runs with SP back at its entry value. */
+static void stack_function_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
+{
+    lc_state *s = (lc_state *)user;
+    lc_stack_watch *w = s->stack;
+    uint32_t sp = 0, lr = 0;
+    (void)size;
+    for (uint32_t i = 0; i < w->nfunctions; i++) {
+        uint32_t id = w->function_ids[i];
+        if (w->function_pcs[i] != address || w->open[id])
+            continue;
+        if (!w->init_done) {
+            w->init_low = w->low_main;
+            w->init_heap_break = heap_break(s);
+            w->init_done = 1;
+        }
+        uc_reg_read(uc, UC_ARM_REG_SP, &sp);
+        uc_reg_read(uc, UC_ARM_REG_LR, &lr);
+        open_window(s, id, lr & ~1u, sp);
+    }
+}
+
+/* Starts watching: the main stack is [limit, top) (limit 0: no overflow check), SP
+ * now is `sp`. */
+int lc_stack_enable(lc_state *s, uint64_t limit, uint64_t top, uint64_t sp)
+{
+    if (!s->stack)
+        s->stack = (lc_stack_watch *)calloc(1, sizeof(lc_stack_watch));
+    if (!s->stack)
+        return -1;
+    lc_stack_watch *w = s->stack;
+    w->limit = limit;
+    w->top = top;
+    w->low_main = w->window_low = sp;
+    w->low_process = UINT64_MAX;
+    s->stack_return_pc = UINT64_MAX;
+    return 0;
+}
+
+/* Watches the calls of the function at `address` as phase `id`. */
+int lc_stack_watch_function(lc_state *s, uc_engine *uc, uint64_t address, uint32_t id)
+{
+    lc_stack_watch *w = s->stack;
+    if (!w || w->nfunctions == LC_STACK_FUNCTIONS || id >= LC_STACK_PHASES)
+        return -1;
+    uint32_t i = w->nfunctions;
+    if (uc_hook_add(uc, &w->function_hooks[i], UC_HOOK_CODE, (void *)stack_function_hook, s,
+                    address, address) != UC_ERR_OK)
+        return -1;
+    w->function_pcs[i] = address;
+    w->function_ids[i] = id;
+    w->nfunctions++;
+    return 0;
+}
+
+/* The engine stacked an exception frame: SP is now `sp`; 1 if that overflowed. */
+int lc_stack_note_sp(lc_state *s, uint64_t sp, int process)
+{
+    return s->stack ? stack_reached(s->stack, sp, process) : 0;
+}
+
+/* An exception handler's window, from the SP before its frame was stacked. */
+void lc_stack_window_open(lc_state *s, uint32_t id, uint64_t entry_sp)
+{
+    if (s->stack && id < LC_STACK_PHASES)
+        open_window(s, id, UINT64_MAX, entry_sp);
+}
+
+void lc_stack_window_close(lc_state *s, uint32_t id)
+{
+    lc_stack_watch *w = s->stack;
+    if (w && w->nwindows && w->windows[w->nwindows - 1].id == id)
+        close_window(s);
+}
+
+/* lows[0..3]: main stack, process stack (UINT64_MAX: unused), main stack when the
+ * first watched call began (UINT64_MAX: none began) and the heap break then. */
+void lc_stack_lows(lc_state *s, uint64_t *lows)
+{
+    lc_stack_watch *w = s->stack;
+    lows[0] = w ? w->low_main : UINT64_MAX;
+    lows[1] = w ? w->low_process : UINT64_MAX;
+    lows[2] = w && w->init_done ? w->init_low : UINT64_MAX;
+    lows[3] = w && w->init_done ? w->init_heap_break : 0;
+}
+
+/* Blocks that read SP so far (lc_state.blocks counts all blocks). */
+uint64_t lc_stack_sp_reads(lc_state *s) { return s->stack ? s->stack->sp_reads : 0; }
+
+/* The heap: newlib's break lives at `break_at` (0: unknown) and starts at `start`. */
+void lc_stack_watch_heap(lc_state *s, uint64_t break_at, uint64_t start)
+{
+    if (s->stack) {
+        s->stack->heap_break_at = break_at;
+        s->stack->heap_start = (uint32_t)start;
+    }
+}
+
+/* phase `id`: {count, max depth, min depth, last depth, max heap growth} in bytes. */
+void lc_stack_phase_read(lc_state *s, uint32_t id, uint64_t *out)
+{
+    const lc_stack_phase *p = s->stack && id < LC_STACK_PHASES ? &s->stack->phases[id] : NULL;
+    out[0] = p ? p->count : 0;
+    out[1] = p ? p->max_depth : 0;
+    out[2] = p ? p->min_depth : 0;
+    out[3] = p ? p->last_depth : 0;
+    out[4] = p ? p->max_heap_growth : 0;
+}
+
+void lc_stack_remove_hooks(lc_state *s, uc_engine *uc)
+{
+    lc_stack_watch *w = s->stack;
+    for (uint32_t i = 0; w && i < w->nfunctions; i++)
+        uc_hook_del(uc, w->function_hooks[i]);
+    if (w)
+        w->nfunctions = 0;
+}
+
+/* A reset: calls and handlers in progress are gone (their windows never close). */
+void lc_stack_forget_windows(lc_state *s)
+{
+    lc_stack_watch *w = s->stack;
+    if (!w)
+        return;
+    w->nwindows = 0;
+    memset(w->open, 0, sizeof w->open);
+    top_window_changed(s);
+}
+
+/* Stops watching (to measure what the watch costs: bench/stack_watch.py). */
+void lc_stack_disable(lc_state *s, uc_engine *uc)
+{
+    lc_stack_remove_hooks(s, uc);
+    free(s->stack);
+    s->stack = NULL;
 }

@@ -16,6 +16,19 @@ MODELS = {
     "nrf52.twim": "nrf_twim:Twim",
     "nrf52.pwm": "nrf_pwm:Pwm",
     "nrf52.saadc": "nrf_saadc:Saadc",
+    "rp2040.bootrom": "rp2040_bootrom:BootRom",
+    "rp2040.clocks": "rp2040_clocks:Clocks",
+    "rp2040.io_bank0": "rp2040_io_bank0:IoBank0",
+    "rp2040.pads_bank0": "rp2040_pads_bank0:PadsBank0",
+    "rp2040.pll": "rp2040_pll:Pll",
+    "rp2040.pwm": "rp2040_pwm:Pwm",
+    "rp2040.resets": "rp2040_resets:Resets",
+    "rp2040.sio": "rp2040_sio:Sio",
+    "rp2040.ssi": "rp2040_ssi:Ssi",
+    "rp2040.timer": "rp2040_timer:Timer",
+    "rp2040.uart": "rp2040_uart:Uart",
+    "rp2040.watchdog": "rp2040_watchdog:Watchdog",
+    "rp2040.xosc": "rp2040_xosc:Xosc",
 }
 
 

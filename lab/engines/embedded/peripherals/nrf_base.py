@@ -24,6 +24,7 @@ PINS_PER_PORT = 32
 
 class NrfPeripheral(Peripheral):
     has_inten_register = True   # CLOCK, POWER, RTC and TIMER have only INTENSET/INTENCLR
+    snapshot_wiring = ("_shortcuts",)   # the constructor's: tasks bound to events
 
     def __init__(self, machine, name, base, irq=None, **options):
         super().__init__(machine, name, base, irq, **options)

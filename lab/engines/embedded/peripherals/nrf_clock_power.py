@@ -88,12 +88,15 @@ class ClockPower(NrfPeripheral):
         self.lfclk_started_at = None
 
     # ------------------------------------------------------------ tasks
-    def _after(self, seconds: float, event: str, then=None) -> None:
-        def fire(time):
-            if then:
-                then(time)
-            self.generate(event)
-        self.schedule(self.now() + self.machine.cycles(seconds), fire)
+    def _after(self, seconds: float, event: str, then=None, *args) -> None:
+        """Generate `event` after `seconds`, calling then(time, *args) first."""
+        self.schedule(self.now() + self.machine.cycles(seconds), self._started, event, then,
+                      *args)
+
+    def _started(self, time: int, event: str, then, *args) -> None:
+        if then:
+            then(time, *args)
+        self.generate(event)
 
     def _hfclk_start(self) -> None:
         self.regs.set("HFCLKRUN", 1, "STATUS")
@@ -113,7 +116,7 @@ class ClockPower(NrfPeripheral):
         self.regs.set("LFCLKSRCCOPY", source, "SRC")
         self.regs.set("LFCLKRUN", 1, "STATUS")
         self._after(LFCLK_STARTUP_S.get(source, LFCLK_STARTUP_S[LFCLK_SRC_RC]),
-                    "EVENTS_LFCLKSTARTED", lambda t: self._lfclk_running(t, source))
+                    "EVENTS_LFCLKSTARTED", self._lfclk_running, source)
 
     def _lfclk_running(self, time: int, source: int) -> None:
         self.regs.set("LFCLKSTAT", source, "SRC")

@@ -146,7 +146,10 @@ class Pdm(NrfPeripheral):
         if frames == 0:
             return
         last = self._next_sample + frames - 1
-        self._event = self.schedule(self._time_of_sample(last), lambda t: self._finish_buffer())
+        self._event = self.schedule(self._time_of_sample(last), self._buffer_full)
+
+    def _buffer_full(self, time: int) -> None:
+        self._finish_buffer()
 
     def _finish_buffer(self, partial: bool = False) -> None:
         if self._event:

@@ -131,10 +131,10 @@ class Pwm(NrfPeripheral):
             # An empty sequence "shall not be started" (PS, SEQ[n].CNT). The model lets
             # one period pass, so empty sequences looping through shortcuts still let
             # virtual time advance.
-            self._schedule_periods(1, lambda t: self._sequence_done(n))
+            self._schedule_periods(1, self._sequence_done, n)
             return
         if step >= len(steps):
-            self._sequence_done(n)
+            self._sequence_done(self.now(), n)
             return
         values = steps[step]
         if self.regs.value("DECODER", "LOAD") == LOAD_WAVEFORM:
@@ -145,7 +145,10 @@ class Pwm(NrfPeripheral):
             self._pending_step = (n, step + 1)
             return
         periods = self.regs.value(f"SEQ[{n}].REFRESH") + 1
-        self._schedule_periods(periods, lambda t: self._play(n, step + 1))
+        self._schedule_periods(periods, self._play_step, n, step + 1)
+
+    def _play_step(self, time: int, n: int, step: int) -> None:
+        self._play(n, step)
 
     def _next_step_mode(self) -> bool:
         return self.regs.value("DECODER", "MODE") == DECODER_MODE_NEXTSTEP
@@ -156,14 +159,14 @@ class Pwm(NrfPeripheral):
             self._pending_step = None
             self._play(*pending)
 
-    def _sequence_done(self, n: int) -> None:
+    def _sequence_done(self, time: int, n: int) -> None:
         delay = self.regs.value(f"SEQ[{n}].ENDDELAY")
         if delay:
-            self._schedule_periods(delay, lambda t: self._end_of_sequence(n))
+            self._schedule_periods(delay, self._end_of_sequence, n)
         else:
-            self._end_of_sequence(n)
+            self._end_of_sequence(time, n)
 
-    def _end_of_sequence(self, n: int) -> None:
+    def _end_of_sequence(self, time: int, n: int) -> None:
         self._event = None
         self.generate(f"EVENTS_SEQEND[{n}]")
         if not self.running or not self._loops_left:
@@ -179,19 +182,22 @@ class Pwm(NrfPeripheral):
         else:
             self.generate("EVENTS_LOOPSDONE")
 
-    def _schedule_periods(self, periods: int, callback) -> None:
+    def _schedule_periods(self, periods: int, then, *args) -> None:
+        """then(time, *args) after `periods` PWM periods."""
         if self.interrupt_enabled("EVENTS_PWMPERIODEND"):
             # PWMPERIODEND is wanted: generate it at every period boundary
-            def tick(time, left=periods):
-                self.generate("EVENTS_PWMPERIODEND")
-                if left > 1:
-                    self._event = self.schedule(self._after_periods(1),
-                                                lambda t: tick(t, left - 1))
-                else:
-                    callback(time)
-            self._event = self.schedule(self._after_periods(1), tick)
+            self._event = self.schedule(self._after_periods(1), self._period_end, periods,
+                                        then, *args)
         else:
-            self._event = self.schedule(self._after_periods(periods), callback)
+            self._event = self.schedule(self._after_periods(periods), then, *args)
+
+    def _period_end(self, time: int, left: int, then, *args) -> None:
+        self.generate("EVENTS_PWMPERIODEND")
+        if left > 1:
+            self._event = self.schedule(self._after_periods(1), self._period_end, left - 1,
+                                        then, *args)
+        else:
+            then(time, *args)
 
     def _stop(self) -> None:
         if self._event:

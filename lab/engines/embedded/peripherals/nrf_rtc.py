@@ -155,24 +155,25 @@ class Rtc(NrfPeripheral):
         for n in range(self.channels):
             target = self.regs.value(f"CC[{n}]")
             steps = (target - now_count) & COUNTER_MASK or COUNTER_MASK + 1
-            self._at(elapsed + steps, lambda t, n=n: self._compare(n))
+            self._at(elapsed + steps, self._compare, n)
         if self._enabled("OVRFLW"):
             steps = (0 - now_count) & COUNTER_MASK or COUNTER_MASK + 1
-            self._at(elapsed + steps, lambda t: self._overflow())
+            self._at(elapsed + steps, self._overflow)
         if self._enabled("TICK"):
-            self._at(elapsed + 1, lambda t: self._tick())
+            self._at(elapsed + 1, self._tick)
 
-    def _at(self, increments: int, callback) -> None:
-        self._events_pending.append(self.schedule(self._time_of_count(increments), callback))
+    def _at(self, increments: int, callback, *args) -> None:
+        self._events_pending.append(self.schedule(self._time_of_count(increments), callback,
+                                                  *args))
 
-    def _compare(self, n: int) -> None:
+    def _compare(self, time: int, n: int) -> None:
         self.generate(f"EVENTS_COMPARE[{n}]")
         self._reschedule()
 
-    def _overflow(self) -> None:
+    def _overflow(self, time: int) -> None:
         self.generate("EVENTS_OVRFLW")
         self._reschedule()
 
-    def _tick(self) -> None:
+    def _tick(self, time: int) -> None:
         self.generate("EVENTS_TICK")
         self._reschedule()

@@ -125,8 +125,8 @@ class Timer(NrfPeripheral):
             target = self.regs.value(f"CC[{n}]") & mask
             steps = (target - current) & mask or mask + 1
             time = self._time_of_tick(elapsed + steps)
-            self._pending.append(self.schedule(time, lambda t, n=n: self._compare(n)))
+            self._pending.append(self.schedule(time, self._compare, n))
 
-    def _compare(self, n: int) -> None:
+    def _compare(self, time: int, n: int) -> None:
         self.generate(f"EVENTS_COMPARE[{n}]")   # shortcuts may clear or stop
         self._reschedule()

@@ -106,15 +106,15 @@ class Twim(NrfPeripheral):
         device = self.devices.get(address)
         acknowledged = device is not None and device.i2c_start(address, read)
         if not acknowledged:
-            self._busy = self.schedule(self._after_bits(BITS_PER_BYTE + 1),
-                                       lambda t: self._address_nack(read))
+            self._busy = self.schedule(self._after_bits(BITS_PER_BYTE + 1), self._address_nack,
+                                       read)
             return
         self._holding = address
         bits = 1 + BITS_PER_BYTE * (1 + count)   # start, address, data bytes
-        self._busy = self.schedule(self._after_bits(bits),
-                                   lambda t: self._finish_phase(read, device, address, count))
+        self._busy = self.schedule(self._after_bits(bits), self._finish_phase, read, device,
+                                   address, count)
 
-    def _address_nack(self, read: bool) -> None:
+    def _address_nack(self, time: int, read: bool) -> None:
         self._busy = None
         self.regs.set("ERRORSRC", 1, "ANACK")
         self.regs.set("RXD.AMOUNT" if read else "TXD.AMOUNT", 0)
@@ -122,7 +122,7 @@ class Twim(NrfPeripheral):
         if self._stop_pending:
             self._stop()
 
-    def _finish_phase(self, read: bool, device, address: int, count: int) -> None:
+    def _finish_phase(self, time: int, read: bool, device, address: int, count: int) -> None:
         self._busy = None
         prefix = "RXD" if read else "TXD"
         pointer = self.regs.value(f"{prefix}.PTR")

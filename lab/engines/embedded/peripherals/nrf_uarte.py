@@ -33,6 +33,7 @@ class Uarte(NrfPeripheral):
     def __init__(self, machine, name, base, irq=None, **options):
         super().__init__(machine, name, base, irq, **options)
         self.listeners = []   # callables(data: bytes, time: int)
+        self.rx_listeners = []   # callables(byte: int, time: int) as each byte arrives
         self._warned = set()
         self.task(0x000, "TASKS_STARTRX", self._start_rx)
         self.task(0x004, "TASKS_STOPRX", self._stop_rx)
@@ -155,6 +156,8 @@ class Uarte(NrfPeripheral):
 
     def _byte_arrives(self, time: int) -> None:
         byte = self._host_queue.pop(0)
+        for listener in self.rx_listeners:
+            listener(byte, time)
         if self.enabled():
             if self._rx_active and self._rx_count < self._rx_max:
                 self._store(byte)
