@@ -39,7 +39,7 @@ class AppSpec:
     """firmware/apps/<app>/app.yaml: what an app needs to build and run."""
     description: str = ""
     libraries: tuple[str, ...] = ()
-    requires: tuple[str, ...] = ()     # what the board's HAL must provide (hal.yaml)
+    requires: tuple[str, ...] = ()     # what the board must provide (its board.yaml)
     model: Path | None = None          # default .tflite compiled in
     run: dict | None = None            # defaults for `lab run`
 
@@ -70,11 +70,11 @@ def app_spec(app_dir: Path) -> AppSpec:
 
 
 def hal_provides(platform: Platform) -> tuple[str, ...]:
-    """What the platform's firmware HAL offers apps (firmware/hal/<hal>/hal.yaml)."""
-    hal = platform.build.get("hal")
-    if not hal:
+    """What the platform's firmware offers apps (firmware/boards/<board>/board.yaml)."""
+    board = platform.build.get("board")
+    if not board:
         return ()
-    path = FIRMWARE_DIR / "hal" / hal / "hal.yaml"
+    path = FIRMWARE_DIR / "boards" / board / "board.yaml"
     return tuple(_yaml(path).get("provides", []) or []) if path.exists() else ()
 
 
@@ -186,7 +186,9 @@ def cache_key(app_dir: Path, platform: Platform, extra_sources, defines,
     for item in (FIRMWARE_DIR / "Makefile",):
         digest.update(item.read_bytes())
     _hash_tree(digest, FIRMWARE_DIR / "common", "common")
-    _hash_tree(digest, FIRMWARE_DIR / "hal" / _hal(platform), "hal")
+    _hash_tree(digest, FIRMWARE_DIR / "boards" / _board(platform), "board")
+    _hash_tree(digest, FIRMWARE_DIR / "hal" / platform.build.get("hal", ""), "hal")
+    _hash_tree(digest, FIRMWARE_DIR / "drivers", "drivers")
     for library in LIBRARIES:
         _hash_tree(digest, FIRMWARE_DIR / library, library)
     _hash_tree(digest, app_dir, "app")
@@ -200,12 +202,15 @@ def cache_key(app_dir: Path, platform: Platform, extra_sources, defines,
     return digest.hexdigest()[:24]
 
 
-def _hal(platform: Platform) -> str:
-    hal = platform.build.get("hal")
-    if not hal:
-        raise LabError(f"platform {platform.name} has no firmware HAL (build.hal in "
-                       f"{platform.path}): run existing ELFs with `lab run --elf FILE`")
-    return hal
+def _board(platform: Platform) -> str:
+    """The firmware's board directory (firmware/boards/<board>), the board file's
+    `build: {board: ...}`; its board.mk names the SoC family's HAL."""
+    board = platform.build.get("board")
+    if not board or not (FIRMWARE_DIR / "boards" / board / "board.mk").is_file():
+        raise LabError(f"platform {platform.name} has no firmware board (build.board in "
+                       f"{platform.path} naming a folder of firmware/boards): run existing "
+                       "ELFs with `lab run --elf FILE`")
+    return board
 
 
 def build(app: str, platform: Platform, extra_sources=(), defines=(),
@@ -285,7 +290,7 @@ def _compile(app_dir, platform, extra_sources, defines, target: Path, verbose: b
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
         command = ["make", f"-j{os.cpu_count() or 1}", "-f", str(FIRMWARE_DIR / "Makefile"),
                    f"APP_DIR={app_dir}",
-                   f"BOARD={_hal(platform)}", f"OUT={tmp}",
+                   f"BOARD={_board(platform)}", f"PLATFORM={platform.name}", f"OUT={tmp}",
                    f"EXTRA_SRCS={' '.join(str(s) for s in extra_sources)}",
                    f"EXTRA_CFLAGS={' '.join('-D' + d for d in defines)}",
                    f"LIBS={' '.join(libraries)}", f"MODEL={model or ''}"]

@@ -107,6 +107,7 @@ class Platform:
     timing: str = "cycles"            # "instructions": one cycle per instruction (Renode's)
     icache: dict | None = None        # the flash instruction cache, if the SoC has one
     power: dict | None = None         # datasheet currents (lab.energy), with their source
+    led_matrix: dict = field(default_factory=dict)  # rows/cols pins (lab.led_matrix)
 
     def region(self, name: str) -> MemoryRegion:
         for region in self.memory:
@@ -283,6 +284,12 @@ def _platform(board: dict, path: Path, soc: dict, soc_path: Path) -> Platform:
     for pin in leds + buttons:
         if pin.port not in gpio_names:
             raise LabError(f"{path}: {pin.name}: no GPIO port {pin.port!r} on the SoC")
+    matrix = board.get("led_matrix", {}) or {}
+    if matrix:
+        from .led_matrix import pins
+        for port, _ in sum(pins(matrix, path), []):
+            if port not in gpio_names:
+                raise LabError(f"{path}: led_matrix: no GPIO port {port!r} on the SoC")
     build = {**(soc.get("build", {}) or {}), **(board.get("build", {}) or {})}
     return Platform(
         name=_need(board, "name", str, path, "board"),
@@ -295,4 +302,5 @@ def _platform(board: dict, path: Path, soc: dict, soc_path: Path) -> Platform:
         soc=_need(soc, "name", str, soc_path, "soc"), parts=parts, buttons=buttons,
         datasheet=board.get("datasheet", {}) or {},
         timing=_timing(soc, board, path), icache=_icache(soc, soc_path),
-        power=_power(soc, board, path))
+        power=_power(soc, board, path),
+        led_matrix=matrix)

@@ -138,8 +138,8 @@ def make_plots(result, folder: Path) -> list[tuple[str, str]]:
     for title, draw in (("Audio and detections", _plot_audio),
                         ("Accelerometer and gestures", _plot_motion),
                         ("Scores", _plot_scores), ("Cycles per stage", _plot_stages),
-                        ("LED brightness", _plot_leds), ("Memory footprint", _plot_footprint),
-                        ("Stack per phase", _plot_stack)):
+                        ("LED brightness", _plot_leds), ("LED matrix", _plot_matrix),
+                        ("Memory footprint", _plot_footprint), ("Stack per phase", _plot_stack)):
         figure = draw(result, folder)
         if figure is not None:
             plots.append((title, _png(figure)))
@@ -278,6 +278,14 @@ def _plot_leds(result, folder):
     axis.set_ylabel("brightness (duty)")
     axis.legend(loc="upper right", fontsize=8)
     return figure
+
+
+def _plot_matrix(result, folder):
+    """What the board's LED matrix showed (the first changes), one picture each."""
+    if not any(any(leds) for _, leds in result.matrix):
+        return None
+    from .led_matrix import draw
+    return draw(result.matrix, result.virtual_s)
 
 
 def _plot_footprint(result, folder):

@@ -79,6 +79,7 @@ class RunResult:
     resets: int = 0
     streams: dict[str, Stream] = field(default_factory=dict)         # "audio", "imu"
     leds: dict[str, list[list[float]]] = field(default_factory=dict)  # name: [[t, level]]
+    matrix: list = field(default_factory=list)   # LED matrix: [[t, [brightness per LED]]]
     inputs: dict = field(default_factory=dict)     # the plan's layout: clips, own_data
     analysis: dict = field(default_factory=dict)   # {app: its analyzer's typed results}
     profile: list = field(default_factory=list)    # [[function, cycles, blocks]] if profiled

@@ -118,6 +118,17 @@ class LabKeywords:
         """Lets the machine run for `seconds` of virtual time."""
         self._run(lambda text, time: False, timestr_to_secs(seconds))
 
+    def press_button(self, button: str, duration="100ms"):
+        """Presses the board's `button` (e.g. `a` on the micro:bit v2), holds it for
+        `duration` of virtual time, and releases it."""
+        session = self._require_started()
+        try:
+            session.press_button(button, True)
+        except LabError as error:
+            raise AssertionError(str(error)) from None
+        self.run_for(duration)
+        session.press_button(button, False)
+
     # --------------------------------------------------------------- UART
     def create_terminal_tester(self, uart: str = "", defaultTimeout=DEFAULT_TIMEOUT_S,
                                timeout=None):

@@ -12,7 +12,7 @@ Make Inputs
 
 *** Test Cases ***
 Scenario magic_wand Passes
-    Run Scenario    magic_wand
+    Run Scenario    magic_wand    nrf52840
 
 Recognises A Ring
     Create Machine             nrf52840

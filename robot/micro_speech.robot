@@ -12,7 +12,7 @@ Make Inputs
 
 *** Test Cases ***
 Scenario micro_speech Passes
-    Run Scenario    micro_speech
+    Run Scenario    micro_speech    nrf52840
 
 Hears Yes And Keeps Up
     Create Machine             nrf52840

@@ -221,7 +221,8 @@ def test_the_last_line_before_a_fault_is_delivered(tmp_path):
 def interrupt_scenario(results: Path, ready) -> tuple[subprocess.Popen, str]:
     """Start `lab run micro_speech -j 2`, send SIGINT once `ready(folder)` holds."""
     process = subprocess.Popen([sys.executable, "-m", "lab.cli", "run", "micro_speech",
-                                "-j", "2", "--results", str(results)], cwd=ROOT, text=True,
+                                "--platform", "nrf52840", "-j", "2", "--results", str(results)],
+                               cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         for _ in range(1200):

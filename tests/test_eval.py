@@ -24,7 +24,8 @@ def per_clip(result):
 
 
 def test_eval_agrees_with_lab_run_and_resumes_after_being_killed(tmp_path):
-    run = lab("run", "micro_speech", "-j", "2", "--json", "--results", tmp_path / "run")
+    run = lab("run", "micro_speech", "--platform", "nrf52840", "-j", "2", "--json",
+              "--results", tmp_path / "run")
     assert run.returncode == 0, run.stderr
     reference = json.loads(run.stdout)
     results = tmp_path / "eval"

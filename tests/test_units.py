@@ -86,8 +86,9 @@ def test_an_interrupted_run_resumes_with_only_the_missing_units(scenario, tmp_pa
 def test_resume_refuses_another_data_set(scenario, tmp_path):
     lab_run(scenario, "-j", "1", "--results", tmp_path)
     (folder,) = tmp_path.iterdir()
-    proc = subprocess.run([sys.executable, "-m", "lab.cli", "run", "micro_speech", "--resume",
-                           str(folder)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    proc = subprocess.run([sys.executable, "-m", "lab.cli", "run", "micro_speech", "--platform",
+                           "nrf52840", "--resume", str(folder)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=600)
     assert proc.returncode == 2 and "holds units of another run" in proc.stderr
 
 

@@ -39,9 +39,12 @@ def list_command(args) -> int:
             print(f"  {name:<14} (invalid: {error})")
             continue
         runs = [app for app, (ok, _) in apps.items() if name in ok]
-        print(f"  {name:<14} {platform.cpu.core} @ {platform.cpu.clock_hz / 1e6:g} MHz, "
-              f"engines: {', '.join(platform.engines)}")
+        print(f"  {name:<14} {platform.soc}: {platform.cpu.core} @ "
+              f"{platform.cpu.clock_hz / 1e6:g} MHz, engines: {', '.join(platform.engines)}")
         print(f"  {'':<14} {platform.description}")
+        sensors = _sensors(platform)
+        print(f"  {'':<14} sensors: "
+              + (", ".join(f"{kind} {model}" for kind, model in sensors.items()) or "none"))
         print(f"  {'':<14} apps: {', '.join(runs) or 'none yet (run ELFs with --elf)'}")
     print("apps:")
     for app, (ok, missing) in apps.items():
@@ -75,7 +78,7 @@ def _app_boards(app: str, boards) -> tuple[list[str], dict[str, list[str]]]:
     for name, platform, error in boards:
         if error:
             continue
-        need = missing_for(spec, platform) if platform.build.get("hal") else ["a firmware HAL"]
+        need = missing_for(spec, platform) if platform.build.get("board") else ["a firmware board"]
         if need:
             missing[name] = need
         else:
@@ -83,10 +86,25 @@ def _app_boards(app: str, boards) -> tuple[list[str], dict[str, list[str]]]:
     return ok, missing
 
 
+def _sensors(platform) -> dict[str, str]:
+    """{"imu": its device model, "microphone": the peripheral that hears} of a board."""
+    sensors = {}
+    if platform.imu:
+        bus, _, name = platform.imu.partition(".")
+        part = next((p for p in platform.parts if p.bus == bus and p.name == name), None)
+        if part is not None:
+            sensors["imu"] = part.model
+    spec = platform.peripheral(platform.microphone or "")
+    if spec is not None:
+        sensors["microphone"] = spec.model.split(".")[-1]
+    return sensors
+
+
 def _listing_json(boards, apps) -> dict:
     return {
         "platforms": [{"name": name, "error": error} if error else
-                      {"name": name, "core": p.cpu.core, "clock_hz": p.cpu.clock_hz,
+                      {"name": name, "soc": p.soc, "core": p.cpu.core,
+                       "clock_hz": p.cpu.clock_hz, "sensors": _sensors(p),
                        "engines": p.engines, "description": p.description,
                        "apps": [a for a, (ok, _) in apps.items() if name in ok]}
                       for name, p, error in boards],

@@ -101,7 +101,28 @@ def test_a_restored_machine_saves_the_very_same_snapshot(board):
     second.close()
 
 
-@pytest.mark.parametrize("name,app", [("nrf52840", "magic_wand"), ("pico", "hello")])
+@pytest.mark.parametrize("name", ["nano33-rev2", "xiao-sense", "microbit-v2"])
+def test_the_other_boards_restored_mid_way_continue_as_if_they_never_stopped(name):
+    """Their IMUs (BMI270, LSM6DS3, LSM303AGR) and microphones (PDM, SAADC) mid-stream."""
+    board = platforms.load(name)
+    end = int(2.0 * board.cpu.clock_hz)
+    whole = session(board, "sensor_echo")
+    whole.machine.run(end)
+    saved = session(board, "sensor_echo")
+    saved.run(0.8)
+    state = saved.save_snapshot()
+    restored = session(board, "sensor_echo")
+    restored.load_snapshot(state)
+    restored.machine.run(end)
+    compare(whole, restored)
+    assert whole.lines
+    for s in (whole, saved, restored):
+        s.close()
+
+
+@pytest.mark.parametrize("name,app", [("nrf52840", "magic_wand"), ("pico", "hello"),
+                                      ("microbit-v2", "magic_wand"),
+                                      ("nano33-rev2", "magic_wand")])
 def test_every_object_holding_the_machine_is_a_captured_model(name, app):
     """A model the snapshot does not reach would silently keep its fresh state: every
     object that refers to the machine must be one the snapshot captures."""

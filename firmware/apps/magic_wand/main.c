@@ -24,7 +24,7 @@
 #ifndef SUPPRESSION_MS
 #define SUPPRESSION_MS 2000
 #endif
-#define SENSOR_HZ 119.0f
+#define SENSOR_HZ imu_rate_hz     /* the board's IMU driver says its rate */
 #define MODEL_HZ 25.0f
 #define WINDOW 128
 #define LABELS 4                 /* wing, ring, slope, negative */
@@ -32,7 +32,7 @@
 #define RING_SAMPLES 1024u       /* 8.6 s at 119 Hz */
 #define TICKS_PER_SECOND 8u      /* FIFO drains */
 #define INFER_EVERY_TICKS 2u     /* ... every 250 ms */
-#define ACCEL_G_PER_LSB 0.000122f
+#define ACCEL_G_PER_LSB imu_g_per_lsb
 
 /* The model's axes are the SparkFun Edge's it was first trained on; on the Nano 33 BLE
  * Sense the Arduino example swaps the LSM9DS1's x and y to match (model = board y, x, z).
@@ -83,10 +83,7 @@ static void on_tick(void) { ticks++; }
 
 static void drain_fifo(void)
 {
-    uint8_t fifo_src;
-    if (imu_fifo_status(&fifo_src))
-        return;
-    for (unsigned n = fifo_src & 0x3Fu; n; n--) {
+    for (int n = imu_available(NULL); n > 0; n--) {
         if (imu_read_accel(ring[received % RING_SAMPLES]))
             return;
         received++;

@@ -1,4 +1,4 @@
-/* sensor_echo: streams the PDM microphone and the LSM9DS1 accelerometer and prints, every
+/* sensor_echo: streams the PDM microphone and the board's accelerometer and prints, every
  * second, how many samples arrived, their sums and a CRC-32 of everything received, so
  * the lab can check the samples match what it fed, bit for bit.
  *
@@ -61,10 +61,7 @@ static void on_tick(void) { ticks++; }
 
 static void drain_imu(void)
 {
-    uint8_t fifo_src;
-    if (imu_fifo_status(&fifo_src))
-        return;
-    for (unsigned n = fifo_src & 0x3Fu; n; n--) {
+    for (int n = imu_available(NULL); n > 0; n--) {
         int16_t xyz[3];
         if (imu_read_accel(xyz))
             return;
@@ -114,7 +111,9 @@ int main(void)
 {
     board_init();
     int imu_ok = imu_init() == 0;
-    lab_event("sensors", "imu=%d audio_rate=16000 imu_rate=119", imu_ok);
+    char rate[16];
+    lab_event("sensors", "imu=%d audio_rate=16000 imu_rate=%s", imu_ok,
+              lab_format_fixed(rate, sizeof rate, imu_rate_hz, 2));
     console_flush();
     cycles_init();
     mic_rearm_from_caller = LATE_REARM;
@@ -140,13 +139,13 @@ int main(void)
     }
     mic_stop();
     rtc_periodic_stop();
-    uint8_t fifo_src = 0;
+    int fifo = 0, overrun = 0;
     if (imu_ok)
-        imu_fifo_status(&fifo_src);
+        fifo = imu_available(&overrun);
     lab_event("echo_total", "audio=%lu imu=%lu audio_crc=0x%08lx imu_crc=0x%08lx "
-              "late_rearms=%lu fifo_src=0x%02x", (unsigned long)audio.count,
+              "late_rearms=%lu fifo=%d overrun=%d", (unsigned long)audio.count,
               (unsigned long)imu.count, (unsigned long)audio.crc, (unsigned long)imu.crc,
-              (unsigned long)late_rearms, fifo_src);
+              (unsigned long)late_rearms, fifo, overrun);
     lab_done();
     console_flush();
     return 0;

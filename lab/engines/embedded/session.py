@@ -13,6 +13,7 @@ from ...elf import Firmware
 from ...errors import LabError
 from ... import energy
 from ...footprint import of_build
+from ... import led_matrix
 from ...protocol import LineReader, parse_line
 from ...results import (END_DONE, END_ERROR, END_EXIT, END_FAULT, END_TIMEOUT, FaultReport,
                         RunResult, Stream)
@@ -47,6 +48,8 @@ class Session:
             self.attach_audio(audio)
         if imu is not None:
             self.attach_imu(*imu if isinstance(imu, tuple) else (imu,))
+        for button in platform.buttons:             # released: the pull resistor's level
+            self.press_button(button.name, False)
         self.wall_s = 0.0
         self.run_info: dict = {}      # what a snapshot keeps of the run's set-up (runner)
 
@@ -80,6 +83,18 @@ class Session:
         if device is None and required:
             raise LabError(f"platform {self.platform.name} has no IMU to feed")
         return device
+
+    # ----------------------------------------------------------- buttons
+    def press_button(self, name: str, pressed: bool = True) -> None:
+        """Press (or release) button `name` of the board: its pin reads the pressed
+        level (low for an active-low button) from now on."""
+        button = next((b for b in self.platform.buttons if b.name == name), None)
+        if button is None:
+            known = ", ".join(b.name for b in self.platform.buttons) or "none"
+            raise LabError(f"platform {self.platform.name} has no button {name!r} "
+                           f"(buttons: {known})")
+        self.machine.peripherals[button.port].drive_input(button.pin,
+                                                          int(pressed != button.active_low))
 
     # ------------------------------------------------------------- LEDs
     def led_trace(self, name: str) -> list[tuple[float, float]]:
@@ -198,6 +213,7 @@ class Session:
             clock_hz=machine.clock_hz, resets=machine.resets, streams=self._streams(),
             leds={led.name: [[round(t, 9), round(v, 6)] for t, v in self.led_trace(led.name)]
                   for led in self.platform.leds},
+            matrix=led_matrix.frames(machine, self.platform.led_matrix, machine.now()),
             recordings=self._recordings(), memory=machine.stack_watch.report(),
             timing=self.platform.timing)
         result.energy = energy.estimate(self.platform.power, machine.clock_hz, result.cycles,

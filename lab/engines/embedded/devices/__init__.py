@@ -7,6 +7,10 @@ from ....errors import LabError
 
 MODELS = {
     "lsm9ds1": "lsm9ds1:Lsm9ds1",
+    "bmi270": "bmi270:Bmi270",
+    "bmm150": "bmm150:Bmm150",
+    "lsm6ds3": "lsm6ds3:Lsm6ds3",
+    "lsm303agr": "lsm303agr:Lsm303agr",
 }
 
 

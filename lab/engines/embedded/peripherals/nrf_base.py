@@ -19,7 +19,6 @@ from ..registers import WO
 
 INTEN, INTENSET, INTENCLR, SHORTS = 0x300, 0x304, 0x308, 0x200
 EVENTS_BASE = 0x100
-DATA_RAM = (0x20000000, 0x20040000)
 PINS_PER_PORT = 32
 
 
@@ -80,7 +79,9 @@ class NrfPeripheral(Peripheral):
 
     # ----------------------------------------------------------- EasyDMA
     def in_data_ram(self, address: int, length: int) -> bool:
-        return DATA_RAM[0] <= address and address + length <= DATA_RAM[1]
+        """EasyDMA reaches the SoC's Data RAM only (its memory region `ram`)."""
+        ram = self.machine.platform.region("ram")
+        return ram.base <= address and address + length <= ram.base + ram.size
 
     def dma_read(self, address: int, length: int) -> bytes:
         return bytes(self.machine.uc.mem_read(address, length)) if length else b""

@@ -63,6 +63,10 @@ class Gpio(Peripheral):
             value |= level << pin
         return value
 
+    def level(self, pin: int) -> int | None:
+        """The level the port drives on `pin` (None while it is an input)."""
+        return self._levels.get(pin)
+
     def drive_input(self, pin: int, level: int) -> None:
         self.external[pin] = 1 if level else 0
 

@@ -1,0 +1,1 @@
+/* generic Cortex-M0+: nothing on pins; output goes through semihosting. */

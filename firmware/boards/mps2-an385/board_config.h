@@ -1,0 +1,1 @@
+/* ARM MPS2 AN385: nothing on pins; output goes through semihosting. */

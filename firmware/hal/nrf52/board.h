@@ -1,0 +1,56 @@
+/* The lab's HAL for the nRF52 family (nRF52840, nRF52833): clocks, console, LEDs, RTC,
+ * PDM microphone, TWIM, PWM. What differs per board (pins, LEDs' polarity, the IMU's
+ * axes) comes from the board's board_config.h (firmware/boards/<board>/). */
+#ifndef LAB_BOARD_H
+#define LAB_BOARD_H
+#include <stddef.h>
+#include <stdint.h>
+#include "nrf52.h"
+#include "board_config.h"
+
+#define BOARD_NAME LAB_BOARD      /* the platform's name, from the build */
+#define CORE_CLOCK_HZ 64000000u
+#define LFCLK_HZ 32768u
+
+void board_init(void);           /* HFXO, LFXO, console at 115200 baud, LEDs off */
+void clocks_start(void);
+void console_init(void);
+void console_write(const char *data, size_t length);
+void console_flush(void);        /* returns when every byte has left the UART */
+size_t console_read(char *buffer, size_t capacity); /* bytes received so far */
+void leds_init(void);
+void led_set(unsigned pin, int on);
+void led_toggle(unsigned pin);
+
+/* RTC1 compare channel 0 calls `handler` every `ticks` LFCLK ticks (32768 Hz). */
+void rtc_periodic_start(uint32_t ticks, void (*handler)(void));
+void rtc_periodic_stop(void);
+uint32_t rtc_counter(void);
+/* Sleeps `ms` milliseconds (RTC2, at least one 32768 Hz tick). */
+void delay_ms(uint32_t ms);
+
+/* PDM microphone (MIC_CLK_PIN, MIC_DIN_PIN), 16 kHz mono, EasyDMA into two
+ * buffers of `samples` each; `on_buffer` runs in the PDM interrupt for every full one. */
+typedef void (*mic_handler)(const int16_t *samples, size_t count);
+void mic_start(int16_t *buffers, size_t samples, mic_handler on_buffer);
+void mic_stop(void);
+/* By default the PDM interrupt re-arms the next buffer as soon as STARTED fires. With
+ * rearm_from_caller set, mic_rearm_pending() says a buffer is due and mic_rearm() arms it. */
+extern volatile int mic_rearm_from_caller;
+int mic_rearm_pending(void);
+void mic_rearm(void);
+
+/* TWIM0 on the internal I2C bus (I2C_SCL_PIN, I2C_SDA_PIN), 400 kHz. Return 0, or the
+ * ERRORSRC bits (2 = address NACK, 4 = data NACK). */
+int i2c_write(uint8_t address, const uint8_t *data, size_t length);
+int i2c_write_read(uint8_t address, const uint8_t *data, size_t length, uint8_t *into,
+                   size_t count);
+
+/* LED brightness 0..1 through PWM0 (16 kHz; LED_ACTIVE_LOW says the LED's polarity). */
+void led_pwm_init(unsigned pin);
+void led_pwm_set(float brightness);
+
+/* The accelerometer (firmware/drivers/imu.h), on boards that have one. */
+#include "imu.h"
+
+#endif

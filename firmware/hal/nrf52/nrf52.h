@@ -1,0 +1,187 @@
+/* nRF52 peripheral registers used by the lab's HAL: the same addresses on the nRF52840 and
+ * the nRF52833 (Nordic PS / MDK,
+ * as recorded in the project's reference notes). */
+#ifndef LAB_NRF52_H
+#define LAB_NRF52_H
+#include "cortexm.h"
+
+#define NRF_REG(base, offset) REG32((base) + (offset))
+
+/* peripheral bases and their IRQ numbers (IRQ = (base >> 12) & 0x3F) */
+#define CLOCK_BASE 0x40000000u
+#define UARTE0_BASE 0x40002000u
+#define TWIM0_BASE 0x40003000u
+#define TIMER0_BASE 0x40008000u
+#define TIMER1_BASE 0x40009000u
+#define RTC0_BASE 0x4000B000u
+#define RTC1_BASE 0x40011000u
+#define RTC2_BASE 0x40024000u
+#define PWM0_BASE 0x4001C000u
+#define PDM_BASE 0x4001D000u
+#define SAADC_BASE 0x40007000u
+#define GPIO_P0_BASE 0x50000000u
+#define GPIO_P1_BASE 0x50000300u
+#define FICR_BASE 0x10000000u
+enum { IRQ_POWER_CLOCK = 0, IRQ_UARTE0 = 2, IRQ_TWIM0 = 3, IRQ_TIMER0 = 8, IRQ_TIMER1 = 9,
+       IRQ_RTC0 = 11, IRQ_RTC1 = 17, IRQ_SWI0 = 20, IRQ_SWI1 = 21, IRQ_SWI2 = 22,
+       IRQ_SWI3 = 23, IRQ_PWM0 = 28, IRQ_PDM = 29,
+       IRQ_SAADC = 7, IRQ_RTC2 = 36 };
+
+/* CLOCK */
+#define CLOCK_TASKS_HFCLKSTART NRF_REG(CLOCK_BASE, 0x000)
+#define CLOCK_TASKS_LFCLKSTART NRF_REG(CLOCK_BASE, 0x008)
+#define CLOCK_EVENTS_HFCLKSTARTED NRF_REG(CLOCK_BASE, 0x100)
+#define CLOCK_EVENTS_LFCLKSTARTED NRF_REG(CLOCK_BASE, 0x104)
+#define CLOCK_INTENSET NRF_REG(CLOCK_BASE, 0x304)
+#define CLOCK_INTENCLR NRF_REG(CLOCK_BASE, 0x308)
+#define CLOCK_LFCLKSRC NRF_REG(CLOCK_BASE, 0x518)
+#define POWER_RESETREAS NRF_REG(CLOCK_BASE, 0x400)
+#define LFCLKSRC_XTAL 1u
+
+/* UARTE */
+#define UARTE_TASKS_STARTRX(b) NRF_REG(b, 0x000)
+#define UARTE_TASKS_STOPRX(b) NRF_REG(b, 0x004)
+#define UARTE_TASKS_STARTTX(b) NRF_REG(b, 0x008)
+#define UARTE_TASKS_STOPTX(b) NRF_REG(b, 0x00C)
+#define UARTE_EVENTS_ENDRX(b) NRF_REG(b, 0x110)
+#define UARTE_EVENTS_ENDTX(b) NRF_REG(b, 0x120)
+#define UARTE_EVENTS_RXSTARTED(b) NRF_REG(b, 0x14C)
+#define UARTE_INTENSET(b) NRF_REG(b, 0x304)
+#define UARTE_ENABLE(b) NRF_REG(b, 0x500)
+#define UARTE_PSEL_TXD(b) NRF_REG(b, 0x50C)
+#define UARTE_PSEL_RXD(b) NRF_REG(b, 0x514)
+#define UARTE_BAUDRATE(b) NRF_REG(b, 0x524)
+#define UARTE_RXD_PTR(b) NRF_REG(b, 0x534)
+#define UARTE_RXD_MAXCNT(b) NRF_REG(b, 0x538)
+#define UARTE_RXD_AMOUNT(b) NRF_REG(b, 0x53C)
+#define UARTE_TXD_PTR(b) NRF_REG(b, 0x544)
+#define UARTE_TXD_MAXCNT(b) NRF_REG(b, 0x548)
+#define UARTE_ENABLE_UARTE 8u
+#define UARTE_BAUD_115200 0x01D60000u
+#define UARTE_INT_ENDRX (1u << 4)
+#define UARTE_INT_ENDTX (1u << 8)
+
+/* RTC */
+#define RTC_TASKS_START(b) NRF_REG(b, 0x000)
+#define RTC_TASKS_STOP(b) NRF_REG(b, 0x004)
+#define RTC_TASKS_CLEAR(b) NRF_REG(b, 0x008)
+#define RTC_EVENTS_COMPARE(b, n) NRF_REG(b, 0x140 + 4u * (n))
+#define RTC_INTENSET(b) NRF_REG(b, 0x304)
+#define RTC_COUNTER(b) NRF_REG(b, 0x504)
+#define RTC_PRESCALER(b) NRF_REG(b, 0x508)
+#define RTC_CC(b, n) NRF_REG(b, 0x540 + 4u * (n))
+#define RTC_INT_COMPARE(n) (1u << (16 + (n)))
+
+/* TIMER */
+#define TIMER_TASKS_START(b) NRF_REG(b, 0x000)
+#define TIMER_TASKS_STOP(b) NRF_REG(b, 0x004)
+#define TIMER_TASKS_CLEAR(b) NRF_REG(b, 0x00C)
+#define TIMER_TASKS_CAPTURE(b, n) NRF_REG(b, 0x040 + 4u * (n))
+#define TIMER_EVENTS_COMPARE(b, n) NRF_REG(b, 0x140 + 4u * (n))
+#define TIMER_SHORTS(b) NRF_REG(b, 0x200)
+#define TIMER_INTENSET(b) NRF_REG(b, 0x304)
+#define TIMER_MODE(b) NRF_REG(b, 0x504)
+#define TIMER_BITMODE(b) NRF_REG(b, 0x508)
+#define TIMER_PRESCALER(b) NRF_REG(b, 0x510)
+#define TIMER_CC(b, n) NRF_REG(b, 0x540 + 4u * (n))
+
+/* GPIO */
+#define GPIO_OUT(b) NRF_REG(b, 0x504)
+#define GPIO_OUTSET(b) NRF_REG(b, 0x508)
+#define GPIO_OUTCLR(b) NRF_REG(b, 0x50C)
+#define GPIO_IN(b) NRF_REG(b, 0x510)
+#define GPIO_DIRSET(b) NRF_REG(b, 0x518)
+#define GPIO_PIN_CNF(b, n) NRF_REG(b, 0x700 + 4u * (n))
+/* A pin as PSEL registers number it: port * 32 + pin (NRF_PIN(1, 3) is P1.03). */
+#define NRF_PIN(port, pin) ((port) * 32u + (pin))
+#define GPIO_PORT_BASE(p) ((p) >= 32u ? GPIO_P1_BASE : GPIO_P0_BASE)
+#define GPIO_PIN_BIT(p) (1u << ((p) & 31u))
+
+/* PDM */
+#define PDM_TASKS_START NRF_REG(PDM_BASE, 0x000)
+#define PDM_TASKS_STOP NRF_REG(PDM_BASE, 0x004)
+#define PDM_EVENTS_STARTED NRF_REG(PDM_BASE, 0x100)
+#define PDM_EVENTS_STOPPED NRF_REG(PDM_BASE, 0x104)
+#define PDM_EVENTS_END NRF_REG(PDM_BASE, 0x108)
+#define PDM_INTENSET NRF_REG(PDM_BASE, 0x304)
+#define PDM_INTENCLR NRF_REG(PDM_BASE, 0x308)
+#define PDM_ENABLE NRF_REG(PDM_BASE, 0x500)
+#define PDM_PDMCLKCTRL NRF_REG(PDM_BASE, 0x504)
+#define PDM_MODE NRF_REG(PDM_BASE, 0x508)
+#define PDM_GAINL NRF_REG(PDM_BASE, 0x518)
+#define PDM_GAINR NRF_REG(PDM_BASE, 0x51C)
+#define PDM_RATIO NRF_REG(PDM_BASE, 0x520)
+#define PDM_PSEL_CLK NRF_REG(PDM_BASE, 0x540)
+#define PDM_PSEL_DIN NRF_REG(PDM_BASE, 0x544)
+#define PDM_SAMPLE_PTR NRF_REG(PDM_BASE, 0x560)
+#define PDM_SAMPLE_MAXCNT NRF_REG(PDM_BASE, 0x564)
+#define PDM_CLK_1280K 0x0A000000u /* with RATIO 80: 16 kHz exactly */
+#define PDM_RATIO_80 1u
+#define PDM_MODE_MONO 1u
+#define PDM_GAIN_0DB 0x28u
+
+/* TWIM */
+#define TWIM_TASKS_STARTRX(b) NRF_REG(b, 0x000)
+#define TWIM_TASKS_STARTTX(b) NRF_REG(b, 0x008)
+#define TWIM_TASKS_STOP(b) NRF_REG(b, 0x014)
+#define TWIM_EVENTS_STOPPED(b) NRF_REG(b, 0x104)
+#define TWIM_EVENTS_ERROR(b) NRF_REG(b, 0x124)
+#define TWIM_SHORTS(b) NRF_REG(b, 0x200)
+#define TWIM_INTENSET(b) NRF_REG(b, 0x304)
+#define TWIM_ERRORSRC(b) NRF_REG(b, 0x4C4)
+#define TWIM_ENABLE(b) NRF_REG(b, 0x500)
+#define TWIM_PSEL_SCL(b) NRF_REG(b, 0x508)
+#define TWIM_PSEL_SDA(b) NRF_REG(b, 0x50C)
+#define TWIM_FREQUENCY(b) NRF_REG(b, 0x524)
+#define TWIM_RXD_PTR(b) NRF_REG(b, 0x534)
+#define TWIM_RXD_MAXCNT(b) NRF_REG(b, 0x538)
+#define TWIM_TXD_PTR(b) NRF_REG(b, 0x544)
+#define TWIM_TXD_MAXCNT(b) NRF_REG(b, 0x548)
+#define TWIM_ADDRESS(b) NRF_REG(b, 0x588)
+#define TWIM_ENABLE_TWIM 6u
+#define TWIM_FREQ_400K 0x06400000u
+#define TWIM_SHORT_LASTTX_STARTRX (1u << 7)
+#define TWIM_SHORT_LASTTX_STOP (1u << 9)
+#define TWIM_SHORT_LASTRX_STOP (1u << 12)
+#define TWIM_INT_STOPPED (1u << 1)
+#define TWIM_INT_ERROR (1u << 9)
+
+/* FICR */
+#define FICR_DEVICEID0 NRF_REG(FICR_BASE, 0x060)
+#define FICR_INFO_PART NRF_REG(FICR_BASE, 0x100)
+
+/* NVMC: the flash I-Code cache (off after reset) and its profiling counters */
+#define NVMC_BASE 0x4001E000u
+#define NVMC_ICACHECNF NRF_REG(NVMC_BASE, 0x540)
+#define NVMC_IHIT NRF_REG(NVMC_BASE, 0x548)
+#define NVMC_IMISS NRF_REG(NVMC_BASE, 0x54C)
+#define NVMC_ICACHECNF_CACHEEN (1u << 0)
+#define NVMC_ICACHECNF_CACHEPROFEN (1u << 8)
+
+/* SAADC (PS "SAADC": registers) */
+#define SAADC_REG(offset) NRF_REG(SAADC_BASE, offset)
+#define SAADC_TASKS_START SAADC_REG(0x000)
+#define SAADC_TASKS_SAMPLE SAADC_REG(0x004)
+#define SAADC_TASKS_STOP SAADC_REG(0x008)
+#define SAADC_EVENTS_STARTED SAADC_REG(0x100)
+#define SAADC_EVENTS_END SAADC_REG(0x104)
+#define SAADC_EVENTS_STOPPED SAADC_REG(0x114)
+#define SAADC_INTENSET SAADC_REG(0x304)
+#define SAADC_INTENCLR SAADC_REG(0x308)
+#define SAADC_INT_STARTED (1u << 0)
+#define SAADC_INT_END (1u << 1)
+#define SAADC_ENABLE SAADC_REG(0x500)
+#define SAADC_CH_PSELP(n) SAADC_REG(0x510 + 16u * (n))
+#define SAADC_CH_CONFIG(n) SAADC_REG(0x518 + 16u * (n))
+#define SAADC_RESOLUTION SAADC_REG(0x5F0)
+#define SAADC_OVERSAMPLE SAADC_REG(0x5F4)
+#define SAADC_SAMPLERATE SAADC_REG(0x5F8)
+#define SAADC_RESULT_PTR SAADC_REG(0x62C)
+#define SAADC_RESULT_MAXCNT SAADC_REG(0x630)
+#define SAADC_PSEL_AIN(n) ((n) + 1u)
+#define SAADC_GAIN_1_4 (2u << 8)
+#define SAADC_TACQ_3US (1u << 16)
+#define SAADC_RESOLUTION_14BIT 3u
+#define SAADC_SAMPLERATE_TIMERS (1u << 12)
+
+#endif
