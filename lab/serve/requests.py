@@ -227,4 +227,11 @@ def catalogue() -> dict:
         platform = platforms.load(entry["name"])
         entry.update(leds=[led.name for led in platform.leds],
                      microphone=bool(platform.microphone), imu=bool(platform.imu))
+    listing["default_platform"] = main_board()
     return listing
+
+
+def main_board() -> str:
+    """The board the page starts on: the main job's (`make demo`: micro_speech's first)."""
+    from .. import scenarios
+    return scenarios.load(scenarios.find("micro_speech")).platforms[0]

@@ -1,7 +1,7 @@
 """Each board from its board file alone: the apps build for it and run (hello, sensor_echo
-with fed data arriving bit-exact at the chip's rate), magic_wand recognises two
-committed recordings of each gesture and of the negatives, and micro_speech hears four committed clips as the Nano
-33 BLE Sense does (one run per board and app)."""
+with fed data arriving bit-exact at the chip's rate), magic_wand recognises two committed
+recordings of each gesture and of the negatives, and micro_speech hears four committed
+clips as the Nano 33 BLE Sense does (one run per board and app)."""
 import csv
 import json
 import os

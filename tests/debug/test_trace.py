@@ -70,9 +70,13 @@ def test_inference_slices_match_the_firmwares_cycles_and_hold_its_ops(traced):
     inferences = [e for e in events if e["ph"] == "X" and e["cat"] == "inference"]
     measured = [e["cycles_inference"] for e in result["events"] if e["event"] == "inference"]
     assert len(inferences) == len(measured) == 40
+    # the firmware's CYCCNT brackets the call: its two reads of CYCCNT, the call and the
+    # return (with their pipeline refills and flash wait states) add the same few dozen
+    # cycles to every inference
+    brackets = {cycles - inference["args"]["cycles"] for inference, cycles
+                in zip(inferences, measured)}
+    assert len(brackets) == 1 and 0 <= brackets.pop() <= 40
     for inference, cycles in zip(inferences, measured):
-        # the firmware's CYCCNT brackets the call: its reads and the call itself add a few
-        assert 0 <= cycles - inference["args"]["cycles"] <= 8
         start, end = inference["ts"], inference["ts"] + inference["dur"]
         ops = [e for e in events if e["ph"] == "X" and e["cat"] == "op"
                and start <= e["ts"] and e["ts"] + e["dur"] <= end]

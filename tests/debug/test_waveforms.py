@@ -83,9 +83,13 @@ def test_hello_led_toggles_at_the_rtc_period(hello):
     edges = [t for (t, v), (_, before) in zip(led[1:], led) if v != before]
     assert len(edges) == 8                               # BLINKS in hello's main.c
     # 8192 ticks of the 32768 Hz RTC; the ISR that toggles may start a cycle (15.6 ns)
-    # earlier or later, as the interrupt is taken at the next instruction boundary
-    for a, b in zip(edges, edges[1:]):
-        assert abs(b - a - 250_000_000) <= 32
+    # earlier or later, as the interrupt is taken at the next instruction boundary. The
+    # first run of the ISR fetches from a cold flash cache (tests/engine/test_board.py):
+    # its toggle comes later, so the first period is up to a microsecond short.
+    periods = [b - a for a, b in zip(edges, edges[1:])]
+    assert 250_000_000 - 1_000 <= periods[0] <= 250_000_000 + 32
+    for period in periods[1:]:
+        assert abs(period - 250_000_000) <= 32
     # the run's LED trace is the same pin, inverted (active low), at the same times
     trace = result["leds"]["led1"]
     assert all(abs(round(t / NS) - edge) <= 1 for (t, _), edge in zip(trace[-8:], edges))

@@ -40,7 +40,8 @@ async function loadCatalogue() {
   const wanted = new URLSearchParams(location.search);
   const withApps = boards.find((p) => p.apps.includes("micro_speech")) ||
                    boards.find((p) => p.apps.length) || boards[0];
-  byId("platform").value = wanted.get("platform") || withApps.name;
+  const main = boards.find((p) => p.name === page.catalogue.default_platform);
+  byId("platform").value = wanted.get("platform") || (main || withApps).name;
   boardChanged();
   if (wanted.get("app")) { byId("app").value = wanted.get("app"); appChanged(); }
 }
