@@ -4,7 +4,8 @@ LDSCRIPT  := $(HAL_DIR)/rp2040.ld
 PYTHON    ?= python3
 # boot2: assembled and linked at its SRAM address, padded and checksummed into .boot2
 BOOT2_DIR := $(OUT)/obj/boot2
-HAL_SRCS  := $(wildcard $(HAL_DIR)/*.c) $(BOOT2_DIR)/boot2_padded.S
+HAL_SRCS  := $(wildcard $(HAL_DIR)/*.c) $(HAL_DIR)/../common/cycles_systick.c \
+             $(BOOT2_DIR)/boot2_padded.S
 
 $(BOOT2_DIR)/boot2.elf: $(HAL_DIR)/boot2.S
 	@mkdir -p $(dir $@)

@@ -1,4 +1,6 @@
-/* MPS2 AN386 start-up: vector table, .data/.bss, FPU, main(), semihosting exit. */
+/* Start-up of the boards that only have memory and semihosting (MPS2 AN385/AN386, the
+ * generic Cortex-M0+): vector table, .data/.bss, the FPU where the core has one, main(),
+ * semihosting exit. */
 #include <stdint.h>
 #include <string.h>
 #include "board.h"
@@ -29,7 +31,9 @@ void Reset_Handler(void)
 {
     memcpy(&_sdata, &_etext, (size_t)((char *)&_edata - (char *)&_sdata));
     memset(&_sbss, 0, (size_t)((char *)&_ebss - (char *)&_sbss));
-    SCB_CPACR |= 0xFu << 20;
+#if defined(__ARM_FP)
+    SCB_CPACR |= 0xFu << 20;   /* CP10 and CP11: full access */
+#endif
     cpu_dsb();
     cpu_isb();
     __libc_init_array();
