@@ -4,4 +4,5 @@
 # is built for FPv5-SP, which the double-precision unit runs unchanged (doubles in software).
 CPU_FLAGS := -mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16
 LDSCRIPT  := $(HAL_DIR)/mps2_an500.ld
-HAL_SRCS  := $(wildcard $(HAL_DIR)/*.c) $(HAL_DIR)/../common/semihosting.c $(HAL_DIR)/../common/startup_semihosting.c
+HAL_SRCS  := $(wildcard $(HAL_DIR)/*.c) $(HAL_DIR)/../common/semihosting.c $(HAL_DIR)/../common/startup_semihosting.c \
+             $(HAL_DIR)/../common/leds_fpgaio.c
