@@ -115,6 +115,11 @@ def test_the_loader_refuses_a_core_without_a_profile(tmp_path):
     (tmp_path / "board.yaml").write_text("name: b\nsoc: chip.yaml\n")
     with pytest.raises(platforms.LabError, match="core 'cortex-m0' has no profile"):
         platforms.load(str(tmp_path / "board.yaml"))
+    soc = (platforms.SOC_DIR / "mps2-an505.yaml").read_text()
+    (tmp_path / "chip.yaml").write_text(soc.replace("reset_vtor: 0x10000000",
+                                                    "reset_vtor: 0x10000004"))
+    with pytest.raises(platforms.LabError, match="cpu.reset_vtor: a 128-byte aligned address"):
+        platforms.load(str(tmp_path / "board.yaml"))
 
 
 def test_each_profile_loads_with_its_timing_table_and_the_cpuid_comes_from_it():
