@@ -61,8 +61,9 @@ def app_row(app: str, timing: str) -> dict:
 
 def mac_row(board: str, timing: str, core: str | None = None) -> dict:
     platform = platforms.load(board, timing)
-    if core:
+    if core:   # the profile and the timing table the machine charges (default options)
         platform.cpu.profile = cores.load(core)
+        platform.cpu.timing = platform.cpu.profile.timing_for({})
         platform.cpu.core = core
     session = Session(platform, build(str(MAC_LOOP), platform).elf, app="mac_loop")
     try:
