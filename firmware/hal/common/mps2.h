@@ -12,6 +12,9 @@
 #define LFCLK_HZ CORE_CLOCK_HZ        /* rtc_periodic_start counts core clock cycles */
 #define LED1_PIN 0u                   /* FPGAIO LED0 bit 0 */
 #define LED2_PIN 1u
+/* leds_fpgaio.c has the SysTick handler, weak: an app that takes SysTick for itself
+ * (and blinks no LED) defines its own */
+#define HAL_SYSTICK_HANDLER 1
 
 static inline void board_init(void) {}
 static inline void console_flush(void) {}
