@@ -1,16 +1,17 @@
-"""`lab profile --trace` and `--speedscope` files opened in a real viewer: speedscope's
-release build (the npm package pinned in tools/viewers, installed by scripts/setup.sh),
-served from 127.0.0.1 and driven in Debian's chromium (headless, Playwright). Speedscope
-imports the Chrome trace-event format (one profile per track) and its own format.
+"""`lab profile --trace` and `--speedscope` files opened in real viewers, in Debian's
+chromium (headless, driven by Playwright; nothing is downloaded):
 
-What speedscope read comes back two ways: its UI (the profile names, the Sandwich view's
-table) and its Export button, which saves the profiles it built in speedscope's format
-(every slice as an open and a close event, in the trace's unit: microseconds). On the
-nRF52840 one cycle is 1/64 us, a binary fraction, so times are exact and convert back to
-whole cycles.
+- speedscope's release build (the npm package pinned in tools/viewers, installed by
+  scripts/setup.sh), served from 127.0.0.1. It imports the Chrome trace-event format (a
+  profile per track) and its own format. What it read comes back through its UI (profile
+  names, the Sandwich view's table) and its Export button, which saves the profiles it
+  built (every slice as an open and a close event, in microseconds);
+- Chromium's DevTools Performance panel ("Load trace..."), whose trace engine nests the
+  slices of each thread into a tree and computes their self times.
 
-(The `perfetto` package's trace processor downloads its native binary from a host this
-machine cannot reach, and Debian's chromium has no chrome://tracing: see docs/debugging.md.)
+On the nRF52840 one cycle is 1/64 us, a binary fraction, so times are exact and convert
+back to whole cycles. (The `perfetto` package's trace processor could not be run here:
+see docs/debugging.md.)
 """
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ import json
 import subprocess
 import sys
 import threading
-from collections import defaultdict
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -41,13 +41,8 @@ TRACKS = {1: "core", 10: "clock", 11: "uart0", 12: "rtc1"}
 
 @pytest.fixture(scope="module")
 def profiled(tmp_path_factory):
-    """The folder the viewer serves: lab profile's trace and speedscope files, and
-    speedscope itself; with the run's result (--json)."""
-    if not (SPEEDSCOPE / "index.html").is_file():
-        pytest.fail("speedscope is not installed: run scripts/setup.sh (npm ci in "
-                    "tools/viewers)")
+    """A folder with lab profile's trace and speedscope files; the run's result (--json)."""
     folder = tmp_path_factory.mktemp("viewers")
-    (folder / "speedscope").symlink_to(SPEEDSCOPE, target_is_directory=True)
     run = subprocess.run([sys.executable, "-m", "lab.cli", "profile", "hello_world",
                           "--platform", "nrf52840", "--trace", str(folder / "trace.json"),
                           "--speedscope", str(folder / "functions.json"), "--json"],
@@ -65,7 +60,12 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site(profiled):
+    """That folder and speedscope, served from 127.0.0.1."""
     folder, _ = profiled
+    if not (SPEEDSCOPE / "index.html").is_file():
+        pytest.fail("speedscope is not installed: run scripts/setup.sh (npm ci in "
+                    "tools/viewers)")
+    (folder / "speedscope").symlink_to(SPEEDSCOPE, target_is_directory=True)
     server = ThreadingHTTPServer(("127.0.0.1", 0),
                                  functools.partial(QuietHandler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -180,46 +180,52 @@ def test_speedscope_imports_the_trace_with_every_slice_where_the_file_puts_it(
         assert read == file_slices(trace, tid), f"track {name}"
 
 
+def whole_cycles(microseconds: float, clock_hz: int) -> int:
+    value = microseconds * clock_hz / 1e6
+    assert value == int(value), "a slice that is not a whole number of cycles"
+    return int(value)
+
+
+def assert_ops_add_up_to_the_firmwares_cycles(inferences: list, result: dict) -> None:
+    """inferences: [(cycles, self cycles, args, [(name, args, cycles)] of its children)]
+    as a viewer built them, in time order."""
+    measured = [e["cycles_inference"] for e in result["events"] if e["event"] == "inference"]
+    assert len(inferences) == len(measured) == 40
+    brackets = set()
+    for (total, own, args, children), firmware_cycles in zip(inferences, measured):
+        ops = [child for child in children if "index" in child[1]]
+        assert [op_args["index"] for _, op_args, _ in ops] == [0, 1, 2, 3]
+        assert {name for name, _, _ in ops} == {"FULLY_CONNECTED"}
+        # the width the viewer draws each op and the inference is their DWT cycles
+        assert [cycles for _, _, cycles in ops] == [op_args["cycles"] for _, op_args, _ in ops]
+        assert total == args["cycles"]
+        # the ops, and the interpreter's loop between them (the inference's self time)
+        assert total == sum(cycles for _, _, cycles in children) + own
+        assert 0 < own <= 0.05 * total
+        # the firmware's two CYCCNT reads and the call around labrt_invoke: the same few
+        # dozen cycles on every inference
+        brackets.add(firmware_cycles - total)
+    assert len(brackets) == 1 and 0 <= brackets.pop() <= 40
+
+
 def test_op_slices_in_speedscope_add_up_to_the_cycles_the_firmware_measured(
         page, site, profiled):
     folder, result = profiled
     open_in_speedscope(page, site, "trace.json", f"{BOARD} (pid 1), core (tid 1)")
     document = export(page, folder)
     core = next(p for p in document["profiles"] if p["name"].endswith("core (tid 1)"))
-    per_us = result["clock_hz"] / 1e6
-
-    def cycles(start: float, end: float) -> int:
-        value = (end - start) * per_us
-        assert value == int(value), "a slice that is not a whole number of cycles"
-        return int(value)
-
+    clock_hz = result["clock_hz"]
     slices = speedscope_slices(document, core)
-    inferences = [s for s in slices if s[3] == "inference"]
-    children = defaultdict(list)
-    for inference in inferences:
-        start, end, depth = inference[:3]
-        children[start] = [s for s in slices if start <= s[0] and s[1] <= end
-                           and s[2] == depth + 1]
-    measured = [e["cycles_inference"] for e in result["events"] if e["event"] == "inference"]
-    assert len(inferences) == len(measured) == 40
-    brackets = set()
-    for inference, firmware_cycles in zip(inferences, measured):
-        start, end, _, _, args = inference
-        inference_cycles = cycles(start, end)
-        ops = [s for s in children[start] if "index" in s[4]]
-        assert [op[4]["index"] for op in ops] == [0, 1, 2, 3]
-        assert {op[3] for op in ops} == {"FULLY_CONNECTED"}
-        # the width speedscope draws each op is its DWT cycles
-        assert [cycles(op[0], op[1]) for op in ops] == [op[4]["cycles"] for op in ops]
-        op_cycles = sum(cycles(op[0], op[1]) for op in ops)
-        others = sum(cycles(s[0], s[1]) for s in children[start] if s not in ops)
-        interpreter = inference_cycles - op_cycles - others    # the inference's self time
-        assert inference_cycles == args["cycles"]
-        assert 0 < interpreter <= 0.05 * inference_cycles
-        # the firmware's two CYCCNT reads and the call around labrt_invoke: the same few
-        # dozen cycles on every inference
-        brackets.add(firmware_cycles - (op_cycles + interpreter + others))
-    assert len(brackets) == 1 and 0 <= brackets.pop() <= 40
+    inferences = []
+    for start, end, depth, name, args in slices:
+        if name != "inference":
+            continue
+        children = [(child_name, child_args, whole_cycles(child_end - child_start, clock_hz))
+                    for child_start, child_end, child_depth, child_name, child_args in slices
+                    if start <= child_start and child_end <= end and child_depth == depth + 1]
+        total = whole_cycles(end - start, clock_hz)
+        inferences.append((total, total - sum(c for _, _, c in children), args, children))
+    assert_ops_add_up_to_the_firmwares_cycles(inferences, result)
 
 
 def sandwich_rows(page) -> dict[str, tuple[int, int]]:
@@ -262,3 +268,77 @@ def test_speedscope_shows_the_functions_and_cycles_lab_profile_reported(
     assert len(reported) > 100
     # flat: every function's total is its self time, its cycles in lab profile's table
     assert rows == {function: (cycles, cycles) for function, cycles in reported.items()}
+
+
+# Chromium's own DevTools (bundled in the browser): its Performance panel's trace engine,
+# the one its "Load trace..." button feeds. This summarises what it parsed: per thread its
+# slices and the tree it nested them into, with the self time it computed.
+DEVTOOLS = "devtools://devtools/bundled/trace_app.html?panel=timeline"
+DEVTOOLS_PARSED = """async () => {
+    const timeline = await import('./panels/timeline/timeline.js');
+    const panel = timeline.TimelinePanel.TimelinePanel.instance();
+    let parsed;
+    try {
+        parsed = panel.getParsedTraceForLayoutTests();
+    } catch (notYet) {
+        return null;
+    }
+    const data = parsed.data || parsed;
+    const node = n => ({name: n.entry.name, ts: n.entry.ts, dur: n.entry.dur,
+                        args: n.entry.args, self: n.selfTime, children: n.children.map(node)});
+    const threads = {};
+    for (const [pid, process] of data.Renderer.processes)
+        for (const [tid, thread] of process.threads)
+            threads[tid] = {name: thread.name, tree: [...thread.tree.roots].map(node),
+                            slices: thread.entries.map(e => [e.ts, e.dur, e.name, e.args])};
+    return {processes: Object.fromEntries([...data.Meta.processNames].map(
+                ([pid, event]) => [pid, event.args.name])),
+            threads, warnings: [...data.Warnings.perWarning.keys()]};
+}"""
+
+
+def load_in_devtools(page, trace_path: Path) -> dict:
+    page.goto(DEVTOOLS)
+    # no page is attached to this DevTools: dismiss its notice that says so
+    notice = page.get_by_text("Debugging connection was closed")
+    notice.wait_for()
+    page.keyboard.press("Escape")
+    notice.wait_for(state="hidden")
+    with page.expect_file_chooser() as chooser:
+        page.locator('button[aria-label="Load trace…"]').first.click()
+    chooser.value.set_files(trace_path)
+    for _ in range(VIEWER_MS // 100):
+        parsed = page.evaluate(DEVTOOLS_PARSED)
+        if parsed is not None:
+            return parsed
+        page.wait_for_timeout(100)
+    pytest.fail("DevTools did not load the trace")
+
+
+def tree_size(nodes: list) -> int:
+    return sum(1 + tree_size(node["children"]) for node in nodes)
+
+
+def test_chromiums_devtools_performance_panel_nests_the_slices_and_sums_the_ops(
+        page, profiled):
+    folder, result = profiled
+    trace = json.loads((folder / "trace.json").read_text())
+    parsed = load_in_devtools(page, folder / "trace.json")
+    assert complaints(page) == [] and parsed["warnings"] == []
+    assert parsed["processes"] == {"1": BOARD}
+    assert {int(tid): thread["name"] for tid, thread in parsed["threads"].items()} == TRACKS
+    for tid, thread in parsed["threads"].items():
+        ours = [e for e in trace["traceEvents"] if e["ph"] == "X" and e["tid"] == int(tid)]
+        assert sorted(((ts, ts + dur, name, args) for ts, dur, name, args in thread["slices"]),
+                      key=in_order) == \
+            sorted(((e["ts"], e["ts"] + e["dur"], e["name"], e["args"]) for e in ours),
+                   key=in_order), f"track {thread['name']}"
+        # DevTools leaves out of its tree, silently, a slice that overlaps its parent's end
+        assert tree_size(thread["tree"]) == len(ours), f"track {thread['name']}"
+    clock_hz = result["clock_hz"]
+    inferences = [(whole_cycles(root["dur"], clock_hz), whole_cycles(root["self"], clock_hz),
+                   root["args"], [(child["name"], child["args"],
+                                   whole_cycles(child["dur"], clock_hz))
+                                  for child in root["children"]])
+                  for root in parsed["threads"]["1"]["tree"] if root["name"] == "inference"]
+    assert_ops_add_up_to_the_firmwares_cycles(inferences, result)
