@@ -8,8 +8,9 @@ Each app runs on the embedded engine twice, with the core's timing model
   - the int8 multiply-accumulate loop (bench/firmware/mac_loop, ~410 M instructions) on
     the MPS2 board, its core swapped for each profile that runs ARMv7E-M code with an FPU
     (cortex-m4f, cortex-m7, cortex-m33): the same ELF, so cycles differ only by the
-    timing tables; built for the Cortex-M3 (mps2-an385) and the Cortex-M0+
-    (generic-m0plus); and on the nRF52840, for the
+    timing tables; built for the Cortex-M7 (mps2-an500), the Cortex-M33 (mps2-an505),
+    the Cortex-M3 (mps2-an385) and the Cortex-M0+ (generic-m0plus); and on the nRF52840,
+    for the
     engine's speed with the model on and off;
   - hello_world's int8 model in model_runner on a board per core (generic-m0plus,
     mps2-an385, mps2-an386, mps2-an505, mps2-an500), each built for its core, with the
@@ -119,6 +120,8 @@ def main() -> int:
         rows += [with_speed(app_row(app, timing)) for timing in ("cycles", "instructions")]
     for core in SWAPPED_CORES:
         rows.append(with_speed(mac_row("mps2-an386", "cycles", core)))
+    rows.append(with_speed(mac_row("mps2-an500", "cycles")))       # built for the M7
+    rows.append(with_speed(mac_row("mps2-an505", "cycles")))       # built for the M33
     rows.append(with_speed(mac_row("mps2-an385", "cycles")))       # built for the M3
     rows.append(with_speed(mac_row("generic-m0plus", "cycles")))   # built for the M0+
     on, off = [], []
