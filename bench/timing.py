@@ -10,8 +10,7 @@ Each app runs on the embedded engine twice, with the core's timing model
     (cortex-m4f, cortex-m7, cortex-m33): the same ELF, so cycles differ only by the
     timing tables; built for the Cortex-M7 (mps2-an500), the Cortex-M33 (mps2-an505),
     the Cortex-M3 (mps2-an385) and the Cortex-M0+ (generic-m0plus); and on the nRF52840,
-    for the
-    engine's speed with the model on and off;
+    for the engine's speed with the model on and off;
   - hello_world's int8 model in model_runner on a board per core (generic-m0plus,
     mps2-an385, mps2-an386, mps2-an505, mps2-an500), each built for its core, with the
     optimized and the reference kernels: cycles per inference (CYCCNT, SysTick on the
