@@ -1,7 +1,11 @@
-"""ARM semihosting (BKPT 0xAB): console output, clock and exit for any ELF.
+"""ARM semihosting (BKPT 0xAB): console output and input, clock and exit for any ELF.
 
 Lets `lab run --elf` run firmware written for QEMU's `-semihosting` unchanged.
 Only the calls such firmware uses are served; the rest return -1 (failure).
+Console input: ":tt" opened for reading gives what the lab typed (Session.write_uart
+on a board without a console UART); SYS_READ returns at once with what has arrived
+(the count of bytes not read, as the call defines it), so firmware polls it as it
+polls a UART's receive buffer.
 """
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ SYS_READ, SYS_ISTTY, SYS_SEEK, SYS_FLEN = 0x06, 0x09, 0x0A, 0x0C
 SYS_CLOCK, SYS_TIME, SYS_ERRNO, SYS_GET_CMDLINE, SYS_HEAPINFO = 0x10, 0x11, 0x13, 0x15, 0x16
 SYS_EXIT, SYS_EXIT_EXTENDED, SYS_ELAPSED, SYS_TICKFREQ = 0x18, 0x20, 0x30, 0x31
 ADP_STOPPED_APPLICATION_EXIT = 0x20026
-STDOUT_HANDLE = 1
+STDOUT_HANDLE, STDIN_HANDLE = 1, 2
+OPEN_MODES_READ = range(0, 4)     # "r", "rb", "r+", "r+b"
 
 
 class Semihosting:
@@ -22,6 +27,11 @@ class Semihosting:
         self.machine = machine
         self.listeners = []          # callables(bytes, time)
         self.exit_code: int | None = None
+        self.input = bytearray()     # typed by the lab, not yet read by the firmware
+
+    def feed(self, data: bytes) -> None:
+        """Bytes the firmware's next reads of the console (":tt") return."""
+        self.input += data
 
     def call(self) -> None:
         uc = self.machine.uc
@@ -47,7 +57,9 @@ class Semihosting:
     def _open(self, arg: int) -> int:
         name_ptr, mode, length = self._words(arg, 3)
         name = bytes(self.machine.uc.mem_read(name_ptr, length))
-        return STDOUT_HANDLE if name == b":tt" else 0xFFFFFFFF
+        if name != b":tt":
+            return 0xFFFFFFFF
+        return STDIN_HANDLE if mode in OPEN_MODES_READ else STDOUT_HANDLE
 
     def _writec(self, arg: int) -> int:
         self._emit(bytes(self.machine.uc.mem_read(arg, 1)))
@@ -70,7 +82,14 @@ class Semihosting:
         return 0
 
     def _read(self, arg: int) -> int:
-        return self._words(arg, 3)[2]   # nothing to read: all bytes "not read"
+        handle, pointer, length = self._words(arg, 3)
+        if handle != STDIN_HANDLE:
+            return length               # nothing to read: all bytes "not read"
+        data = bytes(self.input[:length])
+        del self.input[:len(data)]
+        if data:
+            self.machine.uc.mem_write(pointer, data)
+        return length - len(data)
 
     def _clock(self, arg: int) -> int:
         return self.machine.now() * 100 // self.machine.clock_hz
