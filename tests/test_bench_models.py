@@ -15,7 +15,7 @@ import pytest
 from lab import model_bench, platforms
 from lab.build import build
 from lab.model_firmware import FirmwareModel
-from lab.runtime import inspect_model
+from lab.runtime import HostModel, inspect_model, quantize_for
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "hello_world" / "hello_world.tflite"
@@ -84,13 +84,29 @@ def test_cycles_and_instructions_are_those_of_plain_model_runner_runs(result, bo
     assert row["arena"] == inspect_model(MODEL.read_bytes(), kernels).arena.needed
 
 
-def test_text_table_ends_with_the_speedup_line():
-    proc = lab_bench("hello_world", "--platform", "nrf52840")
+def test_text_table_has_a_row_per_board_and_kernels_and_ends_with_the_speedups(result):
+    lines = model_bench.table(result)
+    assert lines[0].split()[:4] == ["model", "board", "core", "kernels"]
+    assert [line.split()[1:4] for line in lines[1:5]] == [
+        ["generic-m0plus", "cortex-m0plus", "reference"],
+        ["generic-m0plus", "cortex-m0plus", "optimized*"],   # no DSP: plain C primitives
+        ["nrf52840", "cortex-m4f", "reference"], ["nrf52840", "cortex-m4f", "optimized"]]
+    assert lines[-1] == " ".join(f"optimized_speedup_{board}={ratio:.2f}"
+                                 for board, ratio in result["optimized_speedup"].items())
+
+
+def test_model_run_loads_a_model_into_ram_over_semihosting(tmp_path):
+    """`lab model run --platform` on a board without a UART: the model and the commands
+    go in through semihosting; the output is the host runtime's."""
+    np.save(tmp_path / "x.npy", np.array([[1.5]], dtype=np.float32))
+    proc = subprocess.run([sys.executable, "-m", "lab.cli", "model", "run", str(MODEL),
+                           "--input", str(tmp_path / "x.npy"), "--platform", "generic-m0plus"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.splitlines()
-    assert lines[1].split()[:4] == ["model", "board", "core", "kernels"]
-    assert [line.split()[3] for line in lines[2:4]] == ["reference", "optimized"]
-    assert lines[-1].startswith("optimized_speedup_nrf52840=")
+    assert proc.stdout.startswith("generic-m0plus: inference took ")
+    host = HostModel(MODEL.read_bytes())
+    want = host.run(quantize_for(host.inputs[0], np.array([[1.5]], dtype=np.float32)))[0]
+    assert f"output 0: INT8 [1, 1] [{int(want.ravel()[0])}]" in proc.stdout
 
 
 @pytest.mark.parametrize("args, message", [
