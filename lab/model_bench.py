@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -95,14 +95,17 @@ def default_platforms() -> list[Platform]:
 
 
 def load_platforms(names, timing: str | None = None) -> list[Platform]:
+    """The boards named (each must run model_runner), or the default ones; `timing`
+    replaces their timing mode."""
     if not names:
         chosen = default_platforms()
         return [platforms.load(p.name, timing) for p in chosen] if timing else chosen
     loaded = [platforms.load(name, timing) for name in names]
     for platform in loaded:
         if not runs_model_runner(platform):
+            missing = missing_for(app_spec(APPS_DIR / RUNNER), platform)
             raise LabError(f"{platform.name} cannot run {RUNNER} (its firmware lacks "
-                           f"{', '.join(missing_for(app_spec(APPS_DIR / RUNNER), platform)) or 'a build'})")
+                           f"{', '.join(missing) or 'a build for the embedded engine'})")
     return loaded
 
 
@@ -190,7 +193,7 @@ class Measurement:
         return 1000.0 * self.cycles / self.clock_hz
 
     def to_dict(self) -> dict:
-        row = {k: v for k, v in asdict(self).items() if k != "outputs"}
+        row = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "outputs"}
         return {**row, "cpi": round(self.cpi, 4), "ms": round(self.milliseconds, 4)}
 
 
