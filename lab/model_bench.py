@@ -15,8 +15,8 @@ Every run's outputs must equal TFLite Micro's for the same input. The build comp
 the optimized kernels for every core (lab builds use them by default); on cores without
 the DSP extension their primitives are plain C, so the table marks those rows.
 
-Boards by default: one per timing class (core, wait states of flash and RAM, flash
-cache) among the boards whose firmware runs model_runner; boards of one class give
+Boards by default: one per timing class (core and its timing options, wait states of
+flash and RAM, flash cache) among the boards whose firmware runs model_runner; boards of one class give
 the same cycles.
 """
 from __future__ import annotations
@@ -71,10 +71,12 @@ def resolve_model(name_or_path: str, builders: dict | None = None) -> Path:
 
 
 def timing_class(platform: Platform) -> tuple:
-    """What decides a board's cycles for code in flash and data in RAM."""
+    """What decides a board's cycles for code in flash and data in RAM: the core, its
+    timing table with the part's options (the M0+'s multiplier), wait states, cache."""
+    table = json.dumps(platform.cpu.timing, sort_keys=True, default=str)
     waits = tuple(platform.region(name).wait_states for name in ("flash", "ram"))
     cache = tuple(sorted(platform.icache.items())) if platform.icache else ()
-    return platform.cpu.core, waits, cache
+    return platform.cpu.core, table, waits, cache
 
 
 def runs_model_runner(platform: Platform) -> bool:
