@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lab import model_bench, platforms  # noqa: E402
+from lab.model_bench import committed_models  # noqa: E402
 from lab.commands.arguments import LabParser, platform_name  # noqa: E402
 from lab.errors import LabError  # noqa: E402
 
@@ -55,8 +56,11 @@ def model_argument(text: str) -> str:
 
 
 def main() -> int:
-    parser = LabParser(prog="lab bench models", description=__doc__.splitlines()[0])
-    parser.add_argument("models", nargs="+", type=model_argument, metavar="MODEL")
+    parser = LabParser(prog="lab bench models",
+                       description=" ".join(__doc__.split("\n\n")[0].split()))
+    parser.add_argument("models", nargs="+", type=model_argument, metavar="MODEL",
+                        help=f"a .tflite file, a committed model ({', '.join(committed_models())})"
+                             f" or an MLPerf Tiny shape ({', '.join(MLPERF)})")
     parser.add_argument("--platform", "-p", dest="platforms", action="append",
                         type=platform_name, metavar="BOARD",
                         help="a board to run on (repeat it; default: one per timing class)")
