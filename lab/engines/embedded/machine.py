@@ -461,6 +461,8 @@ class Machine:
             self.core.hook_divides()   # the block runs when the CPU resumes
         elif reason == native.STOP_STACK_OVERFLOW:
             self.on_stack_overflow(self.core.state.fault_address, self.core.state.fault_pc)
+        elif reason == native.STOP_WATCHPOINT and self.debug_monitor is not None:
+            self.debug_monitor.watchpoint_hit()    # before the accessing instruction
 
     def on_stack_overflow(self, sp: int, pc: int) -> None:
         """The main stack ran into the data below its reserve: the run ends with a fault
