@@ -181,6 +181,8 @@ def _declare_watchpoints(lib) -> None:
     lib.lc_watch_hit.argtypes = [vp, p64, p64]
     lib.lc_install_watch_hook.argtypes = [vp, vp, ctypes.POINTER(ctypes.c_size_t)]
     lib.lc_resume_inside.argtypes = [vp, vp, u64]
+    lib.lc_resume_pc.argtypes = [vp]
+    lib.lc_resume_pc.restype = u64
 
 
 def state_prefix_size() -> int:
@@ -300,6 +302,11 @@ class Core:
         """After a debugger's stop at `pc` inside the current block (and rewind_to(pc)):
         the rest of the block, when the core resumes at `pc`, counts as that block."""
         self._lib.lc_resume_inside(self._ptr, self._uch, pc)
+
+    def resume_pc(self) -> int | None:
+        """Where the rest of a block a debugger stopped in resumes (None: nowhere)."""
+        pc = self._lib.lc_resume_pc(self._ptr)
+        return None if pc == 2**64 - 1 else pc
 
     def locate_access(self, address: int) -> int:
         return self._lib.lc_locate_access(self._ptr, self._uch, address)

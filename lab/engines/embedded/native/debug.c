@@ -62,8 +62,15 @@ void lc_resume_inside(lc_state *s, uc_engine *uc, uint64_t pc)
                             .index = before};
 }
 
-/* Called by the block hook for a block about to run (past the deadline and unmask
- * checks): 1 when it is the rest of the stopped block, now counted as that block. */
+/* Where the rest of a stopped block will resume, or UINT64_MAX. */
+uint64_t lc_resume_pc(const lc_state *s)
+{
+    return s->debug && s->debug->resume.armed ? s->debug->resume.pc : UINT64_MAX;
+}
+
+/* Called by the block hook first: 1 when the block is the rest of the stopped one, now
+ * counted as that block. A plain run has no block boundary there, so no deadline or
+ * unmask check either: the engine runs it before it fires events or takes exceptions. */
 static int resume_block(lc_state *s, uint64_t pc, uint32_t size)
 {
     lc_resume *r = &s->debug->resume;

@@ -337,6 +337,8 @@ void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
     lc_state *s = (lc_state *)user;
     if (s->stop_reason != LC_STOP_NONE)
         return; /* already stopping: this block will not run */
+    if (s->debug && resume_block(s, pc, size))
+        return; /* the rest of a block a debugger stopped in: no boundary of a plain run */
     if (s->now >= s->deadline) {
         stop(s, uc, LC_STOP_DEADLINE);
         return;
@@ -345,8 +347,6 @@ void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
         stop(s, uc, LC_STOP_UNMASKED);
         return;
     }
-    if (s->debug && resume_block(s, pc, size))
-        return; /* the rest of a block a debugger stopped in */
     lc_block *b = lookup_block(s, uc, pc, size);
     if (b->idle_loop) {
         if (s->timing)
