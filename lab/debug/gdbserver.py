@@ -24,6 +24,11 @@ PACKET_SIZE = 0x4000
 SLICE_S = 0.01                 # virtual seconds run between looks for an interrupt
 ERROR = b"E01"
 WATCH_KINDS = {b"2": WRITE_WATCH, b"3": READ_WATCH, b"4": ACCESS_WATCH}   # Z2, Z3, Z4
+MONITOR_HELP = ("monitor commands:\n"
+                "  reset [halt|init]  system reset (core and peripherals, RAM kept), "
+                "halted at the reset vector\n"
+                "  cycles             virtual time, cycles and instructions so far, "
+                "DWT CYCCNT\n")
 
 
 class ClientGone(Exception):
@@ -238,14 +243,20 @@ class GdbServer:
         return (b"m" if offset + length < len(xml) else b"l") + chunk
 
     def _monitor(self, command: str) -> bytes:
+        """`monitor ...` (qRcmd), with the names OpenOCD and Renode users type."""
         words = command.split()
-        if words[:1] == ["reset"]:
+        if words in (["reset"], ["reset", "halt"], ["reset", "init"]):
             self.target.reset()
-            text = "system reset: halted at the reset vector\n"
-        elif words[:1] in (["cycles"], ["time"]):
+            text = ("system reset: halted at the reset vector "
+                    "(`maintenance flush register-cache` shows its registers)\n")
+        elif words in (["cycles"], ["time"]):
             text = self.target.counters()
         else:
-            text = "monitor commands: reset, cycles\n"
+            known = words in ([], ["help"])
+            text = ("" if known else f"unknown monitor command: {command.strip()}\n") + \
+                MONITOR_HELP
+            self._send(b"O" + text.encode().hex().encode())
+            return b"OK" if known else ERROR
         self._send(b"O" + text.encode().hex().encode())
         return b"OK"
 

@@ -343,7 +343,11 @@ class DebugTarget:
         self.machine.system_reset()
 
     def counters(self) -> str:
+        """`monitor cycles`: the run's counters (they go on across resets) and the DWT's
+        CYCCNT as the firmware reads it (counting only while it has enabled it)."""
         m = self.machine
+        dwt = m.dwt
         return (f"virtual time {m.seconds():.9f} s, {m.active_cycles()} cycles, "
-                f"{m.instructions()} instructions\n")
+                f"{m.instructions()} instructions; DWT CYCCNT {dwt.cyccnt()} "
+                f"({'counting' if dwt.counting() else 'stopped'})\n")
 

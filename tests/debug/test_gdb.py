@@ -160,6 +160,26 @@ def test_single_steps_count_one_instruction_each_and_memory_writes_reach_the_fir
 
 
 @needs_gdb
+def test_monitor_cycles_and_monitor_reset_as_on_a_probe(debug):
+    output, target, outcome = debug(
+        "hello", "break on_rtc_tick", "continue", "monitor cycles", f"x/wx {CYCCNT:#x}",
+        "monitor reset halt", "maintenance flush register-cache", "info registers pc",
+        "monitor cycles", "monitor frobnicate", "delete", "continue")
+    counters = re.findall(r"virtual time ([\d.]+) s, (\d+) cycles, (\d+) instructions; "
+                          r"DWT CYCCNT (\d+) \((\w+)\)", output)
+    assert len(counters) == 2, output
+    (time_s, cycles, instructions, cyccnt, state), after_reset = counters
+    assert int(cyccnt) == int(re.search(rf"{CYCCNT:#x}:\s+0x([0-9a-f]+)", output).group(1), 16)
+    assert state == "counting" and 0 < int(cyccnt) < int(cycles)
+    assert after_reset == (time_s, cycles, instructions, "0", "stopped")   # time goes on
+    assert "system reset: halted at the reset vector" in output
+    assert re.search(r"pc\s+0x[0-9a-f]+\s+0x[0-9a-f]+ <Reset_Handler>", output), output
+    assert "unknown monitor command: frobnicate" in output and "reset [halt|init]" in output
+    assert outcome == "ended" and "exited normally" in output
+    assert [e.name for e in target.session.events].count("boot") == 2   # booted again
+
+
+@needs_gdb
 def test_a_fault_stops_in_its_handler_with_a_signal_then_ends_the_program(debug):
     output, target, outcome = debug("null_call", "continue", "bt", "continue")
     assert "Program received signal SIGILL" in output
