@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -222,6 +223,35 @@ def test_watchpoints_stop_at_the_access_with_its_values_and_count_as_a_plain_run
             (plain.machine.active_cycles(), plain.machine.instructions(), plain.machine.now())
     finally:
         plain.close()
+
+
+def test_watchpoint_packets_and_stop_replies_follow_the_gdb_manual(nrf52840):
+    """Z2/Z3/Z4 type,addr,length and the stop replies `T05watch:ADDR;`, `rwatch`, `awatch`
+    (GDB manual, "Stop Reply Packets"): packets answered in-process, with a connected
+    client that sends nothing (the server looks for its interrupt byte while running)."""
+    built = build("hello", nrf52840)
+    session = Session(nrf52840, built.elf, app="hello")
+    target = DebugTarget(session, session.machine.cycles(10.0))
+    server = GdbServer(target, 0)
+    client = socket.create_connection(("127.0.0.1", server.port), timeout=WAIT_S)
+    address = session.firmware.address_of("toggles")
+    try:
+        assert server.accept(WAIT_S)
+        ask = server._dispatch
+        assert ask(b"Z2,%x,4" % address) == b"OK"
+        assert ask(b"vCont;c") == b"T05watch:%x;" % address   # .bss zeroed at start-up
+        assert ask(b"z2,%x,4" % address) == b"OK"
+        assert ask(b"Z3,%x,4" % address) == b"OK"
+        assert ask(b"vCont;c") == b"T05rwatch:%x;" % address  # the main loop's test
+        assert ask(b"z3,%x,4" % address) == b"OK" and ask(b"Z4,%x,2" % (address + 2)) == b"OK"
+        assert ask(b"vCont;c") == b"T05awatch:%x;" % (address + 2)   # toggles++ reads
+        assert ask(b"Z2,%x,0" % address) == b"E01"             # no bytes to watch
+        assert ask(b"Z5,%x,4" % address) == b""                # no such type: unsupported
+    finally:
+        client.close()
+        server.close()
+        target.close()
+        session.close()
 
 
 def test_the_core_has_as_many_hardware_breakpoints_as_its_fpb(nrf52840):
