@@ -244,7 +244,7 @@ def test_watchpoint_packets_and_stop_replies_follow_the_gdb_manual(nrf52840):
         assert ask(b"Z3,%x,4" % address) == b"OK"
         assert ask(b"vCont;c") == b"T05rwatch:%x;" % address  # the main loop's test
         assert ask(b"z3,%x,4" % address) == b"OK" and ask(b"Z4,%x,2" % (address + 2)) == b"OK"
-        assert ask(b"vCont;c") == b"T05awatch:%x;" % (address + 2)   # toggles++ reads
+        assert ask(b"vCont;c") == b"T05awatch:%x;" % (address + 2)   # where both overlap
         assert ask(b"Z2,%x,0" % address) == b"E01"             # no bytes to watch
         assert ask(b"Z5,%x,4" % address) == b""                # no such type: unsupported
     finally:
