@@ -7,10 +7,11 @@ whenever Machine.run is not running: virtual time stands still. Breakpoints are
 Unicorn code hooks on single addresses (Unicorn instruments only those
 instructions: the rest of the code runs at full speed) and leave the code in memory
 unchanged; a single step is a code hook on every address that exists only for that
-step. Watchpoints are the native helper's (watch.c): while any is set, each load and
+step. Watchpoints are the native helper's (debug.c): while any is set, each load and
 store is checked before it runs. A stop inside a translated block rewinds the native
-counters to the stopping instruction (as faults do), so the cycle and instruction
-counts of a debugged run equal those of a plain run.
+counters to the stopping instruction (as faults do), and the rest of the block runs as
+that block when the core resumes (before events fire or interrupts are taken), so the
+cycle and instruction counts of a debugged run equal those of a plain run.
 """
 from __future__ import annotations
 
