@@ -26,8 +26,10 @@ TOOLCHAIN_HINT = ("install the Arm toolchain: run `make setup` (or, as root: apt
                   "`lab build --builder docker` (docker/README.md)")
 IMAGE_HINT = ("build it with `make docker` (virtual-mcu-lab) or `make docker-toolchain` "
               "(virtual-mcu-lab-toolchain, the compiler only), or name yours with --image")
-CONNECT_TIMEOUT_S = 20
-BUILD_TIMEOUT_S = 1800
+CONNECT_TIMEOUT_S = 20        # to reach the engine at all
+ENGINE_TIMEOUT_S = 600        # for a request once reached (creating a container copies the
+                              # image's files on some storage drivers)
+BUILD_TIMEOUT_S = 1800        # for one make run
 
 
 @dataclass
@@ -92,7 +94,7 @@ class DockerBuilder:
         return self._client
 
     def _image_id(self) -> str:
-        import docker
+        docker = _sdk()
         try:
             return self._engine().images.get(self.image).id
         except docker.errors.ImageNotFound:
@@ -117,8 +119,8 @@ class DockerBuilder:
         return version
 
     def _run(self, command: list[str], workdir: Path, inputs, output: Path | None) -> MakeRun:
-        import docker
-        import requests
+        docker = _sdk()
+        import requests                      # the SDK's own HTTP layer
         self._image_id()                     # a missing image gets its own message
         container = None
         try:
@@ -133,8 +135,10 @@ class DockerBuilder:
             raise LabError(f"cannot run {command[0]} in Docker image {self.image!r}: "
                            f"{_explanation(error)}") from None
         except requests.exceptions.RequestException as error:
-            raise LabError(f"the Docker engine stopped answering during the build "
-                           f"({type(error).__name__}; limit {BUILD_TIMEOUT_S} s)") from None
+            raise LabError(f"the Docker engine stopped answering while running {command[0]} "
+                           f"in {self.image!r} ({type(error).__name__}; time limits: "
+                           f"{ENGINE_TIMEOUT_S} s a request, {BUILD_TIMEOUT_S} s a build)"
+                           ) from None
         finally:
             if container is not None:
                 _remove(container)
@@ -151,16 +155,23 @@ def named(builder: str, image: str | None = None):
     raise LabError(f"unknown builder {builder!r}; known: {', '.join(BUILDERS)}")
 
 
-def _connect():
+def _sdk():
+    """The Docker SDK for Python (PyPI `docker`, pinned in the `tools` extra)."""
     try:
         import docker
     except ImportError:
         raise LabError("--builder docker needs the Docker SDK for Python (the `docker` "
                        "package of the lab's `tools` extra): run `make setup`") from None
+    return docker
+
+
+def _connect():
+    docker = _sdk()
     where = os.environ.get("DOCKER_HOST") or "the default socket"
     try:
         client = docker.from_env(timeout=CONNECT_TIMEOUT_S)
         client.ping()
+        client.api.timeout = ENGINE_TIMEOUT_S
     except docker.errors.DockerException as error:
         raise LabError(f"no Docker engine reachable at {where} ({_explanation(error)}): "
                        "start Docker, or set DOCKER_HOST to its socket") from None
@@ -202,7 +213,7 @@ def _log(container, **which) -> str:
 
 
 def _remove(container) -> None:
-    import docker
+    docker = _sdk()
     import requests
     try:
         container.remove(force=True)
