@@ -19,7 +19,7 @@ import yaml
 
 from .elf import Firmware
 from . import footprint
-from .builders import LocalBuilder, local_toolchain_version as toolchain_version
+from .builders import Builder, LocalBuilder, local_toolchain_version as toolchain_version
 from .errors import LabError
 from .files import as_created
 from .platforms import ROOT, Platform
@@ -202,7 +202,7 @@ def _board(platform: Platform) -> str:
 
 def build(app: str, platform: Platform, extra_sources=(), defines=(),
           verbose: bool = False, model: str | Path | None = None,
-          builder=None) -> BuildResult:
+          builder: Builder | None = None) -> BuildResult:
     """Build `app` (a name under firmware/apps or a directory) for `platform`, with
     `model` (a .tflite) compiled in instead of the app's default one, by `builder`
     (lab.builders; default: this machine's toolchain)."""

@@ -15,6 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from .errors import LabError
 from .files import write_atomically
@@ -38,6 +39,17 @@ class MakeRun:
     returncode: int
     stdout: str
     stderr: str
+
+
+class Builder(Protocol):
+    """What lab.build needs of a place to compile."""
+    name: str
+
+    def toolchain_version(self) -> str:
+        """arm-none-eabi-gcc's version line: part of the cache key."""
+
+    def make(self, arguments: list[str], workdir: Path, inputs, output: Path) -> MakeRun:
+        """make ARGUMENTS in `workdir`, reading the folders `inputs` and writing `output`."""
 
 
 def first_line(text: str) -> str:
@@ -84,7 +96,7 @@ class DockerBuilder:
         return self._version
 
     def make(self, arguments: list[str], workdir: Path, inputs, output: Path) -> MakeRun:
-        return self._run(["make", *arguments], workdir, inputs, output)
+        return self.run(["make", *arguments], workdir, inputs, output)
 
     # --- the engine ---------------------------------------------------------------
 
@@ -110,7 +122,7 @@ class DockerBuilder:
         memo = cache_root() / "docker-toolchains" / image_id[:24]
         if memo.is_file():
             return memo.read_text().strip()
-        run = self._run(["arm-none-eabi-gcc", "--version"], Path("/"), (), None)
+        run = self.run(["arm-none-eabi-gcc", "--version"], Path("/"))
         if run.returncode != 0:
             raise LabError(f"Docker image {self.image!r} cannot run arm-none-eabi-gcc "
                            f"({first_line(run.stderr)}): {IMAGE_HINT}")
@@ -118,7 +130,9 @@ class DockerBuilder:
         write_atomically(memo, (version + "\n").encode())
         return version
 
-    def _run(self, command: list[str], workdir: Path, inputs, output: Path | None) -> MakeRun:
+    def run(self, command: list[str], workdir: Path, inputs=(),
+            output: Path | None = None) -> MakeRun:
+        """`command` in a fresh container, removed afterwards (also on Ctrl-C)."""
         docker = _sdk()
         import requests                      # the SDK's own HTTP layer
         self._image_id()                     # a missing image gets its own message
@@ -144,7 +158,7 @@ class DockerBuilder:
                 _remove(container)
 
 
-def named(builder: str, image: str | None = None):
+def named(builder: str, image: str | None = None) -> Builder:
     """The builder `lab build --builder NAME [--image IMAGE]` asks for."""
     if builder == "local":
         if image:

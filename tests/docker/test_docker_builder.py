@@ -69,12 +69,12 @@ def test_the_files_written_in_the_container_are_the_users(tmp_path, monkeypatch,
     result = built_in(tmp_path, monkeypatch, "hello", nrf52840, DockerBuilder(IMAGE))
     for path in (result.elf, result.elf.parent / "app.map", result.elf.parent / "obj"):
         assert (path.stat().st_uid, path.stat().st_gid) == (os.getuid(), os.getgid())
-    user = DockerBuilder(IMAGE)._run(["id", "-u"], Path("/"), (), None)
+    user = DockerBuilder(IMAGE).run(["id", "-u"], Path("/"))
     assert user.stdout.strip() == str(os.getuid())
 
 
 def test_the_container_has_no_network():
-    links = DockerBuilder(IMAGE)._run(["cat", "/proc/net/dev"], Path("/"), (), None)
+    links = DockerBuilder(IMAGE).run(["cat", "/proc/net/dev"], Path("/"))
     interfaces = [line.split(":")[0].strip() for line in links.stdout.splitlines()[2:]]
     assert interfaces == ["lo"]
 
