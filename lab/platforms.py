@@ -35,6 +35,7 @@ class Cpu:
     irqs: int = 48
     priority_bits: int = 3
     profile: cores.CoreProfile | None = None   # platforms/cores/<core>.yaml
+    timing: dict = field(default_factory=dict)  # its timing table with the part's options
 
     @property
     def has_fpu(self) -> bool:
@@ -179,7 +180,13 @@ def _cpu(soc: dict, board: dict, soc_path: Path) -> Cpu:
     if not isinstance(bits, int) or not low <= bits <= high:
         raise LabError(f"{soc_path}: cpu.priority_bits: {core} implements {low} to {high} "
                        f"priority bits, not {bits!r}")
-    return Cpu(core, clock, cpu_data.get("irqs", 48), bits, profile)
+    choices = {option: cpu_data[option] for option in profile.timing_options
+               if option in cpu_data}
+    try:
+        timing = profile.timing_for(choices)
+    except LabError as error:
+        raise LabError(f"{soc_path}: cpu.{error}")
+    return Cpu(core, clock, cpu_data.get("irqs", 48), bits, profile, timing)
 
 
 def _timing(soc: dict, board: dict, path: Path) -> str:

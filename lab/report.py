@@ -17,6 +17,7 @@ from xml.etree import ElementTree as ET
 
 import numpy as np
 
+from .energy import summary as energy_summary
 from .errors import LabError
 from .platforms import ROOT
 
@@ -349,8 +350,11 @@ def render_html(scenario: str, result, checks, plots) -> str:
              f"<span class='{'pass' if passed else 'fail'}'>{'PASS' if passed else 'FAIL'}</span>"
              f"</h1>",
              f"<p>end: {e(result.end)}; {result.virtual_s:.3f} virtual s in "
-             f"{result.wall_s:.2f} wall s; {result.instructions} instructions; flash "
+             f"{result.wall_s:.2f} wall s; {_cycles_line(result)}; flash "
              f"{result.firmware.get('flash')} B, RAM {result.firmware.get('ram')} B</p>"]
+    if result.energy:
+        parts.append(f"<p>{e(energy_summary(result.energy))}; source: "
+                     f"{e(result.energy.get('source', ''))}</p>")
     if result.fault:
         parts.append(f"<p class='fail'>fault: {e(result.fault.summary())}</p>")
     parts.append(_table(["check", "expected", "actual", ""],
@@ -375,6 +379,14 @@ def render_html(scenario: str, result, checks, plots) -> str:
                      f"{png}'>")
     parts.append(f"<h2>UART</h2><pre>{e(result.uart)}</pre></body></html>")
     return "\n".join(parts)
+
+
+def _cycles_line(result) -> str:
+    """Cycles and instructions, as the run summary gives them."""
+    if result.timing == "instructions" or not result.instructions:
+        return f"{result.instructions} instructions (one cycle each)"
+    return (f"{result.cycles} cycles, {result.instructions} instructions "
+            f"(CPI {result.cycles / result.instructions:.2f})")
 
 
 def _num(value):

@@ -139,7 +139,9 @@ def test_every_results_command_prints_one_json_object_with_json(tmp_path):
     profile = lab("profile", "hello", "--platform", "nrf52840", "--json")
     result = json.loads(profile.stdout)
     assert profile.returncode == 0 and result["end"] == "done"
-    assert sum(cycles for _, cycles, _ in result["profile"]) > 9014
+    assert sum(row[1] for row in result["profile"]) > 9014
+    # every instruction the run executed is in exactly one function's row
+    assert sum(row[2] for row in result["profile"]) == result["instructions"]
 
 
 def test_build_breaks_flash_and_ram_down_by_part_from_the_linker_map():

@@ -47,3 +47,12 @@ def run_hello_world():
     from lab.runner import run_app
     return run_app(platforms.load("nrf52840"), "hello_world")
 
+
+
+def test_the_report_shows_cycles_cpi_and_energy(run_hello_world):
+    from lab import report
+    page = report.render_html("hello_world", run_hello_world, [], [])
+    result = run_hello_world
+    assert f"{result.cycles} cycles, {result.instructions} instructions" in page
+    assert f"{result.energy['uj_per_inference']:.1f} uJ per inference" in page
+    assert "source: nRF52840 PS" in page

@@ -166,3 +166,27 @@ def test_timing_mode_from_a_scenario_and_bad_modes_refused(tmp_path):
         scenarios.load(path)
     with pytest.raises(LabError, match="'exact' is not one of cycles, instructions"):
         platforms.load("nrf52840", timing="exact")
+
+
+def test_a_part_built_with_the_small_multiplier_takes_32_cycles_a_muls(tmp_path):
+    """The M0+'s multiplier is the part's choice (cpu.multiplier); TRM: 1 or 32 cycles."""
+    soc = (platforms.SOC_DIR / "generic-m0plus.yaml").read_text()
+    (tmp_path / "small.yaml").write_text(soc.replace("multiplier: fast", "multiplier: small"))
+    (tmp_path / "board.yaml").write_text("name: small-mul\nsoc: small.yaml\n"
+                                         "build: {board: generic-m0plus}\n")
+    small = platforms.load(str(tmp_path / "board.yaml"))
+    assert small.cpu.timing["mul"] == 32 and platforms.load("generic-m0plus").cpu.timing["mul"] == 1
+    m0 = cores.load("cortex-m0plus").timing
+    session = Session(small, build("tests/firmware/timing_m0plus", small).elf)
+    try:
+        session.run(5)
+        result = session.result()
+    finally:
+        session.close()
+    got = {e["name"]: e["cycles"] - m0["load"] - m0["alu"] for e in result.events_named("timing")}
+    assert got["muls4"] == 4 * 32 and got["alu4"] == 4
+    (tmp_path / "bad.yaml").write_text(soc.replace("multiplier: fast", "multiplier: huge"))
+    (tmp_path / "board.yaml").write_text("name: bad\nsoc: bad.yaml\n")
+    with pytest.raises(platforms.LabError, match="cpu.multiplier: cortex-m0plus comes with "
+                                                 "fast or small, not 'huge'"):
+        platforms.load(str(tmp_path / "board.yaml"))

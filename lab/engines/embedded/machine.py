@@ -124,7 +124,7 @@ class Machine:
     def _configure_timing(self) -> None:
         """The core's timing table, the memories' wait states, the flash cache."""
         platform, core = self.platform, self.core
-        core.configure_timing([self.profile.timing[name] for name in TIMING_FIELDS])
+        core.configure_timing([platform.cpu.timing[name] for name in TIMING_FIELDS])
         cache = platform.icache
         if cache is not None:
             platform.region(cache["region"])   # a LabError if the SoC has no such memory

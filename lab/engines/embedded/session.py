@@ -122,7 +122,7 @@ class Session:
         self.machine.core.enable_profile()
 
     def profile(self) -> list[list]:
-        """[[function, cycles, blocks run]], most cycles first (ELF symbols)."""
+        """[[function, cycles, instructions, blocks run]], most cycles first (ELF symbols)."""
         from ...profile import functions
         return [list(row) for row in functions(self.machine.core.read_profile(), self.firmware)]
 
