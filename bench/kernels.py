@@ -47,11 +47,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from lab import platforms  # noqa: E402
 from lab.errors import LabError  # noqa: E402
+# shared with bench/models.py
+from lab.model_bench import KERNELS as VARIANTS, CycleCounterReads, random_inputs  # noqa: E402,F401
+from lab.model_bench import tflm_outputs  # noqa: E402,F401
 from lab.model_firmware import FirmwareModel  # noqa: E402
 from lab.profile import format_table  # noqa: E402
 
 CACHE = ROOT / ".cache" / "kernels"
-VARIANTS = {"reference": ("LABRT_OPTIMIZED=0",), "optimized": ()}
 SIZES = ("full", "small")
 SEED = 18
 
@@ -190,27 +192,6 @@ def model_path(name: str, size: str = "full") -> Path:
 
 # ---------------------------------------------------------------- measuring
 
-class CycleCounterReads:
-    """Each firmware read of DWT CYCCNT, with the engine's exact instruction count at
-    that instruction: [(cycles read, instructions executed)]."""
-
-    def __init__(self, machine):
-        self.machine = machine
-        self.register = machine.dwt.regs["CYCCNT"]
-        self._read = self.register.on_read
-        self.register.on_read = self._on_read
-        self.reads: list[tuple[int, int]] = []
-
-    def _on_read(self) -> int:
-        value = self._read()
-        self.reads.append((value, self.machine.instructions()))
-        return value
-
-    def take(self) -> list[tuple[int, int]]:
-        reads, self.reads = self.reads, []
-        return reads
-
-
 @dataclass
 class OpCost:
     index: int
@@ -287,28 +268,6 @@ def measure(path: Path, variant: str, input_sets, board, functions: int = 0,
                            firmware.largest_scratch, costs), outputs
     finally:
         firmware.close()
-
-
-def random_inputs(path: Path, count: int) -> list[list[np.ndarray]]:
-    from lab.runtime import HostModel
-
-    infos = HostModel(path.read_bytes()).inputs
-    rng = np.random.default_rng(SEED)
-    return [[rng.integers(-128, 128, size=info.shape).astype(np.int8) for info in infos]
-            for _ in range(count)]
-
-
-def tflm_outputs(path: Path, input_sets) -> list[list[np.ndarray]]:
-    from tflite_micro.python.tflite_micro import runtime
-
-    interpreter = runtime.Interpreter.from_bytes(path.read_bytes())
-    results = []
-    for inputs in input_sets:
-        for i, x in enumerate(inputs):
-            interpreter.set_input(x, i)
-        interpreter.invoke()
-        results.append([interpreter.get_output(0).copy()])
-    return results
 
 
 def bench_model(name: str, size: str, inputs: int, board, functions: int = 0) -> dict:

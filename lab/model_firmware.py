@@ -47,6 +47,7 @@ class FirmwareModel:
         built = build("model_runner", platform, model=model_path if in_flash else None,
                       defines=tuple(defines))
         self.flash, self.ram = built.flash, built.ram
+        self.footprint = built.footprint   # lab.footprint.Footprint, from the linker map
         self.session = Session(platform, built.elf, app="model_runner", stop_on_done=False)
         self.inputs, self.outputs = [], []
         self.arena_usage = None        # lab.runtime.ArenaUsage, as the firmware reports it

@@ -141,3 +141,18 @@ def tcp_port(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r}: give a TCP port from 1 to 65535 "
                                          "(0: any free port)")
     return value
+
+
+def platform_name(text: str) -> str:
+    """A board of platforms/boards (or a board .yaml file), checked before any work."""
+    from .. import platforms
+
+    path = Path(text)
+    if path.suffix in (".yaml", ".yml"):
+        if not path.is_file():
+            raise argparse.ArgumentTypeError(f"{text}: no such file")
+        return text
+    if text not in platforms.available():
+        raise argparse.ArgumentTypeError(f"unknown platform {text!r}; available: "
+                                         f"{', '.join(platforms.available())}")
+    return text

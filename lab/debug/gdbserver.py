@@ -15,13 +15,20 @@ from unicorn import UcError
 
 from ..errors import LabError
 from .packets import PacketReader, frame
-from .target import HARDWARE, SOFTWARE, DebugTarget, Stop
+from .target import (ACCESS_WATCH, HARDWARE, READ_WATCH, SOFTWARE, WRITE_WATCH, DebugTarget,
+                     Stop)
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 3333
 PACKET_SIZE = 0x4000
 SLICE_S = 0.01                 # virtual seconds run between looks for an interrupt
 ERROR = b"E01"
+WATCH_KINDS = {b"2": WRITE_WATCH, b"3": READ_WATCH, b"4": ACCESS_WATCH}   # Z2, Z3, Z4
+MONITOR_HELP = ("monitor commands:\n"
+                "  reset [halt|init]  system reset (core and peripherals, RAM kept), "
+                "halted at the reset vector\n"
+                "  cycles             virtual time, cycles and instructions so far, "
+                "DWT CYCCNT\n")
 
 
 class ClientGone(Exception):
@@ -236,14 +243,20 @@ class GdbServer:
         return (b"m" if offset + length < len(xml) else b"l") + chunk
 
     def _monitor(self, command: str) -> bytes:
+        """`monitor ...` (qRcmd), with the names OpenOCD and Renode users type."""
         words = command.split()
-        if words[:1] == ["reset"]:
+        if words in (["reset"], ["reset", "halt"], ["reset", "init"]):
             self.target.reset()
-            text = "system reset: halted at the reset vector\n"
-        elif words[:1] in (["cycles"], ["time"]):
+            text = ("system reset: halted at the reset vector "
+                    "(`maintenance flush register-cache` shows its registers)\n")
+        elif words in (["cycles"], ["time"]):
             text = self.target.counters()
         else:
-            text = "monitor commands: reset, cycles\n"
+            known = words in ([], ["help"])
+            text = ("" if known else f"unknown monitor command: {command.strip()}\n") + \
+                MONITOR_HELP
+            self._send(b"O" + text.encode().hex().encode())
+            return b"OK" if known else ERROR
         self._send(b"O" + text.encode().hex().encode())
         return b"OK"
 
@@ -310,21 +323,29 @@ class GdbServer:
 
     # ------------------------------------------------------ breakpoints
     def _breakpoint_args(self, rest: bytes):
-        kind, address, _size = rest.split(b";")[0].split(b",")
-        return kind, int(address, 16)
+        """`type,addr,kind`: kind is a breakpoint's instruction size or a watchpoint's
+        length in bytes."""
+        kind, address, size = rest.split(b";")[0].split(b",")
+        return kind, int(address, 16), int(size, 16)
 
     def _insert_breakpoint(self, rest: bytes) -> bytes:
-        kind, address = self._breakpoint_args(rest)
-        if kind not in (b"0", b"1"):
-            return b""          # watchpoints: GDB falls back to its software watchpoints
-        ok = self.target.add_breakpoint(address, SOFTWARE if kind == b"0" else HARDWARE)
+        kind, address, size = self._breakpoint_args(rest)
+        if kind in WATCH_KINDS:
+            ok = size > 0 and self.target.add_watchpoint(WATCH_KINDS[kind], address, size)
+        elif kind in (b"0", b"1"):
+            ok = self.target.add_breakpoint(address, SOFTWARE if kind == b"0" else HARDWARE)
+        else:
+            return b""          # unsupported type
         return b"OK" if ok else ERROR
 
     def _remove_breakpoint(self, rest: bytes) -> bytes:
-        kind, address = self._breakpoint_args(rest)
-        if kind not in (b"0", b"1"):
+        kind, address, size = self._breakpoint_args(rest)
+        if kind in WATCH_KINDS:
+            self.target.remove_watchpoint(WATCH_KINDS[kind], address, size)
+        elif kind in (b"0", b"1"):
+            self.target.remove_breakpoint(address)
+        else:
             return b""
-        self.target.remove_breakpoint(address)
         return b"OK"
 
     # -------------------------------------------------------- execution
@@ -346,7 +367,9 @@ class GdbServer:
         if stop.kind == "killed":
             return b"X%02x" % stop.signal
         reason = b""
-        if stop.kind == "breakpoint" and stop.breakpoint == SOFTWARE and \
+        if stop.kind == "watchpoint":   # GDB manual, "Stop Reply Packets": watch:ADDR;
+            reason = b"%s:%x;" % (stop.watch.encode(), stop.data_address)
+        elif stop.kind == "breakpoint" and stop.breakpoint == SOFTWARE and \
                 "swbreak" in self._client_features:
             reason = b"swbreak:;"
         elif stop.kind == "breakpoint" and "hwbreak" in self._client_features:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from unicorn import arm_const as A
 
-ARMV6M_CORES = ("cortex-m0",)
+ARMV6M_CORES = ("cortex-m0", "cortex-m0plus")
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ whenever Machine.run is not running: virtual time stands still. Breakpoints are
 Unicorn code hooks on single addresses (Unicorn instruments only those
 instructions: the rest of the code runs at full speed) and leave the code in memory
 unchanged; a single step is a code hook on every address that exists only for that
-step. A stop inside a translated block rewinds the native counters to the stopping
-instruction (as faults do), so the cycle and instruction counts of a debugged run
-equal those of a plain run.
+step. Watchpoints are the native helper's (debug.c): while any is set, each load and
+store is checked before it runs. A stop inside a translated block rewinds the native
+counters to the stopping instruction (as faults do), and the rest of the block runs as
+that block when the core resumes (before events fire or interrupts are taken), so the
+cycle and instruction counts of a debugged run equal those of a plain run.
 """
 from __future__ import annotations
 
@@ -20,12 +22,13 @@ from unicorn import UC_HOOK_CODE
 from unicorn import arm_const as A
 
 from ..engines.embedded.machine import Halt
+from ..engines.embedded.native import WATCH_READ, WATCH_WRITE
 from .registers import Register, registers_of, target_xml
 
 # why Machine.run returned, for the debugger's own stops
-DEBUG_BREAKPOINT, DEBUG_STEP, DEBUG_FAULT, DEBUG_BKPT = (
-    "debug breakpoint", "debug step", "debug fault", "debug bkpt")
-DEBUG_STOPS = (DEBUG_BREAKPOINT, DEBUG_STEP, DEBUG_FAULT, DEBUG_BKPT)
+DEBUG_BREAKPOINT, DEBUG_STEP, DEBUG_FAULT, DEBUG_BKPT, DEBUG_WATCHPOINT = (
+    "debug breakpoint", "debug step", "debug fault", "debug bkpt", "debug watchpoint")
+DEBUG_STOPS = (DEBUG_BREAKPOINT, DEBUG_STEP, DEBUG_FAULT, DEBUG_BKPT, DEBUG_WATCHPOINT)
 
 # GDB's signal numbers (gdb/signals.def), not the host's
 SIGINT, SIGILL, SIGTRAP, SIGFPE, SIGBUS, SIGSEGV = 2, 4, 5, 8, 10, 11
@@ -33,16 +36,23 @@ FAULT_SIGNALS = {"UNDEFINSTR": SIGILL, "INVSTATE": SIGILL, "INVPC": SIGILL, "NOC
                  "DIVBYZERO": SIGFPE, "UNALIGNED": SIGBUS, "PRECISERR": SIGBUS,
                  "IMPRECISERR": SIGBUS, "IBUSERR": SIGBUS, "STKERR": SIGBUS,
                  "UNSTKERR": SIGBUS, "DEBUGEVT": SIGTRAP}
-HARDWARE_BREAKPOINTS = {"cortex-m0": 4}   # FPB comparators; 6 on the others
+HARDWARE_BREAKPOINTS = {"cortex-m0": 4, "cortex-m0plus": 4}   # FPB comparators; 6 on the others
+WATCHPOINT_COMPARATORS = {"cortex-m0": 2, "cortex-m0plus": 2}  # DWT comparators; 4 on the others
 SOFTWARE, HARDWARE = "sw", "hw"
+# GDB's watchpoint kinds (Z2, Z3, Z4) and the accesses each stops at
+WRITE_WATCH, READ_WATCH, ACCESS_WATCH = "watch", "rwatch", "awatch"
+WATCHED_ACCESSES = {WRITE_WATCH: WATCH_WRITE, READ_WATCH: WATCH_READ,
+                    ACCESS_WATCH: WATCH_WRITE | WATCH_READ}
 
 
 @dataclass
 class Stop:
     """Why the target is halted (or ended)."""
-    kind: str                  # breakpoint, step, interrupt, fault, bkpt, exited, killed
+    kind: str       # breakpoint, watchpoint, step, interrupt, fault, bkpt, exited, killed
     signal: int = SIGTRAP
     breakpoint: str | None = None      # SOFTWARE or HARDWARE for a breakpoint hit
+    watch: str | None = None           # a watchpoint hit: WRITE_WATCH, READ_WATCH or ACCESS_WATCH
+    data_address: int | None = None    # ... and the address accessed
     exit_code: int | None = None       # kind exited: 0 after `@lab done`
     detail: str = ""
 
@@ -64,7 +74,9 @@ class DebugTarget:
         self.registers: list[Register] = registers_of(cpu.core, cpu.has_fpu)
         self.xml = target_xml(self.registers)
         self.hardware_breakpoint_limit = HARDWARE_BREAKPOINTS.get(cpu.core, 6)
+        self.watchpoint_limit = WATCHPOINT_COMPARATORS.get(cpu.core, 4)
         self._breakpoints: dict[int, tuple[str, int]] = {}   # address -> (kind, hook)
+        self._watchpoints: list[tuple[str, int, int]] = []  # (kind, address, length)
         self._hit: int | None = None
         self._resume_pc = self._resume_instructions = None
         self._fault_signal = SIGSEGV
@@ -75,6 +87,9 @@ class DebugTarget:
     def close(self) -> None:
         for address in list(self._breakpoints):
             self.remove_breakpoint(address)
+        if self._watchpoints:
+            self._watchpoints.clear()
+            self.machine.core.set_watchpoints([])
         if self.machine.debug_monitor is self:
             self.machine.debug_monitor = None
 
@@ -180,6 +195,29 @@ class DebugTarget:
         self.uc.ctl_remove_cache(address & ~1, (address & ~1) + 2)
         return True
 
+    def add_watchpoint(self, kind: str, address: int, length: int) -> bool:
+        """A watchpoint (WRITE_WATCH, READ_WATCH or ACCESS_WATCH) on `length` bytes; False
+        when no DWT comparator is left (as on the core)."""
+        watch = (kind, address, length)
+        if watch in self._watchpoints:
+            return True
+        if len(self._watchpoints) >= self.watchpoint_limit:
+            return False
+        self._watchpoints.append(watch)
+        self._push_watchpoints()
+        return True
+
+    def remove_watchpoint(self, kind: str, address: int, length: int) -> bool:
+        if (kind, address, length) not in self._watchpoints:
+            return False
+        self._watchpoints.remove((kind, address, length))
+        self._push_watchpoints()
+        return True
+
+    def _push_watchpoints(self) -> None:
+        self.machine.core.set_watchpoints([(address, length, WATCHED_ACCESSES[kind])
+                                           for kind, address, length in self._watchpoints])
+
     def _count(self, kind: str) -> int:
         return sum(1 for k, _ in self._breakpoints.values() if k == kind)
 
@@ -208,6 +246,10 @@ class DebugTarget:
         reason = record.reasons[0] if record and record.reasons else ""
         self._fault_signal = FAULT_SIGNALS.get(reason, SIGSEGV)
         self.machine.halt(DEBUG_FAULT, record.kind if record else "")
+
+    def watchpoint_hit(self) -> None:
+        """The native hook stopped the core before a watched access."""
+        self.machine.halt(DEBUG_WATCHPOINT)
 
     def bkpt_executed(self, pc: int) -> None:
         """A BKPT instruction with a debugger attached halts the core on it."""
@@ -245,14 +287,16 @@ class DebugTarget:
         machine = self.machine
         self._resume_pc = self.pc()
         self._resume_instructions = machine.instructions()
+        machine.core.watch_resume_at(self._resume_pc)   # as breakpoints: it runs
         self._hit = None
         started = time.monotonic()
         try:
             reason = machine.run(until)
         finally:
             self.session.wall_s += time.monotonic() - started   # the emulation's own
-        if reason in (DEBUG_BREAKPOINT, DEBUG_STEP, DEBUG_BKPT):
+        if reason in (DEBUG_BREAKPOINT, DEBUG_STEP, DEBUG_BKPT, DEBUG_WATCHPOINT):
             machine.core.rewind_to(self.pc())   # the stopping instruction did not run
+            machine.core.resume_inside(self.pc())   # the rest of its block counts as one
         return self._stop_for(reason)
 
     def _stop_for(self, reason: str | None) -> Stop | None:
@@ -261,6 +305,8 @@ class DebugTarget:
         if reason == DEBUG_BREAKPOINT:
             kind = self._breakpoints.get(self._hit, (SOFTWARE, 0))[0]
             return self._record(Stop("breakpoint", SIGTRAP, breakpoint=kind))
+        if reason == DEBUG_WATCHPOINT:
+            return self._record(self._watchpoint_stop())
         if reason == DEBUG_STEP:
             return self._record(Stop("step", SIGTRAP))
         if reason == DEBUG_BKPT:
@@ -277,6 +323,16 @@ class DebugTarget:
         code = exit_code if exit_code is not None else (0 if done else 1)
         return self._record(Stop("exited", exit_code=code, detail=reason))
 
+    def _watchpoint_stop(self) -> Stop:
+        """Which watchpoint the access hit: the one GDB asked for, reported by its kind
+        (an access watchpoint reports reads and writes as `awatch`)."""
+        access, _pc, address = self.machine.core.watch_hit()
+        for kind, start, length in self._watchpoints:
+            if WATCHED_ACCESSES[kind] & access and start <= address < start + length:
+                return Stop("watchpoint", SIGTRAP, watch=kind, data_address=address)
+        return Stop("watchpoint", SIGTRAP, watch=WRITE_WATCH if access == WATCH_WRITE
+                    else READ_WATCH, data_address=address)
+
     def _record(self, stop: Stop) -> Stop:
         self.last_stop = stop
         return stop
@@ -288,7 +344,11 @@ class DebugTarget:
         self.machine.system_reset()
 
     def counters(self) -> str:
+        """`monitor cycles`: the run's counters (they go on across resets) and the DWT's
+        CYCCNT as the firmware reads it (counting only while it has enabled it)."""
         m = self.machine
+        dwt = m.dwt
         return (f"virtual time {m.seconds():.9f} s, {m.active_cycles()} cycles, "
-                f"{m.instructions()} instructions\n")
+                f"{m.instructions()} instructions; DWT CYCCNT {dwt.cyccnt()} "
+                f"({'counting' if dwt.counting() else 'stopped'})\n")
 

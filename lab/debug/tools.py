@@ -3,7 +3,10 @@ runner.execute: the session then runs in short slices of virtual time, and each 
 does its host I/O between slices (slices do not change what the firmware does)."""
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 
 from ..errors import LabError
 
@@ -56,7 +59,33 @@ def driver(args):
             for tool in reversed(opened):
                 tool.close()
 
-    return drive
+    def stoppable_drive(session, timeout_s: float) -> None:
+        with stopped_by_signals():
+            drive(session, timeout_s)
+
+    return stoppable_drive
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt()
+
+
+@contextmanager
+def stopped_by_signals():
+    """SIGINT and SIGTERM end a run the tools drive as Ctrl-C does (KeyboardInterrupt:
+    the run ends `interrupted`, what ran is kept, the tools close their sockets and
+    ptys), also where the run inherited SIGINT ignored, as a shell's background job
+    does: a GDB server waiting for its client would otherwise need SIGKILL."""
+    if threading.current_thread() is not threading.main_thread():
+        yield                  # signal handlers belong to the main thread
+        return
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, _interrupt) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def run_sliced(session, limit: int, between=()) -> str | None:

@@ -30,7 +30,9 @@ extern const unsigned char g_model[] __attribute__((weak));
 extern const unsigned char g_model_end[] __attribute__((weak));
 static labrt_runtime runtime;
 static uint8_t arena[LAB_ARENA_SIZE(ARENA_BYTES)] __attribute__((aligned(16)));
+#ifndef LAB_MODEL_IN_FLASH   /* a model linked in needs no RAM slot (flash/RAM figures) */
 static uint8_t model_ram[MODEL_RAM_BYTES] __attribute__((aligned(16)));
+#endif
 
 /* `profile`: DWT cycles of each op, printed after the inference (printing inside the
  * hook would put UART work between the ops). */
@@ -104,6 +106,12 @@ static size_t find_model(const uint8_t **model, char *line, size_t size)
         *model = g_model;
         return (size_t)(g_model_end - g_model);
     }
+#ifdef LAB_MODEL_IN_FLASH
+    (void)line;
+    (void)size;
+    *model = NULL;
+    return 0;   /* not reached: the build linked a model */
+#else
     lab_event("waiting", "model_buffer=0x%08lx capacity=%lu", (unsigned long)(uintptr_t)model_ram,
               (unsigned long)sizeof model_ram);
     console_flush();
@@ -119,6 +127,7 @@ static size_t find_model(const uint8_t **model, char *line, size_t size)
         lab_event("unknown", "command=\"%s\"", line);
         console_flush();
     }
+#endif
 }
 
 int main(void)

@@ -17,7 +17,12 @@ void Default_Handler(void) { for (;;) {} }
 #define WEAK_HANDLER(name) void name(void) __attribute__((weak, alias("Default_Handler")))
 WEAK_HANDLER(NMI_Handler); WEAK_HANDLER(HardFault_Handler); WEAK_HANDLER(MemManage_Handler);
 WEAK_HANDLER(BusFault_Handler); WEAK_HANDLER(UsageFault_Handler); WEAK_HANDLER(SVC_Handler);
-WEAK_HANDLER(DebugMon_Handler); WEAK_HANDLER(PendSV_Handler); WEAK_HANDLER(SysTick_Handler);
+WEAK_HANDLER(DebugMon_Handler); WEAK_HANDLER(PendSV_Handler);
+#if !defined(HAL_SYSTICK_HANDLER)    /* the HAL's own otherwise (weak too: see board.h) */
+WEAK_HANDLER(SysTick_Handler);
+#else
+void SysTick_Handler(void);
+#endif
 
 typedef void (*vector_t)(void);
 

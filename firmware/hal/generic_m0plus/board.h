@@ -10,6 +10,7 @@
 
 static inline void board_init(void) {}
 static inline void console_flush(void) {}
+size_t console_read(char *buffer, size_t capacity); /* blocks for one byte at least */
 void semihosting_exit(int status);
 
 #endif

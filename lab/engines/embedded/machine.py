@@ -338,6 +338,8 @@ class Machine:
         """Run until virtual time `until` (cycles) or a halt; returns the halt reason
         (None when the time limit was reached)."""
         self.halt_reason = None
+        if self.core.resume_pc() == self.uc.reg_read(A.UC_ARM_REG_PC) & ~1:
+            self._finish_stopped_block(until)
         while self.halt_reason is None:
             self._fire_due_events()
             if self.halt_reason is not None:
@@ -358,6 +360,14 @@ class Machine:
                 self._lock_up(str(lockup))
         return self.halt_reason
 
+    def _finish_stopped_block(self, until: int) -> None:
+        """A debugger stopped the core inside a block: the rest of it runs before events
+        fire or exceptions are taken, as in a run that never stopped there."""
+        try:
+            self._execute(until)
+        except Lockup as lockup:
+            self._lock_up(str(lockup))
+
     def _fire_due_events(self) -> None:
         state = self.core.state
         while self.halt_reason is None:
@@ -367,8 +377,10 @@ class Machine:
             event.fire()
 
     def _wake_up(self) -> bool:
-        if self.exceptions.wakes_from_wfi() or self._sevonpend_wake():
+        if self.exceptions.wakes_from_wfi() or self._sevonpend_wake() or \
+                self.semihosting.input_arrived():
             self.sleeping = False
+            self.semihosting.waiting_for_input = False   # the BKPT asks again
             return True
         return False
 
@@ -461,6 +473,8 @@ class Machine:
             self.core.hook_divides()   # the block runs when the CPU resumes
         elif reason == native.STOP_STACK_OVERFLOW:
             self.on_stack_overflow(self.core.state.fault_address, self.core.state.fault_pc)
+        elif reason == native.STOP_WATCHPOINT and self.debug_monitor is not None:
+            self.debug_monitor.watchpoint_hit()    # before the accessing instruction
 
     def on_stack_overflow(self, sp: int, pc: int) -> None:
         """The main stack ran into the data below its reserve: the run ends with a fault
@@ -534,6 +548,10 @@ class Machine:
         if self._halfword(pc) == SEMIHOSTING_BKPT:
             self.uc.reg_write(A.UC_ARM_REG_PC, (pc + 2) | 1)
             self.semihosting.call()
+            if self.semihosting.waiting_for_input:   # a console read, nothing typed yet
+                self.core.rewind_to(pc)
+                self.uc.reg_write(A.UC_ARM_REG_PC, pc | 1)
+                self.sleeping = True
             return
         self.core.rewind_to(pc)
         if self.debug_monitor is not None:

@@ -152,7 +152,12 @@ class Session:
         return self._reader.pending()
 
     def write_uart(self, text: str) -> None:
-        console = self.machine.peripherals[self.platform.console]
+        """Types `text` on the board's console: its UART, or the semihosting console of
+        boards without one (MPS2, generic)."""
+        console = self.machine.peripherals.get(self.platform.console)
+        if console is None:
+            self.machine.semihosting.write_from_host(text.encode())
+            return
         console.write_from_host(text.encode())
 
     # ------------------------------------------------------------ run

@@ -13,10 +13,12 @@ from .... import hostlib
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "labcore.c"
 TIMING_SOURCE = HERE / "timing.c"   # included by labcore.c
+DEBUG_SOURCE = HERE / "debug.c"     # included by labcore.c
 BUILD_DIR = HERE / "_build"
 
 (STOP_NONE, STOP_DEADLINE, STOP_IDLE_LOOP, STOP_UNMASKED, STOP_UNALIGNED, STOP_DIVBYZERO,
- STOP_HOOK_DIVIDES, STOP_STACK_OVERFLOW) = range(8)
+ STOP_HOOK_DIVIDES, STOP_STACK_OVERFLOW, STOP_WATCHPOINT) = range(9)
+WATCH_WRITE, WATCH_READ = 1, 2      # debug.c's kinds of access
 
 
 def _unicorn_dir() -> Path:
@@ -34,7 +36,7 @@ PREFIX = "liblabcore-"
 
 def build(verbose: bool = False) -> Path:
     """Compile labcore.c if the current source has no library yet; return its path."""
-    key = hostlib.digest(HERE, [SOURCE, TIMING_SOURCE], str(_libunicorn()))
+    key = hostlib.digest(HERE, [SOURCE, TIMING_SOURCE, DEBUG_SOURCE], str(_libunicorn()))
     return hostlib.compile_shared(
         hostlib.library(BUILD_DIR, PREFIX, key), PREFIX,
         ["-O2", "-fPIC", "-std=c99", "-Wall", "-Wextra", f"-I{_unicorn_dir() / 'include'}",
@@ -122,6 +124,7 @@ def _load():
         lib.lc_profile_read.restype = u32
         _declare_timing(lib)
         _declare_stack_watch(lib)
+        _declare_watchpoints(lib)
         lib.lc_snapshot_size.restype = ctypes.c_size_t
         lib.lc_snapshot_save.argtypes = [vp, ctypes.c_char_p]
         lib.lc_snapshot_load.argtypes = [vp, ctypes.c_char_p]
@@ -170,6 +173,18 @@ def _declare_stack_watch(lib) -> None:
     lib.lc_stack_sp_reads.restype = u64
 
 
+def _declare_watchpoints(lib) -> None:
+    vp, u64 = ctypes.c_void_p, ctypes.c_uint64
+    p64 = ctypes.POINTER(ctypes.c_uint64)
+    lib.lc_watch_set.argtypes = [vp, p64, p64, ctypes.POINTER(ctypes.c_int32), ctypes.c_int]
+    lib.lc_watch_resume_at.argtypes = [vp, u64]
+    lib.lc_watch_hit.argtypes = [vp, p64, p64]
+    lib.lc_install_watch_hook.argtypes = [vp, vp, ctypes.POINTER(ctypes.c_size_t)]
+    lib.lc_resume_inside.argtypes = [vp, vp, u64]
+    lib.lc_resume_pc.argtypes = [vp]
+    lib.lc_resume_pc.restype = u64
+
+
 def state_prefix_size() -> int:
     """Bytes of lc_state that State mirrors, as the C compiler laid them out."""
     return _load().lc_state_prefix_size()
@@ -189,6 +204,7 @@ class Core:
         self._uch = ctypes.c_void_p(uc._uch.value)
         self._hook = ctypes.c_size_t()
         self._alignment_hook = ctypes.c_size_t()
+        self._watch_hook = ctypes.c_size_t()
         self._keep = []  # host buffers registered as code regions
         self.timing: Timing | None = None   # the timing model's counters, once configured
 
@@ -211,6 +227,36 @@ class Core:
             self._lib.uc_hook_del(self._uch, self._alignment_hook.value)
             self._alignment_hook = ctypes.c_size_t()
         self._uc.ctl_flush_tb()
+
+    def set_watchpoints(self, watchpoints: list[tuple[int, int, int]]) -> None:
+        """Stop before any load or store that touches a watched range: (address, length,
+        WATCH_WRITE | WATCH_READ) each. A native hook on every instruction exists while
+        any is set (it costs speed then, nothing otherwise). Outside emulation only."""
+        n = len(watchpoints)
+        addresses, lengths, kinds = zip(*watchpoints) if n else ((), (), ())
+        if self._lib.lc_watch_set(self._ptr, (ctypes.c_uint64 * n)(*addresses),
+                                  (ctypes.c_uint64 * n)(*lengths),
+                                  (ctypes.c_int32 * n)(*kinds), n):
+            raise ValueError(f"labcore: at most 16 watchpoints, not {n}")
+        if bool(n) != bool(self._watch_hook.value):
+            if n:
+                if self._lib.lc_install_watch_hook(self._ptr, self._uch,
+                                                   ctypes.byref(self._watch_hook)):
+                    raise RuntimeError("labcore: cannot add the watchpoint hook")
+            else:
+                self._lib.uc_hook_del(self._uch, self._watch_hook.value)
+                self._watch_hook = ctypes.c_size_t()
+            self._uc.ctl_flush_tb()
+
+    def watch_resume_at(self, pc: int) -> None:
+        """The instruction at `pc`, if it runs next, does not stop at a watchpoint."""
+        self._lib.lc_watch_resume_at(self._ptr, pc)
+
+    def watch_hit(self) -> tuple[int, int, int]:
+        """The last watchpoint stop: (kind, instruction address, data address)."""
+        pc, address = ctypes.c_uint64(), ctypes.c_uint64()
+        kind = self._lib.lc_watch_hit(self._ptr, ctypes.byref(pc), ctypes.byref(address))
+        return kind, pc.value, address.value
 
     def add_region(self, base: int, size: int, host_buffer) -> None:
         self._keep.append(host_buffer)
@@ -251,6 +297,16 @@ class Core:
 
     def rewind_to(self, pc: int) -> None:
         self._lib.lc_rewind_to(self._ptr, self._uch, pc)
+
+    def resume_inside(self, pc: int) -> None:
+        """After a debugger's stop at `pc` inside the current block (and rewind_to(pc)):
+        the rest of the block, when the core resumes at `pc`, counts as that block."""
+        self._lib.lc_resume_inside(self._ptr, self._uch, pc)
+
+    def resume_pc(self) -> int | None:
+        """Where the rest of a block a debugger stopped in resumes (None: nowhere)."""
+        pc = self._lib.lc_resume_pc(self._ptr)
+        return None if pc == 2**64 - 1 else pc
 
     def locate_access(self, address: int) -> int:
         return self._lib.lc_locate_access(self._ptr, self._uch, address)
@@ -348,7 +404,7 @@ class Core:
 
     def close(self) -> None:
         if self._ptr:
-            for handle in (self._hook, self._alignment_hook):
+            for handle in (self._hook, self._alignment_hook, self._watch_hook):
                 if handle.value:
                     self._lib.uc_hook_del(self._uch, handle.value)
             self._lib.lc_remove_hooks(self._ptr, self._uch)

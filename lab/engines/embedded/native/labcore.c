@@ -13,7 +13,8 @@
  *   - an optional per-block execution histogram for profiling.
  * Two traps of the core that Unicorn does not take are checked here too, each by a
  * hook that exists only while it is needed: unaligned accesses (CCR.UNALIGN_TRP, or
- * always with strict alignment) and divisions by zero (CCR.DIV_0_TRP).
+ * always with strict alignment) and divisions by zero (CCR.DIV_0_TRP). A debugger's
+ * watchpoints use the same kind of hook (debug.c).
  * Python reads and writes the lc_state fields directly (layout mirrored in
  * native/__init__.py, checked against lc_state_prefix_size()), and asks here where
  * inside the current block an MMIO access came from, so peripherals see the exact
@@ -39,9 +40,11 @@ enum {
     LC_STOP_HOOK_DIVIDES = 6, /* the next block divides: hook its divisions first */
     LC_STOP_STACK_OVERFLOW = 7, /* the next block would take the main stack below its
                                    limit (fault_pc: the block, fault_address: the SP) */
+    LC_STOP_WATCHPOINT = 8, /* the next instruction accesses a watched range (debug.c) */
 };
 
 typedef struct lc_stack_watch lc_stack_watch;
+struct lc_debug;
 
 typedef struct {
     uint64_t base, size;
@@ -119,6 +122,7 @@ typedef struct {
     struct lc_timing_s *timing; /* the timing model (timing.c); NULL: 1 cycle/instruction */
     lc_stack_watch *stack;   /* NULL unless the stack high-water mark is watched */
     uint64_t stack_return_pc; /* where the innermost watched call returns (or UINT64_MAX) */
+    struct lc_debug *debug;   /* a debugger's state (debug.c), NULL until one sets it */
 } lc_state;
 
 /* Python checks its mirror of the shared prefix against this size when it loads. */
@@ -232,6 +236,7 @@ static uint32_t find_divides(lc_state *s, uc_engine *uc, uint64_t begin, uint64_
 
 static uint32_t stack_drop(lc_state *s, uc_engine *uc, uint64_t begin, uint64_t end);
 static int stack_block(lc_state *s, uc_engine *uc, uint64_t pc, const lc_block *b);
+static int resume_block(lc_state *s, uint64_t pc, uint32_t size);
 
 static void measure_block(lc_state *s, uc_engine *uc, lc_block *b)
 {
@@ -334,6 +339,8 @@ void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
     lc_state *s = (lc_state *)user;
     if (s->stop_reason != LC_STOP_NONE)
         return; /* already stopping: this block will not run */
+    if (s->debug && resume_block(s, pc, size))
+        return; /* the rest of a block a debugger stopped in: no boundary of a plain run */
     if (s->now >= s->deadline) {
         stop(s, uc, LC_STOP_DEADLINE);
         return;
@@ -659,6 +666,8 @@ int lc_install_alignment_check(lc_state *s, uc_engine *uc, uc_hook *handle)
     return uc_hook_add(uc, handle, UC_HOOK_CODE, (void *)lc_alignment_hook, s, 1, 0);
 }
 
+#include "debug.c"
+
 /* ------------------------------------------------------ division by zero */
 
 /* Unicorn returns 0 for SDIV/UDIV by zero and never traps (its CCR is not the lab's).
@@ -756,6 +765,7 @@ void lc_free(lc_state *s)
     free(s->divide_hooks);
     timing_free(s->timing);
     free(s->stack);
+    free(s->debug);
     free(s);
 }
 
