@@ -3,7 +3,7 @@
 VENV := .venv
 LAB := $(VENV)/bin/lab
 
-.PHONY: setup demo test bench docker clean
+.PHONY: setup demo test bench docker docker-toolchain clean
 
 setup:
 	@scripts/setup.sh
@@ -22,6 +22,10 @@ bench: setup
 # docker/make-base.sh's local base image).
 docker:
 	docker build --network host $(DOCKER_ARGS) -t virtual-mcu-lab -f docker/Dockerfile .
+
+# only the firmware toolchain stage: what `lab build --builder docker` needs
+docker-toolchain:
+	docker build --network host $(DOCKER_ARGS) --target toolchain -t virtual-mcu-lab-toolchain -f docker/Dockerfile .
 
 clean:
 	rm -rf lab/engines/embedded/native/_build lab/runtime/_build .pytest_cache

@@ -3,34 +3,29 @@
 The cache key hashes everything that goes into the image: the app's files, the
 board HAL, the shared firmware code, extra sources and defines, and the compiler's
 version. The same inputs give a cache hit; a build happens in a temporary folder
-renamed into place, so the cache never holds a half-written image.
+renamed into place, so the cache never holds a half-written image. Make runs on this
+machine or in the lab's Docker image (lab.builders): the same key and bytes either way.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import subprocess
 import tempfile
 import time
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from .elf import Firmware
 from . import footprint
+from .builders import Builder, LocalBuilder, local_toolchain_version as toolchain_version
 from .errors import LabError
 from .files import as_created
 from .platforms import ROOT, Platform
 
 FIRMWARE_DIR = ROOT / "firmware"
 APPS_DIR = FIRMWARE_DIR / "apps"
-TOOLCHAIN_HINT = ("install the Arm toolchain: run `make setup` (or, as root: apt-get install "
-                  "gcc-arm-none-eabi libnewlib-arm-none-eabi)")
-
-
 LIBRARIES = ("runtime", "frontend")
 
 
@@ -159,15 +154,6 @@ def app_directory(app: str) -> Path:
                    "(or give a directory of C sources)")
 
 
-@lru_cache(maxsize=1)
-def toolchain_version() -> str:
-    gcc = shutil.which("arm-none-eabi-gcc")
-    if not gcc or not shutil.which("make"):
-        raise LabError(f"arm-none-eabi-gcc or make not found: {TOOLCHAIN_HINT}")
-    out = subprocess.run([gcc, "--version"], capture_output=True, text=True)
-    return out.stdout.splitlines()[0] if out.stdout else "unknown"
-
-
 def _hash_tree(digest, directory: Path, label: str) -> None:
     if not directory.exists():
         return
@@ -179,9 +165,10 @@ def _hash_tree(digest, directory: Path, label: str) -> None:
 
 
 def cache_key(app_dir: Path, platform: Platform, extra_sources, defines,
-              model: Path | None = None) -> str:
+              model: Path | None = None, toolchain: str | None = None) -> str:
+    """`toolchain`: the compiler's version line (default: this machine's)."""
     digest = hashlib.sha256()
-    digest.update(toolchain_version().encode())
+    digest.update((toolchain or toolchain_version()).encode())
     digest.update(platform.name.encode())
     for item in (FIRMWARE_DIR / "Makefile",):
         digest.update(item.read_bytes())
@@ -214,9 +201,11 @@ def _board(platform: Platform) -> str:
 
 
 def build(app: str, platform: Platform, extra_sources=(), defines=(),
-          verbose: bool = False, model: str | Path | None = None) -> BuildResult:
+          verbose: bool = False, model: str | Path | None = None,
+          builder: Builder | None = None) -> BuildResult:
     """Build `app` (a name under firmware/apps or a directory) for `platform`, with
-    `model` (a .tflite) compiled in instead of the app's default one."""
+    `model` (a .tflite) compiled in instead of the app's default one, by `builder`
+    (lab.builders; default: this machine's toolchain)."""
     app_dir = app_directory(app)
     if not any(app_dir.glob("*.c")):
         raise LabError(f"{app_dir} has no C sources (*.c): an app is a folder with a main.c "
@@ -240,20 +229,22 @@ def build(app: str, platform: Platform, extra_sources=(), defines=(),
         if _arena_define(defines) is None:
             defines = (*defines, f"LAB_ARENA_BYTES={arena.needed}")
     extra_sources = [Path(s).resolve() for s in extra_sources]
-    key = cache_key(app_dir, platform, extra_sources, defines, model_path)
+    builder = builder or LocalBuilder()
+    key = cache_key(app_dir, platform, extra_sources, defines, model_path,
+                    builder.toolchain_version())
     target = cache_root() / "builds" / f"{app_dir.name}-{platform.name}-{key}"
     elf = target / "app.elf"
     started = time.monotonic()
     cached = elf.exists()
     if not cached:
         try:
-            _compile(app_dir, platform, extra_sources, defines, target, verbose,
+            _compile(builder, app_dir, platform, extra_sources, defines, target, verbose,
                      spec.libraries, model_path)
         except RamOverflow:
             if arena is None:
                 raise LabError(f"{app_dir.name} does not fit {platform.name}'s RAM") from None
             raise _model_too_large(app, platform, extra_sources, defines, model_path,
-                                   arena.needed) from None
+                                   arena.needed, builder) from None
     firmware = Firmware(elf)
     sizes = firmware.sizes(_region(platform, "flash"), _region(platform, "ram"))
     return BuildResult(elf, app_dir.name, platform.name, cached, time.monotonic() - started,
@@ -265,11 +256,13 @@ class RamOverflow(LabError):
     """The linker found data + bss running into the stack reserve."""
 
 
-def _model_too_large(app, platform, extra_sources, defines, model_path, needed) -> LabError:
+def _model_too_large(app, platform, extra_sources, defines, model_path, needed,
+                     builder) -> LabError:
     """The numbers of a model whose arena does not fit: the rest of the app's RAM is
     measured by linking it with a 16-byte arena."""
     small = tuple(d for d in defines if d.split("=")[0] != "LAB_ARENA_BYTES")
-    rest = build(app, platform, extra_sources, (*small, "LAB_ARENA_BYTES=16"), model=model_path)
+    rest = build(app, platform, extra_sources, (*small, "LAB_ARENA_BYTES=16"), model=model_path,
+                 builder=builder)
     stack = rest.footprint.stack_reserve if rest.footprint else 0
     others = rest.ram - 16
     ram = platform.region("ram").size
@@ -284,17 +277,20 @@ def _region(platform: Platform, name: str) -> tuple[int, int]:
     return region.base, region.size
 
 
-def _compile(app_dir, platform, extra_sources, defines, target: Path, verbose: bool,
+def _compile(builder, app_dir, platform, extra_sources, defines, target: Path, verbose: bool,
              libraries=(), model: Path | None = None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
-        command = ["make", f"-j{os.cpu_count() or 1}", "-f", str(FIRMWARE_DIR / "Makefile"),
-                   f"APP_DIR={app_dir}",
-                   f"BOARD={_board(platform)}", f"PLATFORM={platform.name}", f"OUT={tmp}",
-                   f"EXTRA_SRCS={' '.join(str(s) for s in extra_sources)}",
-                   f"EXTRA_CFLAGS={' '.join('-D' + d for d in defines)}",
-                   f"LIBS={' '.join(libraries)}", f"MODEL={model or ''}"]
-        proc = subprocess.run(command, capture_output=True, text=True)
+        arguments = [f"-j{os.cpu_count() or 1}", "-f", str(FIRMWARE_DIR / "Makefile"),
+                     f"APP_DIR={app_dir}",
+                     f"BOARD={_board(platform)}", f"PLATFORM={platform.name}", f"OUT={tmp}",
+                     f"EXTRA_SRCS={' '.join(str(s) for s in extra_sources)}",
+                     f"EXTRA_CFLAGS={' '.join('-D' + d for d in defines)}",
+                     f"LIBS={' '.join(libraries)}", f"MODEL={model or ''}"]
+        # a fixed working directory: it is the debug information's DW_AT_comp_dir
+        inputs = [FIRMWARE_DIR, app_dir, *(s.parent for s in extra_sources),
+                  *([model.parent] if model else [])]
+        proc = builder.make(arguments, FIRMWARE_DIR, inputs, target.parent)
         if verbose:
             print(proc.stdout + proc.stderr)
         if proc.returncode != 0:

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from .. import platforms, scenarios
+from .. import builders, platforms, scenarios
 from ..build import build
 from ..energy import summary as energy_summary
 from ..debug import tools as debug_tools
@@ -33,6 +33,13 @@ def register(subparsers) -> None:
                         help="a C define for the build (repeatable)")
     parser.add_argument("--verbose", "-v", action="store_true", help="show compiler output")
     parser.add_argument("--json", action="store_true", help="print the build as one JSON object")
+    parser.add_argument("--builder", choices=builders.BUILDERS, default="local",
+                        help="where make and arm-none-eabi-gcc run: this machine (default) or "
+                             "the lab's Docker image (same cache, same ELF bytes; "
+                             "docker/README.md)")
+    parser.add_argument("--image", metavar="IMAGE",
+                        help=f"the image of --builder docker (default {builders.DEFAULT_IMAGE}, "
+                             "what `make docker` builds)")
     parser.set_defaults(handler=build_command)
 
     parser = subparsers.add_parser(
@@ -128,8 +135,9 @@ class SaveAt(argparse.Action):
 
 def build_command(args) -> int:
     platform = platforms.load(args.platform)
+    builder = builders.named(args.builder, args.image)
     result = build(args.app, platform, verbose=args.verbose, model=args.model,
-                   defines=args.define)
+                   defines=args.define, builder=builder)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
         return 0
