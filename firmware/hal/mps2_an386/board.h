@@ -8,8 +8,6 @@
 #define BOARD_NAME "mps2-an386"
 #define CORE_CLOCK_HZ 25000000u
 
-static inline void board_init(void) {}
-static inline void console_flush(void) {}
-void semihosting_exit(int status);
+#include "../common/board_semihosting.h"
 
 #endif
