@@ -4,10 +4,14 @@ The same int8 multiply-accumulate loop (bench/firmware/mac_loop, ~410-460 M
 instructions, so start-up costs are amortised) runs
   - as nRF52840 firmware on the embedded engine, with exact instruction counting and
     the whole system and board model on;
-  - as MPS2-AN386 firmware under `qemu-system-arm -M mps2-an386` (whole process timed).
-QEMU does not count instructions, so the count of the very same MPS2 ELF comes from
-the embedded engine. Each side runs three times; the median is reported.
-Last line: `embedded_mips=X qemu_mips=Y ratio=Z`.
+  - as firmware of each `--platform` board (default mps2-an386) on the embedded engine,
+    and under `qemu-system-arm -M <machine>` (whole process timed) where QEMU has the
+    board: mps2-an385 (M3), mps2-an386 (M4F), mps2-an500 (M7), mps2-an505 (M33);
+    generic-m0plus runs on the embedded engine only.
+QEMU does not count instructions, so the count of the very same ELF comes from the
+embedded engine. Each side runs three times; the median is reported.
+Last line: `embedded_mips=X qemu_mips=Y ratio=Z` (the nRF52840 against QEMU on the
+first `--platform` board that QEMU has).
 """
 from __future__ import annotations
 
@@ -62,9 +66,27 @@ def run_qemu(elf: Path, platform) -> tuple[float, str]:
     return wall, result
 
 
+def board_rows(name: str) -> tuple[dict, str]:
+    """The mac loop of one board: on the embedded engine, and on QEMU if it has the board."""
+    platform = platforms.load(name)
+    elf = build(str(APP), platform).elf
+    instructions, embedded_wall, result = run_embedded(name)
+    row = {"platform": name, "core": platform.cpu.core, "instructions": instructions,
+           "embedded_wall_s": embedded_wall, "qemu_wall_s": None}
+    if platform.qemu.get("machine"):
+        qemu_runs = [run_qemu(elf, platform) for _ in range(REPEATS)]
+        if {r for _, r in qemu_runs} != {result}:
+            raise SystemExit(f"the engines disagree on the loop's result on {name}")
+        row["qemu_wall_s"] = statistics.median(wall for wall, _ in qemu_runs)
+    return row, result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--platform", action="append", choices=platforms.available(),
+                        metavar="BOARD", help="a board to run the same loop on, embedded "
+                        "and QEMU (repeatable; default mps2-an386)")
     args = parser.parse_args()
     if not shutil.which("qemu-system-arm"):
         raise SystemExit("qemu-system-arm not found: run `make setup`")
@@ -73,27 +95,34 @@ def main() -> int:
     embedded_wall = statistics.median(wall for _, wall, _ in embedded)
     embedded_mips = instructions / embedded_wall / 1e6
 
-    mps2 = platforms.load("mps2-an386")
-    mps2_elf = build(str(APP), mps2).elf
-    mps2_instructions, mps2_embedded_wall, mps2_result = run_embedded("mps2-an386")
-    qemu_runs = [run_qemu(mps2_elf, mps2) for _ in range(REPEATS)]
-    qemu_wall = statistics.median(wall for wall, _ in qemu_runs)
-    qemu_mips = mps2_instructions / qemu_wall / 1e6
-    if {r for _, r in qemu_runs} != {mps2_result} or mps2_result != embedded_result:
-        raise SystemExit("the engines disagree on the loop's result")
+    rows = []
+    for name in args.platform or ["mps2-an386"]:
+        row, result = board_rows(name)
+        if result != embedded_result:
+            raise SystemExit(f"the loop's result on {name} differs from the nRF52840's")
+        rows.append(row)
+    compared = next((r for r in rows if r["qemu_wall_s"]), None)
+    if compared is None:
+        raise SystemExit("no --platform board that QEMU has: add e.g. --platform mps2-an386")
+    qemu_mips = compared["instructions"] / compared["qemu_wall_s"] / 1e6
 
     if args.json:
         print(json.dumps({"instructions": instructions, "embedded_wall_s": embedded_wall,
-                          "embedded_mips": embedded_mips, "qemu_wall_s": qemu_wall,
-                          "qemu_mips": qemu_mips, "ratio": embedded_mips / qemu_mips}))
+                          "embedded_mips": embedded_mips, "qemu_platform": compared["platform"],
+                          "qemu_wall_s": compared["qemu_wall_s"], "qemu_mips": qemu_mips,
+                          "ratio": embedded_mips / qemu_mips, "boards": rows}))
         return 0
-    print(f"{'run':<42}{'instructions':>14}{'wall s':>9}{'MIPS':>8}")
-    print(f"{'embedded engine, nrf52840 (full model)':<42}{instructions:>14}"
+    print(f"{'run':<48}{'instructions':>14}{'wall s':>9}{'MIPS':>8}")
+    print(f"{'embedded engine, nrf52840 (full model)':<48}{instructions:>14}"
           f"{embedded_wall:>9.3f}{embedded_mips:>8.0f}")
-    print(f"{'embedded engine, mps2-an386 (same ELF as QEMU)':<42}{mps2_instructions:>14}"
-          f"{mps2_embedded_wall:>9.3f}{mps2_instructions / mps2_embedded_wall / 1e6:>8.0f}")
-    print(f"{'qemu-system-arm -M mps2-an386 (process)':<42}{mps2_instructions:>14}"
-          f"{qemu_wall:>9.3f}{qemu_mips:>8.0f}")
+    for r in rows:
+        label = f"embedded engine, {r['platform']} ({r['core']})"
+        print(f"{label:<48}{r['instructions']:>14}{r['embedded_wall_s']:>9.3f}"
+              f"{r['instructions'] / r['embedded_wall_s'] / 1e6:>8.0f}")
+        if r["qemu_wall_s"]:
+            label = f"qemu-system-arm -M {r['platform']} (process)"
+            print(f"{label:<48}{r['instructions']:>14}{r['qemu_wall_s']:>9.3f}"
+                  f"{r['instructions'] / r['qemu_wall_s'] / 1e6:>8.0f}")
     print(f"embedded_mips={embedded_mips:.0f} qemu_mips={qemu_mips:.0f} "
           f"ratio={embedded_mips / qemu_mips:.2f}")
     return 0

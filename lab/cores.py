@@ -45,6 +45,9 @@ class CoreProfile:
     exception_return_cycles: int
     timing_table: str
     timing: dict = field(default_factory=dict, compare=False, hash=False)
+    # what a part chooses when it implements the core: {option: {choice: {figure: cycles}}},
+    # the first choice the default (the M0+'s fast or small multiplier)
+    timing_options: dict = field(default_factory=dict, compare=False, hash=False)
     path: Path | None = None
 
     @property
@@ -53,6 +56,18 @@ class CoreProfile:
 
     def has_exception(self, name: str) -> bool:
         return name in self.exceptions
+
+    def timing_for(self, choices: dict) -> dict:
+        """The timing table with the part's choices ({option: choice}) applied; a choice
+        not made takes the option's first."""
+        table = dict(self.timing)
+        for option, variants in self.timing_options.items():
+            choice = choices.get(option, next(iter(variants)))
+            if choice not in variants:
+                raise LabError(f"{option}: {self.name} comes with {' or '.join(variants)}, "
+                               f"not {choice!r}")
+            table.update(variants[choice])
+        return table
 
 
 def available() -> list[str]:
@@ -94,7 +109,20 @@ def _with_timing(profile: CoreProfile) -> CoreProfile:
         raise LabError(f"{path}: unknown figures {', '.join(unknown)}; known: "
                        f"{', '.join(TIMING_FIELDS)}")
     object.__setattr__(profile, "timing", {name: table[name] for name in TIMING_FIELDS})
+    object.__setattr__(profile, "timing_options", _timing_options(profile))
     return profile
+
+
+def _timing_options(profile: CoreProfile) -> dict:
+    options = _read(profile.path).get("timing_options") or {}
+    for option, variants in options.items():
+        for choice, figures in (variants or {}).items():
+            bad = [k for k, v in (figures or {}).items()
+                   if k not in TIMING_FIELDS or not isinstance(v, int)]
+            if bad or not figures:
+                raise LabError(f"{profile.path}: timing_options.{option}.{choice}: expected "
+                               f"timing figures with integer cycles, got {figures!r}")
+    return options
 
 
 def _read(path: Path) -> dict:

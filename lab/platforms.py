@@ -35,6 +35,8 @@ class Cpu:
     irqs: int = 48
     priority_bits: int = 3
     profile: cores.CoreProfile | None = None   # platforms/cores/<core>.yaml
+    timing: dict = field(default_factory=dict)  # its timing table with the part's options
+    reset_vtor: int = 0      # where the vector table is at reset (the SoC ties it off)
 
     @property
     def has_fpu(self) -> bool:
@@ -179,7 +181,17 @@ def _cpu(soc: dict, board: dict, soc_path: Path) -> Cpu:
     if not isinstance(bits, int) or not low <= bits <= high:
         raise LabError(f"{soc_path}: cpu.priority_bits: {core} implements {low} to {high} "
                        f"priority bits, not {bits!r}")
-    return Cpu(core, clock, cpu_data.get("irqs", 48), bits, profile)
+    choices = {option: cpu_data[option] for option in profile.timing_options
+               if option in cpu_data}
+    try:
+        timing = profile.timing_for(choices)
+    except LabError as error:
+        raise LabError(f"{soc_path}: cpu.{error}")
+    reset_vtor = cpu_data.get("reset_vtor", 0)
+    if not isinstance(reset_vtor, int) or reset_vtor % 128:
+        raise LabError(f"{soc_path}: cpu.reset_vtor: a 128-byte aligned address, not "
+                       f"{reset_vtor!r}")
+    return Cpu(core, clock, cpu_data.get("irqs", 48), bits, profile, timing, reset_vtor)
 
 
 def _timing(soc: dict, board: dict, path: Path) -> str:

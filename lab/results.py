@@ -82,7 +82,7 @@ class RunResult:
     matrix: list = field(default_factory=list)   # LED matrix: [[t, [brightness per LED]]]
     inputs: dict = field(default_factory=dict)     # the plan's layout: clips, own_data
     analysis: dict = field(default_factory=dict)   # {app: its analyzer's typed results}
-    profile: list = field(default_factory=list)    # [[function, cycles, blocks]] if profiled
+    profile: list = field(default_factory=list)    # [[function, cycles, instructions, blocks]]
     units: list = field(default_factory=list)      # a data set run as units: each unit's result
     timing: str = "cycles"            # cycles: the core's timing model; instructions: 1 each
     energy: dict = field(default_factory=dict)     # lab.energy.estimate, if the part has figures

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the lab needs on a fresh Debian/Ubuntu machine, and is fast when
 # nothing changed: Debian packages (installed when run as root, otherwise the exact
-# apt-get line is printed), the .venv with pinned Python packages, the native helper.
+# apt-get line is printed), the .venv with pinned Python packages, the pinned npm viewers
+# (tools/viewers), the native helper.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,6 +60,18 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "setup: installing Python packages (pinned by constraints.txt)"
   .venv/bin/python -m pip install -q --upgrade "pip==25.3"
   .venv/bin/python -m pip install -q -c constraints.txt -e '.[ml,test,workshop,cluster,tools]'
+  echo "$wanted" > "$stamp"
+fi
+
+# The viewers the trace tests load the lab's files into (speedscope's release build),
+# pinned by tools/viewers/package-lock.json; nothing is fetched while the tests run.
+command -v npm >/dev/null || install_packages nodejs npm
+viewers=tools/viewers
+stamp=$viewers/node_modules/.lab-packages
+wanted=$(sha256sum "$viewers/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  echo "setup: installing the trace viewers (npm ci in $viewers)"
+  (cd "$viewers" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   echo "$wanted" > "$stamp"
 fi
 

@@ -61,7 +61,7 @@ def profile_command(args) -> int:
     result = run_app(platform, args.app, model=args.model, plan=plan, timeout_s=args.timeout,
                      profile=True, drive=drive)
     rows = result.profile
-    total = sum(cycles for _, cycles, _ in rows)
+    total = sum(row[1] for row in rows)
     if args.output:
         args.output.write_text(format_table(rows, total) + "\n")
     if args.speedscope:

@@ -15,10 +15,11 @@ SCHEMA = "https://www.speedscope.app/file-format-schema.json"
 
 
 def document(rows: list, name: str) -> dict:
-    """rows: [[function, cycles, blocks run]] as lab.profile.functions gives them."""
+    """rows: [[function, cycles, instructions, blocks run]] as lab.profile.functions
+    gives them."""
     rows = [row for row in rows if row[1] > 0]
-    frames = [{"name": function} for function, _, _ in rows]
-    total = sum(cycles for _, cycles, _ in rows)
+    frames = [{"name": row[0]} for row in rows]
+    total = sum(row[1] for row in rows)
     return {
         "$schema": SCHEMA,
         "name": name,
@@ -29,7 +30,7 @@ def document(rows: list, name: str) -> dict:
             "type": "sampled", "name": f"{name}: cycles per function", "unit": "none",
             "startValue": 0, "endValue": total,
             "samples": [[index] for index in range(len(rows))],
-            "weights": [cycles for _, cycles, _ in rows],
+            "weights": [row[1] for row in rows],
         }],
     }
 

@@ -39,6 +39,7 @@ class Slice:
     tid: int
     start: int                  # virtual time, core cycles
     start_active: int           # DWT cycles at the start
+    start_instructions: int | None = None   # core slices: instructions retired so far
     end: int | None = None
     end_active: int | None = None
     args: dict = field(default_factory=dict)
@@ -130,19 +131,22 @@ class TraceRecorder:
                     self._hook(pointer, self._on_eval)
 
     # --------------------------------------------------------- recording
-    def _counts(self, address: int) -> tuple[int, int]:
-        now, active, _ = self.machine.core.counts_at(address)
-        return now, active
+    def _counts(self, address: int) -> tuple[int, int, int]:
+        """(virtual time, DWT cycles, instructions) just before `address` runs."""
+        return self.machine.core.counts_at(address)
 
     def _begin(self, name: str, category: str, tid: int, now: int, active: int,
-               **args) -> Slice:
-        piece = Slice(name, category, tid, now, active, args=args)
+               instructions: int | None = None, **args) -> Slice:
+        piece = Slice(name, category, tid, now, active, instructions, args=args)
         self.slices.append(piece)
         return piece
 
-    def _end(self, piece: Slice, now: int, active: int) -> None:
+    def _end(self, piece: Slice, now: int, active: int,
+             instructions: int | None = None) -> None:
         piece.end, piece.end_active = now, active
         piece.args["cycles"] = active - piece.start_active
+        if instructions is not None and piece.start_instructions is not None:
+            piece.args["instructions"] = instructions - piece.start_instructions
 
     def _on_invoke(self, uc, address, size, _):
         if self._inference is None:
@@ -155,8 +159,8 @@ class TraceRecorder:
         inference = self._inference
         if inference is None:
             return
-        now, active = self._counts(address)
-        self._close_down_to(inference, now, active)
+        now, active, instructions = self._counts(address)
+        self._close_down_to(inference, now, active, instructions)
         self._inference = None
         self.counters.append(("inference cycles", now, {"cycles": inference.args["cycles"]}))
 
@@ -184,10 +188,11 @@ class TraceRecorder:
             self._end(op, *self._counts(address))
             self._open.pop()
 
-    def _close_down_to(self, piece: Slice, now: int, active: int) -> None:
+    def _close_down_to(self, piece: Slice, now: int, active: int,
+                       instructions: int | None = None) -> None:
         while self._open:
             top = self._open.pop()
-            self._end(top, now, active)
+            self._end(top, now, active, instructions)
             if top is piece:
                 return
 

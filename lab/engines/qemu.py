@@ -2,7 +2,8 @@
 
 Firmware talks through semihosting (QEMU's `-semihosting`): its `@lab` lines are
 parsed by the same protocol parser into the same results model. QEMU runs with
-`-icount shift=0`, so its clock advances one nanosecond per instruction and a run is
+`-icount shift=0,sleep=off`, so its clock advances one nanosecond per instruction, jumps
+to the next timer while the core sleeps (as the embedded engine skips sleep) and a run is
 reproducible; the lab cannot see inside it, so instructions and cycles are not
 reported, and the time limit is one of wall-clock seconds.
 """
@@ -30,7 +31,7 @@ def command(platform, elf: Path) -> list[str]:
                        "(or apt-get install qemu-system-arm)")
     return [binary, "-M", qemu["machine"], "-cpu", qemu.get("cpu", "cortex-m4"),
             "-display", "none", "-monitor", "none", "-serial", "none",
-            "-semihosting-config", "enable=on,target=native", "-icount", "shift=0",
+            "-semihosting-config", "enable=on,target=native", "-icount", "shift=0,sleep=off",
             "-kernel", str(elf)]
 
 

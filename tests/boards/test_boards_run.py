@@ -1,5 +1,6 @@
 """Each board from its board file alone: the apps build for it and run (hello, sensor_echo
-with fed data arriving bit-exact at the chip's rate), magic_wand recognises two committed
+with fed data arriving bit-exact at the chip's rate; hello on the MPS2 M7 and M33 boards
+under QEMU too), magic_wand recognises two committed
 recordings of each gesture and of the negatives, and micro_speech hears four committed
 clips as the Nano 33 BLE Sense does (one run per board and app)."""
 import csv
@@ -17,6 +18,7 @@ import pytest
 
 from lab import platforms
 from lab.build import build
+from lab.engines import qemu
 from lab.engines.embedded.session import Session
 from lab.sensors import imu
 from lab.sensors.audio import AudioFeed
@@ -59,6 +61,30 @@ def test_hello_runs_from_the_board_file_and_blinks_its_led(session_of, board):
     # the first handler run fetches from a cold flash cache: its toggle comes a few
     # cycles later than the others (as in tests/engine/test_board.py)
     assert 0.2499 < periods[0] <= 0.25 and periods[1:] == [0.25] * 6
+
+
+MPS2_CORES = {"mps2-an500": "cortex-m7", "mps2-an505": "cortex-m33"}
+
+
+@pytest.mark.parametrize("board", sorted(MPS2_CORES))
+def test_hello_on_the_m7_and_m33_boards_on_both_engines(session_of, board):
+    """The MPS2 AN500 and AN505 from their board files: LED1 in the FPGAIO block blinks
+    from SysTick every 250 ms exactly on the embedded engine; QEMU runs the same ELF to
+    the end (it counts no cycles: its loop reads CYCCNT as 0)."""
+    session = session_of("hello", board)
+    assert session.platform.cpu.core == MPS2_CORES[board]
+    session.run(5.0)
+    result = session.result()
+    assert result.end == "done", result.uart
+    assert f"hello from {board} (FICR part {board.removeprefix('mps2-an')})" in result.uart
+    toggles = result.leds["led1"]
+    assert list(toggles[0]) == [0.0, 0.0] and len(toggles) == 8 + 1   # off from reset
+    periods = {round(b - a, 9) for (a, _), (b, _) in zip(toggles[1:], toggles[2:])}
+    assert periods == {0.25}
+    qemu_result = qemu.run(session.platform, session.firmware.path, app="hello", timeout_s=60)
+    assert qemu_result.end == "done", qemu_result.uart
+    assert f"hello from {board}" in qemu_result.uart
+    assert "LED1 toggled 8 times at 4 Hz" in qemu_result.uart
 
 
 def gesture_csv(path, rate=119.0, seconds=4.0):

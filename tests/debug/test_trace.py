@@ -86,6 +86,11 @@ def test_inference_slices_match_the_firmwares_cycles_and_hold_its_ops(traced):
         op_cycles = sum(op["args"]["cycles"] for op in ops)
         # the interpreter's loop between the ops is the only difference
         assert 0.95 * inference["args"]["cycles"] <= op_cycles <= inference["args"]["cycles"]
+        # instructions too, and on the M4 no op retires more than one instruction a cycle
+        op_instructions = sum(op["args"]["instructions"] for op in ops)
+        assert 0.95 * inference["args"]["instructions"] <= op_instructions \
+            <= inference["args"]["instructions"]
+        assert all(0 < op["args"]["instructions"] <= op["args"]["cycles"] for op in ops)
 
 
 def test_isrs_peripherals_and_firmware_events_have_their_tracks(traced):

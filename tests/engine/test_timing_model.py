@@ -3,10 +3,14 @@ Cortex-M4 TRM rules, read by the firmware itself from DWT CYCCNT. The TRM's figu
 for memory without wait states, so these run on the nRF52840 with its flash made
 zero-wait-state (test_flash_cache.py covers the wait states and the cache)."""
 import dataclasses
+import subprocess
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from lab import cores, platforms
+from lab.model_firmware import FirmwareModel
 
 from .conftest import run_to_done
 
@@ -104,6 +108,11 @@ def test_the_loader_refuses_a_core_without_a_profile(tmp_path):
     (tmp_path / "board.yaml").write_text("name: b\nsoc: chip.yaml\n")
     with pytest.raises(platforms.LabError, match="core 'cortex-m0' has no profile"):
         platforms.load(str(tmp_path / "board.yaml"))
+    soc = (platforms.SOC_DIR / "mps2-an505.yaml").read_text()
+    (tmp_path / "chip.yaml").write_text(soc.replace("reset_vtor: 0x10000000",
+                                                    "reset_vtor: 0x10000004"))
+    with pytest.raises(platforms.LabError, match="cpu.reset_vtor: a 128-byte aligned address"):
+        platforms.load(str(tmp_path / "board.yaml"))
 
 
 def test_each_profile_loads_with_its_timing_table_and_the_cpuid_comes_from_it():
@@ -114,11 +123,15 @@ def test_each_profile_loads_with_its_timing_table_and_the_cpuid_comes_from_it():
     assert (m0plus.cpuid, m0plus.has_fpu, m0plus.has_exception("usagefault")) == \
         (0x410CC601, False, False)
     from lab.engines.embedded.machine import Machine
-    machine = Machine(platforms.load("nrf52840"))
-    try:
-        assert machine.scs.read(0xD00, 4) == m4f.cpuid == 0x410FC241
-    finally:
-        machine.close()
+    for board, cpuid in (("nrf52840", m4f.cpuid), ("mps2-an500", 0x411FC272),
+                         ("mps2-an505", 0x410FD214)):
+        machine = Machine(platforms.load(board))
+        try:
+            assert machine.scs.read(0xD00, 4) == cpuid, board
+            assert cpuid == cores.load(platforms.load(board).cpu.core).cpuid
+        finally:
+            machine.close()
+    assert m4f.cpuid == 0x410FC241
 
 
 def test_the_m0plus_two_stage_pipeline_timed_by_systick():
@@ -153,3 +166,91 @@ def test_timing_mode_from_a_scenario_and_bad_modes_refused(tmp_path):
         scenarios.load(path)
     with pytest.raises(LabError, match="'exact' is not one of cycles, instructions"):
         platforms.load("nrf52840", timing="exact")
+
+
+def test_a_part_built_with_the_small_multiplier_takes_32_cycles_a_muls(tmp_path):
+    """The M0+'s multiplier is the part's choice (cpu.multiplier); TRM: 1 or 32 cycles."""
+    soc = (platforms.SOC_DIR / "generic-m0plus.yaml").read_text()
+    (tmp_path / "small.yaml").write_text(soc.replace("multiplier: fast", "multiplier: small"))
+    (tmp_path / "board.yaml").write_text("name: small-mul\nsoc: small.yaml\n"
+                                         "build: {board: generic-m0plus}\n")
+    small = platforms.load(str(tmp_path / "board.yaml"))
+    assert small.cpu.timing["mul"] == 32 and platforms.load("generic-m0plus").cpu.timing["mul"] == 1
+    m0 = cores.load("cortex-m0plus").timing
+    result = run_to_done(small, "timing_m0plus")
+    got = {e["name"]: e["cycles"] - m0["load"] - m0["alu"] for e in result.events_named("timing")}
+    assert got["muls4"] == 4 * 32 and got["alu4"] == 4
+    (tmp_path / "bad.yaml").write_text(soc.replace("multiplier: fast", "multiplier: huge"))
+    (tmp_path / "board.yaml").write_text("name: bad\nsoc: bad.yaml\n")
+    with pytest.raises(platforms.LabError, match="cpu.multiplier: cortex-m0plus comes with "
+                                                 "fast or small, not 'huge'"):
+        platforms.load(str(tmp_path / "board.yaml"))
+
+
+# ----------------------------------------------------------- the same model on each core
+HELLO_WORLD = Path(__file__).resolve().parents[2] / "models" / "hello_world" / "hello_world.tflite"
+CORE_BOARDS = ("generic-m0plus", "mps2-an386", "mps2-an505", "mps2-an500")  # M0+ M4F M33 M7
+SINE_INPUT = [np.array([[37]], dtype=np.int8)]
+
+
+def inference(platform) -> tuple[int, int, bytes, str]:
+    """One hello_world inference in model_runner: (its CYCCNT/SysTick cycles, the
+    session's instructions, the output bytes, the ELF)."""
+    firmware = FirmwareModel(HELLO_WORLD, platform)
+    try:
+        got = firmware.invoke(SINE_INPUT)
+        return (got.cycles, firmware.session.machine.instructions(), got.outputs[0].tobytes(),
+                firmware.session.firmware.path)
+    finally:
+        firmware.close()
+
+
+@pytest.fixture(scope="module")
+def per_core():
+    """Each board's own build (its -mcpu), run twice in two sessions."""
+    return {board: [inference(platforms.load(board)) for _ in range(2)] for board in CORE_BOARDS}
+
+
+def test_the_same_model_costs_what_each_cores_timing_implies(per_core):
+    """hello_world's int8 model (three FULLY_CONNECTED) on the Cortex-M0+, M4F, M33 and
+    M7: TFLite Micro's bytes on every core, the same count run after run, and the order
+    the timing tables give: the M0+ has no DSP instructions, 2-cycle loads and takes
+    several times the M4's cycles; the M33 (2-cycle taken branches) and the M7 (dual issue)
+    take fewer than the M4."""
+    from tflite_micro.python.tflite_micro import runtime as tflm
+    oracle = tflm.Interpreter.from_bytes(HELLO_WORLD.read_bytes())
+    oracle.set_input(SINE_INPUT[0], 0)
+    oracle.invoke()
+    expected = oracle.get_output(0).tobytes()
+    cycles = {}
+    for board, (first, second) in per_core.items():
+        assert first[:3] == second[:3], board          # cycles, instructions, output bytes
+        assert first[2] == expected, board
+        cycles[board] = first[0]
+    print("hello_world cycles per inference:", cycles)
+    assert cycles["generic-m0plus"] > 3 * cycles["mps2-an386"]
+    assert cycles["mps2-an386"] > cycles["mps2-an505"] > cycles["mps2-an500"]
+
+
+def test_the_dsp_path_is_built_exactly_where_the_core_profile_has_dsp(per_core):
+    """The optimized kernels use SMLAD where the profile says `dsp: true` (M4F, M33, M7)
+    and their C twins where it does not (M0+)."""
+    for board, runs in per_core.items():
+        code = subprocess.run(["arm-none-eabi-objdump", "-d", str(runs[0][3])],
+                              capture_output=True, text=True, check=True).stdout
+        assert ("\tsmlad" in code) == platforms.load(board).cpu.profile.dsp, board
+
+
+def test_the_same_elf_differs_between_cores_only_by_their_timing_tables():
+    """The AN386 build (ARMv7E-M, FPv4-SP: every core here runs it) with the core profile
+    swapped: the same instructions, fewer cycles on the M33 and the M7."""
+    cycles, instructions = {}, set()
+    for core in ("cortex-m4f", "cortex-m33", "cortex-m7"):
+        platform = platforms.load("mps2-an386")
+        platform.cpu.profile, platform.cpu.core = cores.load(core), core
+        platform.cpu.timing = platform.cpu.profile.timing_for({})   # what the machine charges
+        spent, counted, _, _ = inference(platform)
+        cycles[core] = spent
+        instructions.add(counted)
+    assert len(instructions) == 1
+    assert cycles["cortex-m4f"] > cycles["cortex-m33"] > cycles["cortex-m7"]

@@ -1,5 +1,7 @@
-"""The runtime inside firmware on the virtual nRF52840 (`lab model run --platform`): the
-same byte-for-byte comparison with TFLite Micro's interpreter as on the host."""
+"""The runtime inside firmware (`lab model run --platform`): the same byte-for-byte
+comparison with TFLite Micro's interpreter as on the host, on the nRF52840 (Cortex-M4F)
+and on the MPS2 AN500 (Cortex-M7) and AN505 (Cortex-M33) boards, whose optimized kernels
+take the DSP path too (model_runner reads its commands through semihosting there)."""
 import numpy as np
 import pytest
 
@@ -13,9 +15,9 @@ IN_FIRMWARE = ("convnet-0-int8", "convnet-1-int8-io", "elementwise-0-int8", "pad
 INPUTS_PER_MODEL = 6
 
 
-@pytest.fixture(scope="module")
-def board():
-    return platforms.load("nrf52840")
+@pytest.fixture(scope="module", params=["nrf52840", "mps2-an500", "mps2-an505"])
+def board(request):
+    return platforms.load(request.param)
 
 
 def models(tflite_model):
@@ -40,7 +42,7 @@ def test_models_inside_firmware_equal_tflite_micro(tflite_model, board, tmp_path
                 expected = oracle.run(inputs, len(host.outputs))
                 got = firmware.invoke(inputs)
                 for want, have in zip(expected, got.outputs):
-                    assert have.tobytes() == want.tobytes(), name
+                    assert have.tobytes() == want.tobytes(), (board.name, name)
                 assert got.cycles > 0
             compared.append(name)
         finally:

@@ -11,7 +11,12 @@ void Default_Handler(void) { for (;;) {} }
 
 WEAK_HANDLER(NMI_Handler); WEAK_HANDLER(HardFault_Handler); WEAK_HANDLER(MemManage_Handler);
 WEAK_HANDLER(BusFault_Handler); WEAK_HANDLER(UsageFault_Handler); WEAK_HANDLER(SVC_Handler);
-WEAK_HANDLER(DebugMon_Handler); WEAK_HANDLER(PendSV_Handler); WEAK_HANDLER(SysTick_Handler);
+WEAK_HANDLER(DebugMon_Handler); WEAK_HANDLER(PendSV_Handler);
+#if !defined(HAL_SYSTICK_HANDLER)    /* the HAL's own otherwise (weak too: see board.h) */
+WEAK_HANDLER(SysTick_Handler);
+#else
+void SysTick_Handler(void);
+#endif
 
 __attribute__((section(".isr_vector"), used)) const vector_t vector_table[16] = {
     (vector_t)&_estack, Reset_Handler, NMI_Handler, HardFault_Handler, MemManage_Handler,

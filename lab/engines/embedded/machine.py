@@ -124,7 +124,7 @@ class Machine:
     def _configure_timing(self) -> None:
         """The core's timing table, the memories' wait states, the flash cache."""
         platform, core = self.platform, self.core
-        core.configure_timing([self.profile.timing[name] for name in TIMING_FIELDS])
+        core.configure_timing([platform.cpu.timing[name] for name in TIMING_FIELDS])
         cache = platform.icache
         if cache is not None:
             platform.region(cache["region"])   # a LabError if the SoC has no such memory
@@ -367,8 +367,10 @@ class Machine:
             event.fire()
 
     def _wake_up(self) -> bool:
-        if self.exceptions.wakes_from_wfi() or self._sevonpend_wake():
+        if self.exceptions.wakes_from_wfi() or self._sevonpend_wake() or \
+                self.semihosting.input_arrived():
             self.sleeping = False
+            self.semihosting.waiting_for_input = False   # the BKPT asks again
             return True
         return False
 
@@ -534,6 +536,10 @@ class Machine:
         if self._halfword(pc) == SEMIHOSTING_BKPT:
             self.uc.reg_write(A.UC_ARM_REG_PC, (pc + 2) | 1)
             self.semihosting.call()
+            if self.semihosting.waiting_for_input:   # a console read, nothing typed yet
+                self.core.rewind_to(pc)
+                self.uc.reg_write(A.UC_ARM_REG_PC, pc | 1)
+                self.sleeping = True
             return
         self.core.rewind_to(pc)
         if self.debug_monitor is not None:

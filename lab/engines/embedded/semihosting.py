@@ -1,7 +1,11 @@
-"""ARM semihosting (BKPT 0xAB): console output, clock and exit for any ELF.
+"""ARM semihosting (BKPT 0xAB): console output and input, clock and exit for any ELF.
 
 Lets `lab run --elf` run firmware written for QEMU's `-semihosting` unchanged.
 Only the calls such firmware uses are served; the rest return -1 (failure).
+The console (":tt") opened for reading gives what the host writes (Session.write_uart
+on boards without a UART). SYS_READ blocks there, as QEMU's does on its stdin: with
+nothing written yet the call is not made; the machine keeps the core asleep at the
+BKPT and makes it again once there is input (`waiting_for_input`).
 """
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ SYS_CLOCK, SYS_TIME, SYS_ERRNO, SYS_GET_CMDLINE, SYS_HEAPINFO = 0x10, 0x11, 0x13
 SYS_EXIT, SYS_EXIT_EXTENDED, SYS_ELAPSED, SYS_TICKFREQ = 0x18, 0x20, 0x30, 0x31
 ADP_STOPPED_APPLICATION_EXIT = 0x20026
 STDOUT_HANDLE = 1
+CONSOLE_INPUT_HANDLE = 3
+READ_MODES = range(0, 4)   # SYS_OPEN modes "r", "rb", "r+", "r+b"
 
 
 class Semihosting:
@@ -22,8 +28,20 @@ class Semihosting:
         self.machine = machine
         self.listeners = []          # callables(bytes, time)
         self.exit_code: int | None = None
+        self.input = bytearray()       # written by the host, not read by firmware yet
+        self.waiting_for_input = False
+
+    def write_from_host(self, data: bytes) -> None:
+        self.input += data
+
+    def input_arrived(self) -> bool:
+        """The core waits in a console read and there is something to read now."""
+        return self.waiting_for_input and bool(self.input)
 
     def call(self) -> None:
+        """Serves the call in R0/R1 and writes its result to R0, unless it blocks
+        (then `waiting_for_input` is set and the registers are left as they were)."""
+        self.waiting_for_input = False
         uc = self.machine.uc
         op, arg = uc.reg_read(A.UC_ARM_REG_R0), uc.reg_read(A.UC_ARM_REG_R1)
         handler = {SYS_OPEN: self._open, SYS_CLOSE: lambda a: 0, SYS_WRITEC: self._writec,
@@ -35,6 +53,8 @@ class Semihosting:
                    SYS_ELAPSED: self._elapsed, SYS_TICKFREQ: lambda a: self.machine.clock_hz,
                    }.get(op)
         result = handler(arg) if handler else 0xFFFFFFFF
+        if self.waiting_for_input:
+            return
         uc.reg_write(A.UC_ARM_REG_R0, result & 0xFFFFFFFF)
 
     def _words(self, address: int, count: int) -> tuple[int, ...]:
@@ -47,7 +67,9 @@ class Semihosting:
     def _open(self, arg: int) -> int:
         name_ptr, mode, length = self._words(arg, 3)
         name = bytes(self.machine.uc.mem_read(name_ptr, length))
-        return STDOUT_HANDLE if name == b":tt" else 0xFFFFFFFF
+        if name != b":tt":
+            return 0xFFFFFFFF
+        return CONSOLE_INPUT_HANDLE if mode in READ_MODES else STDOUT_HANDLE
 
     def _writec(self, arg: int) -> int:
         self._emit(bytes(self.machine.uc.mem_read(arg, 1)))
@@ -70,7 +92,17 @@ class Semihosting:
         return 0
 
     def _read(self, arg: int) -> int:
-        return self._words(arg, 3)[2]   # nothing to read: all bytes "not read"
+        """Returns how many of the bytes asked for were not read."""
+        handle, pointer, length = self._words(arg, 3)
+        if handle != CONSOLE_INPUT_HANDLE or length == 0:
+            return length                # nothing to read there
+        if not self.input:
+            self.waiting_for_input = True
+            return length
+        data = bytes(self.input[:length])
+        del self.input[:len(data)]
+        self.machine.uc.mem_write(pointer, data)
+        return length - len(data)
 
     def _clock(self, arg: int) -> int:
         return self.machine.now() * 100 // self.machine.clock_hz

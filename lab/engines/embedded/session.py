@@ -122,7 +122,7 @@ class Session:
         self.machine.core.enable_profile()
 
     def profile(self) -> list[list]:
-        """[[function, cycles, blocks run]], most cycles first (ELF symbols)."""
+        """[[function, cycles, instructions, blocks run]], most cycles first (ELF symbols)."""
         from ...profile import functions
         return [list(row) for row in functions(self.machine.core.read_profile(), self.firmware)]
 
@@ -152,7 +152,12 @@ class Session:
         return self._reader.pending()
 
     def write_uart(self, text: str) -> None:
-        console = self.machine.peripherals[self.platform.console]
+        """Types `text` on the board's console: its UART, or the semihosting console of
+        boards without one (MPS2, generic)."""
+        console = self.machine.peripherals.get(self.platform.console)
+        if console is None:
+            self.machine.semihosting.write_from_host(text.encode())
+            return
         console.write_from_host(text.encode())
 
     # ------------------------------------------------------------ run

@@ -97,7 +97,7 @@ class ExceptionModel:
             self.enabled[number] = True
         self.priority[RESET], self.priority[NMI], self.priority[HARDFAULT] = -3, -2, -1
         self.prigroup = 0
-        self.vtor = 0
+        self.vtor = self.machine.platform.cpu.reset_vtor
         self.ccr = 1 << 9               # STKALIGN set at reset on Cortex-M4
         self.scr = 0
         self.shcsr_enables = 0          # MEMFAULTENA/BUSFAULTENA/USGFAULTENA (bits 16..18)

@@ -118,7 +118,7 @@ def _load():
         lib.lc_hook_divides.argtypes = [vp, vp]
         lib.lc_remove_hooks.argtypes = [vp, vp]
         lib.lc_profile_enable.argtypes = [vp, u32]
-        lib.lc_profile_read.argtypes = [vp, p64, p64, p64, u32]
+        lib.lc_profile_read.argtypes = [vp, p64, p64, p64, p64, u32]
         lib.lc_profile_read.restype = u32
         _declare_timing(lib)
         _declare_stack_watch(lib)
@@ -263,13 +263,14 @@ class Core:
         if self._lib.lc_profile_enable(self._ptr, size):
             raise MemoryError("labcore: profile table")
 
-    def read_profile(self, max_entries: int = 1 << 16) -> list[tuple[int, int, int]]:
-        """[(block address, executions, cycles)] since profiling was enabled."""
-        pcs = (ctypes.c_uint64 * max_entries)()
-        counts = (ctypes.c_uint64 * max_entries)()
-        cycles = (ctypes.c_uint64 * max_entries)()
-        n = self._lib.lc_profile_read(self._ptr, pcs, counts, cycles, max_entries)
-        return [(pcs[i], counts[i], cycles[i]) for i in range(n)]
+    def read_profile(self, max_entries: int = 1 << 16) -> list[tuple[int, int, int, int]]:
+        """[(block address, executions, cycles, instructions)] since profiling was
+        enabled."""
+        pcs, counts, cycles, instructions = ((ctypes.c_uint64 * max_entries)()
+                                             for _ in range(4))
+        n = self._lib.lc_profile_read(self._ptr, pcs, counts, cycles, instructions,
+                                      max_entries)
+        return [(pcs[i], counts[i], cycles[i], instructions[i]) for i in range(n)]
 
     # ---- stack high-water mark (labcore.c, "stack high-water mark")
     def stack_enable(self, limit: int, top: int, sp: int) -> None:

@@ -74,6 +74,7 @@ typedef struct {
     uint64_t pc;
     uint64_t count;   /* executions of the block */
     uint64_t cycles;  /* cycles spent in it */
+    uint64_t instructions; /* instructions it executed */
 } lc_profile_entry;
 
 typedef struct {
@@ -302,7 +303,7 @@ static int pending_exception_unmasked(lc_state *s, uc_engine *uc)
 
 /* ------------------------------------------------------------ profiling */
 
-static void profile_block(lc_state *s, uint64_t pc, uint32_t cycles)
+static void profile_block(lc_state *s, uint64_t pc, uint32_t cycles, uint32_t instructions)
 {
     if (!s->profile)
         return;
@@ -314,6 +315,7 @@ static void profile_block(lc_state *s, uint64_t pc, uint32_t cycles)
             e->pc = pc;
             e->count++;
             e->cycles += cycles;
+            e->instructions += instructions;
             return;
         }
     }
@@ -367,7 +369,7 @@ void lc_block_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
     s->active_cycles += b->cycles;
     s->instructions += b->insns;
     if (s->profiling)
-        profile_block(s, pc, b->cycles + fetch_stall);
+        profile_block(s, pc, b->cycles + fetch_stall, b->insns);
 }
 
 /* ----------------------------------------------------- counts mid-block */
@@ -784,7 +786,7 @@ int lc_profile_enable(lc_state *s, uint32_t size)
 
 /* Copies up to `max` non-empty entries out; returns how many. */
 uint32_t lc_profile_read(lc_state *s, uint64_t *pcs, uint64_t *counts, uint64_t *cycles,
-                         uint32_t max)
+                         uint64_t *instructions, uint32_t max)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; s->profile && i < s->profile_size && n < max; i++) {
@@ -792,6 +794,7 @@ uint32_t lc_profile_read(lc_state *s, uint64_t *pcs, uint64_t *counts, uint64_t 
             pcs[n] = s->profile[i].pc;
             counts[n] = s->profile[i].count;
             cycles[n] = s->profile[i].cycles;
+            instructions[n] = s->profile[i].instructions;
             n++;
         }
     }

@@ -17,6 +17,7 @@ MODELS = {
     "nrf52.twim": "nrf_twim:Twim",
     "nrf52.pwm": "nrf_pwm:Pwm",
     "nrf52.saadc": "nrf_saadc:Saadc",
+    "mps2.fpgaio": "mps2_fpgaio:FpgaIo",
     "rp2040.bootrom": "rp2040_bootrom:BootRom",
     "rp2040.clocks": "rp2040_clocks:Clocks",
     "rp2040.io_bank0": "rp2040_io_bank0:IoBank0",

@@ -1,0 +1,2 @@
+# MPS2 AN500 under semihosting: the HAL is the board.
+HAL := mps2_an500

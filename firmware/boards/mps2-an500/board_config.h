@@ -1,0 +1,1 @@
+/* MPS2 AN500: nothing on pins; output goes through semihosting. */

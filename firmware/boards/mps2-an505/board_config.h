@@ -1,0 +1,1 @@
+/* MPS2 AN505: nothing on pins; output goes through semihosting. */
