@@ -1,6 +1,7 @@
 """What the nRF52's audio inputs with EasyDMA (the PDM, and the SAADC with a microphone on
-an AIN pin) share: the recording they hear, a buffer of samples written to Data RAM in
-one go when it completes, the event that completes it, and what they delivered.
+an AIN pin) share: the recording they hear from the stream's start, a buffer of samples
+written to Data RAM in one go when it completes, the event that completes it, and what
+they delivered.
 
 A peripheral using it sets `source` (None) and defines `_clear_state` (its run state,
 with `_event`, `_delivered` and `_start_time`), `_time_of_sample(index)` (the cycle
@@ -34,6 +35,14 @@ class AudioDma:
         """The PCM the microphone delivered for every sample taken (int16)."""
         return np.concatenate(self._delivered) if self._delivered else \
             np.zeros(0, dtype=np.int16)
+
+    def start_stream(self, channels: int) -> None:
+        """Sampling starts now (sample 0): the feed plays at the sample rate from here."""
+        self._start_time = self.now()
+        self.start_active_cycles = self.machine.active_cycles()
+        self._next_sample = 0
+        if self.source is not None:
+            self.source.configure(self.sample_rate(), channels)
 
     def take_audio(self, frames: int, channels: int) -> np.ndarray:
         """The feed's next `frames` samples (frames x channels, int16); silence without a

@@ -94,11 +94,7 @@ class Pdm(AudioDma, NrfPeripheral):
         if self.running or not self.regs.value("ENABLE"):
             return
         self.running, self._stopping = True, False
-        self._start_time = self.now()
-        self.start_active_cycles = self.machine.active_cycles()
-        self._next_sample = 0
-        if self.source is not None:
-            self.source.configure(self.sample_rate(), self.channels())
+        self.start_stream(self.channels())
         self._latch()
 
     def _stop(self) -> None:

@@ -201,11 +201,7 @@ class Saadc(AudioDma, NrfPeripheral):
     def _start_timer(self) -> None:
         cc = self.regs.value("SAMPLERATE", "CC")
         self._timer = (self.now(), Fraction(cc * self.machine.clock_hz, TIMER_CLOCK_HZ))
-        self._start_time = self.now()
-        self.start_active_cycles = self.machine.active_cycles()
-        self._next_sample = 0
-        if self.source is not None:
-            self.source.configure(self.sample_rate(), 1)
+        self.start_stream(1)
         self._schedule_buffer()
 
     def _time_of_sample(self, index: int) -> int:
