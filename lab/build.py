@@ -175,6 +175,7 @@ def cache_key(app_dir: Path, platform: Platform, extra_sources, defines,
     _hash_tree(digest, FIRMWARE_DIR / "common", "common")
     _hash_tree(digest, FIRMWARE_DIR / "boards" / _board(platform), "board")
     _hash_tree(digest, FIRMWARE_DIR / "hal" / platform.build.get("hal", ""), "hal")
+    _hash_tree(digest, FIRMWARE_DIR / "hal" / "common", "hal-common")   # HALs share it
     _hash_tree(digest, FIRMWARE_DIR / "drivers", "drivers")
     for library in LIBRARIES:
         _hash_tree(digest, FIRMWARE_DIR / library, library)

@@ -81,6 +81,26 @@ def test_second_build_of_same_inputs_is_a_cache_hit(tmp_path):
     assert "flash" in second.stdout and "RAM" in second.stdout
 
 
+def test_a_change_in_the_hals_shared_code_misses_the_build_cache(tmp_path, monkeypatch):
+    """firmware/hal/common is compiled into several HALs' images: it is in the key."""
+    from lab import build, platforms
+    platform = platforms.load("pico")
+    firmware = tmp_path / "firmware"
+    board = firmware / "boards" / platform.build["board"]
+    board.mkdir(parents=True)
+    (board / "board.mk").write_text("HAL := rp2040\n")
+    (firmware / "Makefile").write_text("all:\n")
+    shared = firmware / "hal" / "common" / "startup_semihosting.c"
+    shared.parent.mkdir(parents=True)
+    shared.write_text("void Reset_Handler(void) {}\n")
+    app = tmp_path / "app"
+    app.mkdir()
+    monkeypatch.setattr(build, "FIRMWARE_DIR", firmware)
+    before = build.cache_key(app, platform, (), ())
+    shared.write_text("void Reset_Handler(void) { for (;;) {} }\n")
+    assert build.cache_key(app, platform, (), ()) != before
+
+
 def test_list_and_doctor():
     listing = lab("list")
     assert listing.returncode == 0

@@ -58,3 +58,31 @@ def idle_board():
 def imu_of(session):
     bus, _, name = session.platform.imu.partition(".")
     return session.machine.peripherals[bus].device(name)
+
+
+def imu_buses(session, *addresses: int) -> tuple:
+    """(session, a Bus per address) for the board's IMU (a chip may answer at two)."""
+    device = imu_of(session)
+    return (session, *(Bus(device, address) for address in addresses))
+
+
+class ConstantFeed:
+    """A constant motion (board frame) as lab.sensors feeds give it."""
+    source = "constant"
+
+    def __init__(self, value):
+        self.values = value
+
+    def value(self, index, seconds):
+        return self.values
+
+
+def int16(low: int, high: int) -> int:
+    """An output register pair (little endian) as the signed value it holds."""
+    value = low | high << 8
+    return value - 0x10000 if value & 0x8000 else value
+
+
+def xyz(raw: list[int]) -> list[int]:
+    """Six output bytes (X, Y, Z low/high) as three int16."""
+    return [int16(raw[i], raw[i + 1]) for i in (0, 2, 4)]

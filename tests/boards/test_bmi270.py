@@ -3,7 +3,7 @@ configuration-file upload, ODR, range scaling, data-ready, the FIFO's frames, ov
 and overflow, soft reset; on the Nano 33 BLE Sense Rev2 board file."""
 import pytest
 
-from .conftest import Bus, imu_of
+from .conftest import ConstantFeed, imu_buses, int16, xyz
 
 CHIP_ID, STATUS, ACC_X_LSB, GYR_X_LSB = 0x00, 0x03, 0x0C, 0x12
 INT_STATUS_1, INTERNAL_STATUS, FIFO_LENGTH_0, FIFO_DATA = 0x1D, 0x21, 0x24, 0x26
@@ -13,21 +13,9 @@ INIT_CTRL, INIT_ADDR_0, INIT_ADDR_1, INIT_DATA = 0x59, 0x5B, 0x5C, 0x5E
 PWR_CONF, PWR_CTRL, CMD = 0x7C, 0x7D, 0x7E
 
 
-class Feed:
-    """A constant motion (board frame) as lab.sensors feeds give it."""
-    source = "constant"
-
-    def __init__(self, value):
-        self.values = value
-
-    def value(self, index, seconds):
-        return self.values
-
-
 @pytest.fixture
 def rev2(idle_board):
-    session = idle_board("nano33-rev2")
-    return session, Bus(imu_of(session), 0x68)
+    return imu_buses(idle_board("nano33-rev2"), 0x68)
 
 
 def upload(bus, size=8192, chunk=32):
@@ -49,11 +37,6 @@ def start(session, bus, acc_conf=0x98, acc_range=0x01, fifo=0x40):
     bus.write(FIFO_CONFIG_0, 0x00)
     bus.write(FIFO_CONFIG_1, fifo)
     bus.write(PWR_CTRL, 0x04)                                  # acc_en
-
-
-def int16(low, high):
-    value = low | high << 8
-    return value - 0x10000 if value & 0x8000 else value
 
 
 def test_chip_id_is_read_only_and_reset_values(rev2):
@@ -96,18 +79,18 @@ def test_no_data_before_initialisation(rev2):
 
 def test_odr_and_range_scale_the_accelerometer(rev2):
     session, bus = rev2
-    bus.device.accel_feed = Feed((0.5, -0.25, 1.0))           # board frame, g
+    bus.device.accel_feed = ConstantFeed((0.5, -0.25, 1.0))           # board frame, g
     start(session, bus, acc_conf=0x99, acc_range=0x00, fifo=0x00)   # 200 Hz, +-2 g
     session.run(1.0)
     assert bus.device.output_data_rate() == 200
     assert bus.device.produced_samples == 200
     raw = bus.read(ACC_X_LSB, 6)
     # the Rev2 mounts the chip with x = board -y, y = board -x: 16384 LSB per g at +-2 g
-    assert [int16(raw[i], raw[i + 1]) for i in (0, 2, 4)] == [4096, -8192, 16384]
+    assert xyz(raw) == [4096, -8192, 16384]
     bus.write(ACC_RANGE, 0x03)                                 # +-16 g: 2048 LSB/g
     session.run(0.01)
     raw = bus.read(ACC_X_LSB, 6)
-    assert [int16(raw[i], raw[i + 1]) for i in (0, 2, 4)] == [512, -1024, 2048]
+    assert xyz(raw) == [512, -1024, 2048]
 
 
 def test_data_ready_flags_clear_when_read(rev2):
@@ -123,7 +106,7 @@ def test_data_ready_flags_clear_when_read(rev2):
 
 def test_gyroscope_range(rev2):
     session, bus = rev2
-    bus.device.gyro_feed = Feed((0.0, 0.0, 250.0))            # dps about the board's z
+    bus.device.gyro_feed = ConstantFeed((0.0, 0.0, 250.0))            # dps about the board's z
     start(session, bus, fifo=0x00)
     bus.write(GYR_CONF, 0x98)                                  # 100 Hz
     bus.write(GYR_RANGE, 0x03)                                 # +-250 dps: 131.072 LSB/dps
@@ -135,13 +118,13 @@ def test_gyroscope_range(rev2):
 
 def test_headerless_fifo_frames_and_over_read(rev2):
     session, bus = rev2
-    bus.device.accel_feed = Feed((0.0, 0.0, 1.0))
+    bus.device.accel_feed = ConstantFeed((0.0, 0.0, 1.0))
     start(session, bus)                                        # acc only, headerless, 100 Hz
     session.run(0.1)
     length = bus.read(FIFO_LENGTH_0, 2)
     assert length[0] | length[1] << 8 == 10 * 6                # ten 6-byte frames
     frame = bus.read(FIFO_DATA, 6)                             # burst stays on FIFO_DATA
-    assert [int16(frame[i], frame[i + 1]) for i in (0, 2, 4)] == [0, 0, 8192]
+    assert xyz(frame) == [0, 0, 8192]
     bus.read(FIFO_DATA, 54)
     assert bus.read(FIFO_LENGTH_0, 2) == [0, 0]
     assert bus.read(FIFO_DATA, 4) == [0x00, 0x80, 0x00, 0x80]  # 0x8000 per axis

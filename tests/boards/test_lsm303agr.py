@@ -3,7 +3,7 @@ left-justified resolution per mode and scale, ODR, data-ready and overrun, the 3
 FIFO's modes, BOOT, the magnetometer's registers; on the micro:bit v2 board file."""
 import pytest
 
-from .conftest import Bus, imu_of
+from .conftest import ConstantFeed, imu_buses, xyz
 
 WHO_AM_I_A, CTRL_REG1_A, CTRL_REG4_A, CTRL_REG5_A = 0x0F, 0x20, 0x23, 0x24
 STATUS_REG_A, OUT_X_L_A, FIFO_CTRL_REG_A, FIFO_SRC_REG_A = 0x27, 0x28, 0x2E, 0x2F
@@ -11,29 +11,9 @@ WHO_AM_I_M, CFG_REG_A_M, INT_CTRL_REG_M, OUTX_L_REG_M = 0x4F, 0x60, 0x63, 0x68
 AUTO = 0x80
 
 
-class Feed:
-    source = "constant"
-
-    def __init__(self, value):
-        self.values = value
-
-    def value(self, index, seconds):
-        return self.values
-
-
 @pytest.fixture
 def microbit(idle_board):
-    session = idle_board("microbit-v2")
-    device = imu_of(session)
-    return session, Bus(device, 0x19), Bus(device, 0x1E)
-
-
-def xyz(raw):
-    out = []
-    for i in (0, 2, 4):
-        value = raw[i] | raw[i + 1] << 8
-        out.append(value - 0x10000 if value & 0x8000 else value)
-    return out
+    return imu_buses(idle_board("microbit-v2"), 0x19, 0x1E)
 
 
 def test_identities_and_reset_values(microbit):
@@ -52,7 +32,7 @@ def test_identities_and_reset_values(microbit):
 ])
 def test_resolution_per_mode_and_scale(microbit, ctrl1, ctrl4, expected_z):
     session, accel, _ = microbit
-    accel.device.accel_feed = Feed((0.0, 0.0, -1.0))          # board z = -chip z
+    accel.device.accel_feed = ConstantFeed((0.0, 0.0, -1.0))          # board z = -chip z
     accel.write(CTRL_REG4_A, ctrl4)
     accel.write(CTRL_REG1_A, ctrl1)
     session.run(0.02)
@@ -88,7 +68,7 @@ def test_fifo_stream_mode_keeps_the_newest_32(microbit):
 
 def test_fifo_mode_stops_when_full_and_bypass_empties(microbit):
     session, accel, _ = microbit
-    accel.device.accel_feed = Feed((0.0, 0.0, -1.0))
+    accel.device.accel_feed = ConstantFeed((0.0, 0.0, -1.0))
     accel.write(CTRL_REG4_A, 0x18)
     accel.write(CTRL_REG1_A, 0x57)
     accel.write(CTRL_REG5_A, 0x40)

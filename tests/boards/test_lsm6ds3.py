@@ -3,7 +3,7 @@ full-scale sensitivities, data-ready, the FIFO's data sets, status and modes, so
 reset; on the Seeed XIAO nRF52840 Sense board file."""
 import pytest
 
-from .conftest import Bus, imu_of
+from .conftest import ConstantFeed, imu_buses, int16, xyz
 
 WHO_AM_I, FIFO_CTRL1, FIFO_CTRL3, FIFO_CTRL5 = 0x0F, 0x06, 0x08, 0x0A
 CTRL1_XL, CTRL2_G, CTRL3_C, STATUS_REG = 0x10, 0x11, 0x12, 0x1E
@@ -11,29 +11,9 @@ OUTX_L_G, OUTX_L_XL = 0x22, 0x28
 FIFO_STATUS1, FIFO_STATUS2, FIFO_STATUS3, FIFO_DATA_OUT_L = 0x3A, 0x3B, 0x3C, 0x3E
 
 
-class Feed:
-    source = "constant"
-
-    def __init__(self, value):
-        self.values = value
-
-    def value(self, index, seconds):
-        return self.values
-
-
 @pytest.fixture
 def xiao(idle_board):
-    session = idle_board("xiao-sense")
-    return session, Bus(imu_of(session), 0x6A)
-
-
-def int16(low, high):
-    value = low | high << 8
-    return value - 0x10000 if value & 0x8000 else value
-
-
-def xyz(raw):
-    return [int16(raw[i], raw[i + 1]) for i in (0, 2, 4)]
+    return imu_buses(idle_board("xiao-sense"), 0x6A)
 
 
 def test_identity_and_reset_values(xiao):
@@ -49,7 +29,7 @@ def test_identity_and_reset_values(xiao):
                                                    (0b11, 4098), (0b01, 2049)])
 def test_accelerometer_full_scales(xiao, fs_bits, counts_per_g):
     session, bus = xiao
-    bus.device.accel_feed = Feed((0.0, 0.0, 1.0))
+    bus.device.accel_feed = ConstantFeed((0.0, 0.0, 1.0))
     bus.write(CTRL1_XL, 0x40 | fs_bits << 2)                   # 104 Hz
     session.run(0.02)
     assert xyz(bus.read(OUTX_L_XL, 6)) == [0, 0, counts_per_g]
@@ -67,7 +47,7 @@ def test_output_data_rate_and_data_ready(xiao):
 
 def test_gyroscope_sensitivity(xiao):
     session, bus = xiao
-    bus.device.gyro_feed = Feed((70.0, -35.0, 0.0))
+    bus.device.gyro_feed = ConstantFeed((70.0, -35.0, 0.0))
     bus.write(CTRL2_G, 0x4C)                                   # 104 Hz, 2000 dps: 70 mdps/LSB
     session.run(0.02)
     assert xyz(bus.read(OUTX_L_G, 6)) == [1000, -500, 0]
@@ -75,8 +55,8 @@ def test_gyroscope_sensitivity(xiao):
 
 def test_fifo_data_sets_gyro_then_accelerometer(xiao):
     session, bus = xiao
-    bus.device.accel_feed = Feed((0.0, 0.0, 1.0))
-    bus.device.gyro_feed = Feed((35.0, 0.0, 0.0))
+    bus.device.accel_feed = ConstantFeed((0.0, 0.0, 1.0))
+    bus.device.gyro_feed = ConstantFeed((35.0, 0.0, 0.0))
     bus.write(CTRL1_XL, 0x48)                                  # 104 Hz, +-4 g
     bus.write(CTRL2_G, 0x4C)
     bus.write(FIFO_CTRL3, 0x09)                                # gyro and XL, no decimation

@@ -44,6 +44,19 @@ def run_firmware(session_for):
     return run
 
 
+def run_to_done(platform, name: str, seconds: float = 5.0, **options):
+    """The RunResult of tests/firmware/<name> on `platform` (any board, or one a test
+    changed), run until it reports done; `options` go to the Session."""
+    session = Session(platform, build(str(FIRMWARE / name), platform).elf, **options)
+    try:
+        session.run(seconds)
+        result = session.result()
+    finally:
+        session.close()
+    assert result.end == "done", result.uart
+    return result
+
+
 def event(result, name: str) -> dict:
     matches = result.events_named(name)
     assert matches, f"no @lab {name} event; UART was:\n{result.uart}"

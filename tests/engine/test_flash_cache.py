@@ -3,10 +3,8 @@ states per 32-bit fetch; 2-way, 16-byte lines, a miss costs 8 cycles): a loop ru
 flash with the cache off, then on (tests/firmware/timing_flash), gives the cycles and
 the IHIT/IMISS counts the model says."""
 from lab import cores, platforms
-from lab.build import build
-from lab.engines.embedded.session import Session
 
-from .conftest import event
+from .conftest import event, run_to_done
 
 M4 = cores.load("cortex-m4f").timing
 WAIT_STATES, MISS = 2, 8
@@ -52,12 +50,7 @@ def test_the_hal_turns_the_cache_on_at_start_up(run_firmware):
 
 def test_timing_instructions_has_no_wait_states():
     platform = platforms.load("nrf52840", timing="instructions")
-    session = Session(platform, build("tests/firmware/timing_flash", platform).elf)
-    try:
-        session.run(5)
-        result = session.result()
-    finally:
-        session.close()
+    result = run_to_done(platform, "timing_flash")
     off, on = result.events_named("flash")
     # LDR, B, 100 x 7 loop instructions, NOP: one cycle each, cache or not
     assert off["cycles"] == on["cycles"] == 2 + TURNS * 7 + 1

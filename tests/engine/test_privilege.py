@@ -11,9 +11,8 @@ from lab import platforms
 from lab.build import build
 from lab.engines import qemu
 from lab.engines.embedded import native
-from lab.engines.embedded.session import Session
 
-from .conftest import FIRMWARE, event
+from .conftest import FIRMWARE, event, run_to_done
 
 PPB_ACCESSES = "e000ed00,e000ed08,e000e100,e000e018,e0001004,e0002000"   # in firmware order
 
@@ -25,14 +24,7 @@ def mps2():
 
 def lab_lines(platform, name: str, strict_alignment: bool = False) -> list[str]:
     """The `@lab` lines of tests/firmware/<name> on the embedded engine."""
-    session = Session(platform, build(str(FIRMWARE / name), platform).elf,
-                      strict_alignment=strict_alignment)
-    try:
-        session.run(5.0)
-        result = session.result()
-    finally:
-        session.close()
-    assert result.end == "done", result.uart
+    result = run_to_done(platform, name, strict_alignment=strict_alignment)
     return [line for line in result.uart.splitlines() if line.startswith("@lab")]
 
 

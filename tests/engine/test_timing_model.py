@@ -10,23 +10,16 @@ import numpy as np
 import pytest
 
 from lab import cores, platforms
-from lab.build import build
-from lab.engines.embedded.session import Session
 from lab.model_firmware import FirmwareModel
+
+from .conftest import run_to_done
 
 M4 = cores.load("cortex-m4f").timing
 READ = M4["load"] + M4["alu"]          # the first CYCCNT read (LDR) and a NOP
 
 
 def spans(platform) -> dict[str, int]:
-    elf = build("tests/firmware/timing_micro", platform).elf
-    session = Session(platform, elf, app="timing_micro")
-    try:
-        session.run(5)
-        result = session.result()
-    finally:
-        session.close()
-    assert result.end == "done", result.uart
+    result = run_to_done(platform, "timing_micro", app="timing_micro")
     return {e["name"]: e["cycles"] - READ for e in result.events_named("timing")}
 
 
@@ -146,13 +139,7 @@ def test_the_m0plus_two_stage_pipeline_timed_by_systick():
     ARMv6-M has no CYCCNT, so the firmware times with SysTick (tests/firmware/timing_m0plus)."""
     m0 = cores.load("cortex-m0plus").timing
     platform = platforms.load("generic-m0plus")
-    session = Session(platform, build("tests/firmware/timing_m0plus", platform).elf)
-    try:
-        session.run(5)
-        result = session.result()
-    finally:
-        session.close()
-    assert result.end == "done", result.uart
+    result = run_to_done(platform, "timing_m0plus")
     got = {e["name"]: e["cycles"] - m0["load"] - m0["alu"] for e in result.events_named("timing")}
     assert got["nothing"] == 0 and got["alu4"] == 4
     assert got["loads4"] == 4 * m0["load"] == 8
@@ -190,12 +177,7 @@ def test_a_part_built_with_the_small_multiplier_takes_32_cycles_a_muls(tmp_path)
     small = platforms.load(str(tmp_path / "board.yaml"))
     assert small.cpu.timing["mul"] == 32 and platforms.load("generic-m0plus").cpu.timing["mul"] == 1
     m0 = cores.load("cortex-m0plus").timing
-    session = Session(small, build("tests/firmware/timing_m0plus", small).elf)
-    try:
-        session.run(5)
-        result = session.result()
-    finally:
-        session.close()
+    result = run_to_done(small, "timing_m0plus")
     got = {e["name"]: e["cycles"] - m0["load"] - m0["alu"] for e in result.events_named("timing")}
     assert got["muls4"] == 4 * 32 and got["alu4"] == 4
     (tmp_path / "bad.yaml").write_text(soc.replace("multiplier: fast", "multiplier: huge"))

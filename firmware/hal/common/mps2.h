@@ -16,10 +16,7 @@
  * (and blinks no LED) defines its own */
 #define HAL_SYSTICK_HANDLER 1
 
-static inline void board_init(void) {}
-static inline void console_flush(void) {}
-size_t console_read(char *buffer, size_t capacity); /* blocks for one byte at least */
-void semihosting_exit(int status);
+#include "board_semihosting.h"
 
 void led_set(unsigned pin, int on);
 void led_toggle(unsigned pin);

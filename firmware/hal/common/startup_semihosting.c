@@ -1,20 +1,14 @@
 /* Start-up of the boards that only have memory and semihosting (MPS2 AN385/AN386, the
  * generic Cortex-M0+): vector table, .data/.bss, the FPU where the core has one, main(),
  * semihosting exit. */
-#include <stdint.h>
-#include <string.h>
 #include "board.h"
+#include "startup.h"
 
-extern uint32_t _estack, _etext, _sdata, _edata, _sbss, _ebss;
-extern int main(void);
-extern void __libc_init_array(void);
-void Reset_Handler(void);
+extern uint32_t _etext;          /* where .data's initial values are (the board's .ld) */
 
 /* Exceptions without a handler spin: the lab reports a fault that is not handled. */
 void Default_Handler(void) { for (;;) {} }
 
-/* Weak names an application overrides, as on the other boards. */
-#define WEAK_HANDLER(name) void name(void) __attribute__((weak, alias("Default_Handler")))
 WEAK_HANDLER(NMI_Handler); WEAK_HANDLER(HardFault_Handler); WEAK_HANDLER(MemManage_Handler);
 WEAK_HANDLER(BusFault_Handler); WEAK_HANDLER(UsageFault_Handler); WEAK_HANDLER(SVC_Handler);
 WEAK_HANDLER(DebugMon_Handler); WEAK_HANDLER(PendSV_Handler);
@@ -24,8 +18,6 @@ WEAK_HANDLER(SysTick_Handler);
 void SysTick_Handler(void);
 #endif
 
-typedef void (*vector_t)(void);
-
 __attribute__((section(".isr_vector"), used)) const vector_t vector_table[16] = {
     (vector_t)&_estack, Reset_Handler, NMI_Handler, HardFault_Handler, MemManage_Handler,
     BusFault_Handler, UsageFault_Handler, 0, 0, 0, 0, SVC_Handler, DebugMon_Handler, 0,
@@ -34,8 +26,7 @@ __attribute__((section(".isr_vector"), used)) const vector_t vector_table[16] = 
 
 void Reset_Handler(void)
 {
-    memcpy(&_sdata, &_etext, (size_t)((char *)&_edata - (char *)&_sdata));
-    memset(&_sbss, 0, (size_t)((char *)&_ebss - (char *)&_sbss));
+    init_data_and_bss(&_etext);
 #if defined(__ARM_FP)
     SCB_CPACR |= 0xFu << 20;   /* CP10 and CP11: full access */
 #endif

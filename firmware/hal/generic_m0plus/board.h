@@ -9,9 +9,6 @@
 #define BOARD_NAME "generic-m0plus"
 #define CORE_CLOCK_HZ 48000000u
 
-static inline void board_init(void) {}
-static inline void console_flush(void) {}
-size_t console_read(char *buffer, size_t capacity); /* blocks for one byte at least */
-void semihosting_exit(int status);
+#include "../common/board_semihosting.h"
 
 #endif

@@ -10,22 +10,11 @@
 
 #define BOARD_NAME LAB_BOARD      /* the platform's name, from the build */
 #define CORE_CLOCK_HZ 64000000u
+/* rtc_periodic_start: RTC1 compare channel 0, in LFCLK ticks (32768 Hz).
+ * board_init starts the HFXO and LFXO. */
 #define LFCLK_HZ 32768u
+#include "../common/board_api.h"
 
-void board_init(void);           /* HFXO, LFXO, console at 115200 baud, LEDs off */
-void clocks_start(void);
-void console_init(void);
-void console_write(const char *data, size_t length);
-void console_flush(void);        /* returns when every byte has left the UART */
-size_t console_read(char *buffer, size_t capacity); /* bytes received so far */
-void leds_init(void);
-void led_set(unsigned pin, int on);
-void led_toggle(unsigned pin);
-
-/* RTC1 compare channel 0 calls `handler` every `ticks` LFCLK ticks (32768 Hz). */
-void rtc_periodic_start(uint32_t ticks, void (*handler)(void));
-void rtc_periodic_stop(void);
-uint32_t rtc_counter(void);
 /* Sleeps `ms` milliseconds (RTC2, at least one 32768 Hz tick). */
 void delay_ms(uint32_t ms);
 
@@ -46,9 +35,7 @@ int i2c_write(uint8_t address, const uint8_t *data, size_t length);
 int i2c_write_read(uint8_t address, const uint8_t *data, size_t length, uint8_t *into,
                    size_t count);
 
-/* LED brightness 0..1 through PWM0 (16 kHz; LED_ACTIVE_LOW says the LED's polarity). */
-void led_pwm_init(unsigned pin);
-void led_pwm_set(float brightness);
+/* led_pwm_init/led_pwm_set (board_api.h) drive PWM0 at 16 kHz. */
 
 /* The accelerometer (firmware/drivers/imu.h), on boards that have one. */
 #include "imu.h"

@@ -1,8 +1,8 @@
 /* An analog microphone through the SAADC (boards whose microphone sits on an AIN pin, as
  * on the micro:bit v2): the same API as the PDM's mic.c. The SAADC's internal timer
  * samples at 16 kHz (16 MHz / 1000), 14 bits, gain 1/4 against the internal 0.6 V
- * reference (0 .. 2.4 V), into two EasyDMA buffers: at STARTED the next pointer is
- * written, at END the next buffer is started and the full one becomes PCM:
+ * reference (0 .. 2.4 V), into two EasyDMA buffers (mic_buffers.h): at STARTED the next
+ * pointer is written, at END the next buffer is started and the full one becomes PCM:
  * (result - MIC_SAADC_BIAS) << MIC_SAADC_SHIFT (board_config.h: the amplifier's bias and
  * swing as the ADC sees them). A board compiles this file or mic.c (board.mk
  * HAL_EXCLUDE). */
@@ -10,21 +10,9 @@
 
 #define SAMPLERATE_CC 1000u                 /* 16 MHz / 1000 = 16 kHz */
 
-static int16_t *buffer[2];
-static size_t buffer_samples;
-static mic_handler handler;
-static unsigned filling;         /* the buffer the SAADC writes now */
-static unsigned armed;           /* the buffer RESULT.PTR points at */
-static volatile int rearm_due;
-volatile int mic_rearm_from_caller;
-
-static void arm_next(void)
-{
-    armed = filling ^ 1u;
-    SAADC_RESULT_PTR = (uint32_t)buffer[armed];
-    SAADC_RESULT_MAXCNT = buffer_samples;
-    rearm_due = 0;
-}
+#define MIC_DMA_PTR SAADC_RESULT_PTR
+#define MIC_DMA_MAXCNT SAADC_RESULT_MAXCNT
+#include "mic_buffers.h"
 
 static void to_pcm(int16_t *samples, size_t count)
 {
@@ -46,35 +34,19 @@ void SAADC_IRQHandler(void)
     }
     if (SAADC_EVENTS_STARTED) {
         SAADC_EVENTS_STARTED = 0;
-        filling = armed;
-        if (mic_rearm_from_caller)
-            rearm_due = 1;
-        else
-            arm_next();
+        buffer_started();
     }
 }
 
-int mic_rearm_pending(void) { return rearm_due; }
-void mic_rearm(void) { arm_next(); }
-
 void mic_start(int16_t *buffers, size_t samples, mic_handler on_buffer)
 {
-    buffer[0] = buffers;
-    buffer[1] = buffers + samples;
-    buffer_samples = samples;
-    handler = on_buffer;
-#ifdef MIC_POWER_PIN
-    GPIO_PIN_CNF(GPIO_PORT_BASE(MIC_POWER_PIN), MIC_POWER_PIN & 31u) = 1u;
-    GPIO_OUTSET(GPIO_PORT_BASE(MIC_POWER_PIN)) = GPIO_PIN_BIT(MIC_POWER_PIN);
-#endif
+    buffers_init(buffers, samples, on_buffer);
     SAADC_CH_PSELP(0) = SAADC_PSEL_AIN(MIC_SAADC_AIN);
     SAADC_CH_CONFIG(0) = SAADC_GAIN_1_4 | SAADC_TACQ_3US;   /* internal reference, SE */
     SAADC_RESOLUTION = SAADC_RESOLUTION_14BIT;
     SAADC_OVERSAMPLE = 0;
     SAADC_SAMPLERATE = SAADC_SAMPLERATE_TIMERS | SAMPLERATE_CC;
-    filling = armed = 0;
-    SAADC_RESULT_PTR = (uint32_t)buffer[0];
-    SAADC_RESULT_MAXCNT = samples;
+    arm_first(samples);
     SAADC_INTENSET = SAADC_INT_STARTED | SAADC_INT_END;
     irq_priority(IRQ_SAADC, 2);
     irq_enable(IRQ_SAADC);

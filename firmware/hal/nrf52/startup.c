@@ -1,18 +1,13 @@
 /* nRF52 start-up: vector table, .data/.bss initialisation, FPU enable, then main(). */
-#include <stdint.h>
-#include <string.h>
 #include "nrf52.h"
+#include "../common/startup.h"
 
-extern uint32_t _estack, _etext, _sdata, _edata, _sbss, _ebss;
-extern int main(void);
-extern void __libc_init_array(void);
-void Reset_Handler(void);
+extern uint32_t _etext;          /* where .data's initial values are (nrf52_sections.ld) */
 
 /* Faults spin: the lab sees a fault handler that does not return and reports the
  * fault (kind, status registers, PC, LR, function names). */
 void Default_Handler(void) { for (;;) {} }
 
-#define WEAK_HANDLER(name) void name(void) __attribute__((weak, alias("Default_Handler")))
 WEAK_HANDLER(NMI_Handler); WEAK_HANDLER(HardFault_Handler); WEAK_HANDLER(MemManage_Handler);
 WEAK_HANDLER(BusFault_Handler); WEAK_HANDLER(UsageFault_Handler); WEAK_HANDLER(SVC_Handler);
 WEAK_HANDLER(DebugMon_Handler); WEAK_HANDLER(PendSV_Handler); WEAK_HANDLER(SysTick_Handler);
@@ -32,8 +27,6 @@ WEAK_HANDLER(I2S_IRQHandler); WEAK_HANDLER(FPU_IRQHandler); WEAK_HANDLER(USBD_IR
 WEAK_HANDLER(UARTE1_IRQHandler); WEAK_HANDLER(QSPI_IRQHandler); WEAK_HANDLER(CRYPTOCELL_IRQHandler);
 WEAK_HANDLER(PWM3_IRQHandler); WEAK_HANDLER(SPIM3_IRQHandler);
 
-typedef void (*vector_t)(void);
-
 __attribute__((section(".isr_vector"), used)) const vector_t vector_table[16 + 48] = {
     (vector_t)&_estack, Reset_Handler, NMI_Handler, HardFault_Handler, MemManage_Handler,
     BusFault_Handler, UsageFault_Handler, 0, 0, 0, 0, SVC_Handler, DebugMon_Handler, 0,
@@ -52,8 +45,7 @@ __attribute__((section(".isr_vector"), used)) const vector_t vector_table[16 + 4
 
 void Reset_Handler(void)
 {
-    memcpy(&_sdata, &_etext, (size_t)((char *)&_edata - (char *)&_sdata));
-    memset(&_sbss, 0, (size_t)((char *)&_ebss - (char *)&_sbss));
+    init_data_and_bss(&_etext);
     SCB_CPACR |= 0xFu << 20; /* full access to CP10/CP11: the FPU */
     NVMC_ICACHECNF = NVMC_ICACHECNF_CACHEEN; /* the flash cache, as production firmware does */
     cpu_dsb();

@@ -17,23 +17,9 @@
 
 #define LED1_PIN 25u               /* the Pico's green LED, active high */
 
-void board_init(void);           /* XOSC, PLL_SYS 125 MHz, console at 115200, LED off */
-void clocks_start(void);
-void console_init(void);
-void console_write(const char *data, size_t length);
-void console_flush(void);        /* returns when every byte has left the UART */
-size_t console_read(char *buffer, size_t capacity); /* bytes received so far */
-void leds_init(void);
-void led_set(unsigned pin, int on);
-void led_toggle(unsigned pin);
-
-/* TIMER alarm 0 calls `handler` every `ticks` microseconds. */
-void rtc_periodic_start(uint32_t ticks, void (*handler)(void));
-void rtc_periodic_stop(void);
-uint32_t rtc_counter(void);      /* TIMER's low word, microseconds */
-
-/* LED brightness 0..1 through the PWM slice and channel of `pin` (GP25: slice 4 B). */
-void led_pwm_init(unsigned pin);
-void led_pwm_set(float brightness);
+/* board_init starts the XOSC and PLL_SYS (125 MHz); rtc_periodic_start is TIMER alarm 0
+ * and rtc_counter the TIMER's low word, in microseconds; led_pwm_init takes the PWM slice
+ * and channel of `pin` (GP25: slice 4 B). */
+#include "../common/board_api.h"
 
 #endif

@@ -1,18 +1,13 @@
 /* RP2040 start-up: the vector table boot2 points VTOR at (0x10000100, right after
  * boot2), .data/.bss initialisation, then main(). Core 0 only. */
-#include <stdint.h>
-#include <string.h>
 #include "rp2040.h"
+#include "../common/startup.h"
 
-extern uint32_t _estack, _sidata, _sdata, _edata, _sbss, _ebss;
-extern int main(void);
-extern void __libc_init_array(void);
-void Reset_Handler(void);
+extern uint32_t _sidata;         /* where .data's initial values are (rp2040.ld) */
 
 /* Faults spin: the lab sees a fault handler that does not return and reports it. */
 void Default_Handler(void) { for (;;) {} }
 
-#define WEAK_HANDLER(name) void name(void) __attribute__((weak, alias("Default_Handler")))
 WEAK_HANDLER(NMI_Handler); WEAK_HANDLER(HardFault_Handler); WEAK_HANDLER(SVC_Handler);
 WEAK_HANDLER(PendSV_Handler); WEAK_HANDLER(SysTick_Handler);
 /* §2.3.2: IRQ 0..25 */
@@ -26,8 +21,6 @@ WEAK_HANDLER(SIO_IRQ_PROC0_Handler); WEAK_HANDLER(SIO_IRQ_PROC1_Handler);
 WEAK_HANDLER(CLOCKS_IRQ_Handler); WEAK_HANDLER(SPI0_IRQ_Handler); WEAK_HANDLER(SPI1_IRQ_Handler);
 WEAK_HANDLER(UART0_IRQ_Handler); WEAK_HANDLER(UART1_IRQ_Handler); WEAK_HANDLER(ADC_IRQ_FIFO_Handler);
 WEAK_HANDLER(I2C0_IRQ_Handler); WEAK_HANDLER(I2C1_IRQ_Handler); WEAK_HANDLER(RTC_IRQ_Handler);
-
-typedef void (*vector_t)(void);
 
 __attribute__((section(".isr_vector"), used)) const vector_t vector_table[16 + 26] = {
     (vector_t)&_estack, Reset_Handler, NMI_Handler, HardFault_Handler, 0, 0, 0, 0, 0, 0, 0,
@@ -43,8 +36,7 @@ __attribute__((section(".isr_vector"), used)) const vector_t vector_table[16 + 2
 
 void Reset_Handler(void)
 {
-    memcpy(&_sdata, &_sidata, (size_t)((char *)&_edata - (char *)&_sdata));
-    memset(&_sbss, 0, (size_t)((char *)&_ebss - (char *)&_sbss));
+    init_data_and_bss(&_sidata);
     __libc_init_array();
     main();
     for (;;)

@@ -37,7 +37,7 @@ from collections import deque
 from fractions import Fraction
 
 from ..registers import RC, RO, WO, RegisterMap
-from .imu import ImuDevice, to_raw
+from .imu import ImuDevice, int16_byte, to_raw
 
 CHIP_ID_VALUE = 0x24
 CONFIG_FILE_BYTES = 8192
@@ -62,13 +62,10 @@ def odr_hz(code: int) -> Fraction:
 
 class Bmi270(ImuDevice):
     def __init__(self, machine, name: str = "imu", address: int = 0x68, axes=None):
-        super().__init__(machine, name, axes)
+        super().__init__(machine, name, (address,), axes)
         self.address = address
-        self.addresses = (address,)
         self.regs = RegisterMap(f"{name} (BMI270)", width=8)
         self._declare()
-        self._pointer = 0
-        self._expect_subaddress = False
         self._power_on()
 
     # ------------------------------------------------------------- registers
@@ -182,29 +179,8 @@ class Bmi270(ImuDevice):
         self._overread = 0                      # bytes read past the end (headerless)
 
     # ----------------------------------------------------------- I2C side
-    def i2c_start(self, address: int, read: bool) -> bool:
-        if address not in self.addresses:
-            return False
-        self._expect_subaddress = not read
-        return True
-
-    def i2c_write(self, address: int, byte: int) -> bool:
-        if self._expect_subaddress:
-            self._expect_subaddress = False
-            self._pointer = byte & 0x7F
-            return True
-        self.regs.write(self._pointer, byte)
-        self._advance()
-        return True
-
-    def i2c_read(self, address: int) -> int:
-        value = self.regs.read(self._pointer)
-        self._advance()
-        return value
-
-    def _advance(self) -> None:
-        if self._pointer not in (FIFO_DATA, INIT_DATA):
-            self._pointer = (self._pointer + 1) & 0x7F
+    def auto_increments(self, address: int, register: int) -> bool:
+        return register not in (FIFO_DATA, INIT_DATA)
 
     # -------------------------------------------------------- initialisation
     def _init_address(self) -> None:
@@ -296,8 +272,7 @@ class Bmi270(ImuDevice):
         self.regs.set("INT_STATUS_1", 1, interrupt)
 
     def _data_byte(self, which: int, axis: int, high: int) -> int:
-        value = self.data[which][axis] & 0xFFFF
-        return value >> 8 if high else value & 0xFF
+        return int16_byte(self.data[which][axis], high)
 
     def _data_read(self, which: int) -> None:
         self.regs.set("STATUS", 0, "drdy_acc" if which == 0 else "drdy_gyr")

@@ -24,7 +24,7 @@ import math
 from fractions import Fraction
 
 from ..registers import RO, RegisterMap
-from .i2c import I2CDevice
+from .i2c import RegisterDevice
 
 CHIP_ID_VALUE = 0x32
 DATA_RATE_HZ = {0: 10, 1: 2, 2: 6, 3: 8, 4: 15, 5: 20, 6: 25, 7: 30}
@@ -33,16 +33,14 @@ POWER_CONTROL = 0x4B
 RHALL_AT_REST = 6000              # a plausible Hall resistance reading (no field modelled)
 
 
-class Bmm150(I2CDevice):
+class Bmm150(RegisterDevice):
     def __init__(self, machine, name: str = "magnetometer", address: int = 0x10):
+        super().__init__((address,))
         self.machine = machine
         self.name = name
-        self.addresses = (address,)
         self.measurements = 0
         self.regs = RegisterMap(f"{name} (BMM150)", width=8)
         self._declare()
-        self._pointer = 0
-        self._expect_subaddress = False
         self._event = None
         self._powered = False
         self.regs.reset()
@@ -93,27 +91,9 @@ class Bmm150(I2CDevice):
         self._powered = True
 
     # ----------------------------------------------------------- I2C side
-    def i2c_start(self, address: int, read: bool) -> bool:
-        if address not in self.addresses:
-            return False
-        self._expect_subaddress = not read
-        return True
-
-    def i2c_write(self, address: int, byte: int) -> bool:
-        if self._expect_subaddress:
-            self._expect_subaddress = False
-            self._pointer = byte & 0x7F
-            return True
-        if self._powered or self._pointer == POWER_CONTROL:
-            self.regs.write(self._pointer, byte)
-        self._pointer = (self._pointer + 1) & 0x7F
-        return True
-
-    def i2c_read(self, address: int) -> int:
-        readable = self._powered or self._pointer == POWER_CONTROL
-        value = self.regs.read(self._pointer) if readable else 0x00
-        self._pointer = (self._pointer + 1) & 0x7F
-        return value
+    def registers_accessible(self, address: int) -> bool:
+        """Suspend mode: only the power control register answers."""
+        return self._powered or self._pointer[address] == POWER_CONTROL
 
     # ------------------------------------------------------ measurements
     def _mode_written(self) -> None:

@@ -7,7 +7,8 @@ axes: the board description says which, per chip axis (`axes: [-y, -x, z]` = the
 x measures the board's -y, its y the board's -x, its z the board's z). Output samples
 appear at the configured ODR: tick k of a rate started at time t0 falls at
 t0 + ceil(k * clock / ODR) cycles. A subclass turns a measurement into its registers
-(`sample_ready`), and says its ODR.
+(`sample_ready`), and says its ODR. Its registers are reached through a register pointer
+(i2c.RegisterDevice); a FIFO of whole samples or data sets fills with `fifo_store`.
 
 `produced_samples`, `dropped_samples` (lost on a full FIFO or overwritten unread) and
 `log` (what the chip measured, for the results) are what the session reports.
@@ -20,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 
 from ....errors import LabError
-from .i2c import I2CDevice
+from .i2c import RegisterDevice
 
 BOARD_AXES = {"x": 0, "y": 1, "z": 2}
 GRAVITY_ONLY = (0.0, 0.0, 1.0)       # lying flat, still
@@ -32,6 +33,12 @@ def to_raw(value: float, unit_per_lsb: float) -> int:
     scaled = value / unit_per_lsb
     rounded = math.floor(abs(scaled) + 0.5) * (1 if scaled >= 0 else -1)
     return max(-32768, min(32767, rounded))
+
+
+def int16_byte(value: int, high: int) -> int:
+    """The low (high=0) or high (high=1) byte of an int16 output register pair."""
+    value &= 0xFFFF
+    return value >> 8 if high else value & 0xFF
 
 
 def parse_axes(axes, where: str) -> tuple[tuple[int, int], ...]:
@@ -49,8 +56,9 @@ def parse_axes(axes, where: str) -> tuple[tuple[int, int], ...]:
     return parsed
 
 
-class ImuDevice(I2CDevice):
-    def __init__(self, machine, name: str, axes=None):
+class ImuDevice(RegisterDevice):
+    def __init__(self, machine, name: str, addresses: tuple[int, ...], axes=None):
+        super().__init__(addresses)
         self.machine = machine
         self.name = name
         self.axes = parse_axes(axes, f"device {name}")
@@ -112,6 +120,22 @@ class ImuDevice(I2CDevice):
             self.machine.halt("done", f"{self.name}: sensor feed ended")
             return default
         return value
+
+    # ------------------------------------------------------------------ FIFO
+    def fifo_store(self, entries: list, capacity: int, overwrite_oldest: bool) -> bool:
+        """Append one sample's entries (words, or the sample itself) to `self.fifo`, which
+        holds `capacity` entries. On a full FIFO the sample counts as dropped: in stream
+        (continuous) mode the oldest entries make room for it, otherwise it is lost.
+        False when the FIFO was full."""
+        if len(self.fifo) + len(entries) <= capacity:
+            self.fifo.extend(entries)
+            return True
+        self.dropped_samples += 1
+        if overwrite_oldest:
+            for _ in entries:
+                self.fifo.popleft()
+            self.fifo.extend(entries)
+        return False
 
     # ------------------------------------------------------------------ axes
     def to_chip(self, board: tuple) -> tuple:

@@ -30,7 +30,7 @@ from collections import deque
 from fractions import Fraction
 
 from ..registers import RO, RegisterMap
-from .imu import ImuDevice, to_raw
+from .imu import ImuDevice, int16_byte, to_raw
 
 WHO_AM_I_A_VALUE, WHO_AM_I_M_VALUE = 0x33, 0x40
 ODR_HZ = {1: Fraction(1), 2: Fraction(10), 3: Fraction(25), 4: Fraction(50), 5: Fraction(100),
@@ -48,16 +48,13 @@ AUTO_INCREMENT = 0x80
 class Lsm303agr(ImuDevice):
     def __init__(self, machine, name: str = "imu", address: int = 0x19,
                  mag_address: int = 0x1E, axes=None):
-        super().__init__(machine, name, axes)
+        super().__init__(machine, name, (address, mag_address), axes)
         self.address, self.mag_address = address, mag_address
-        self.addresses = (address, mag_address)
         self.accel = RegisterMap(f"{name} (LSM303AGR accelerometer)", width=8)
         self.mag = RegisterMap(f"{name} (LSM303AGR magnetometer)", width=8)
         self._declare_accelerometer()
         self._declare_magnetometer()
-        self._pointer = {address: 0, mag_address: 0}
         self._increment = {address: False, mag_address: True}
-        self._expect_subaddress = False
         self._reboot()
 
     # ------------------------------------------------------------ registers
@@ -156,34 +153,16 @@ class Lsm303agr(ImuDevice):
         self.mag.reset()
 
     # -------------------------------------------------------------- I2C side
-    def i2c_start(self, address: int, read: bool) -> bool:
-        if address not in self.addresses:
-            return False
-        self._expect_subaddress = not read
-        return True
-
-    def i2c_write(self, address: int, byte: int) -> bool:
-        if self._expect_subaddress:
-            self._expect_subaddress = False
-            self._pointer[address] = byte & 0x7F
-            if address == self.address:
-                self._increment[address] = bool(byte & AUTO_INCREMENT)
-            return True
-        self._registers(address).write(self._pointer[address], byte)
-        self._advance(address)
-        return True
-
-    def i2c_read(self, address: int) -> int:
-        value = self._registers(address).read(self._pointer[address])
-        self._advance(address)
-        return value
-
-    def _registers(self, address: int) -> RegisterMap:
+    def registers_at(self, address: int) -> RegisterMap:
         return self.accel if address == self.address else self.mag
 
-    def _advance(self, address: int) -> None:
-        if self._increment[address]:
-            self._pointer[address] = (self._pointer[address] + 1) & 0x7F
+    def subaddress_written(self, address: int, byte: int) -> None:
+        super().subaddress_written(address, byte)
+        if address == self.address:
+            self._increment[address] = bool(byte & AUTO_INCREMENT)
+
+    def auto_increments(self, address: int, register: int) -> bool:
+        return self._increment[address]
 
     # ---------------------------------------------------------------- output
     def output_data_rate(self) -> Fraction | None:
@@ -208,7 +187,8 @@ class Lsm303agr(ImuDevice):
                        for v, on in zip(accel_g, enabled))
         self.record(time, sample, self.g_per_lsb())
         if self._fifo_on():
-            self._push(sample)
+            stream = self.accel.value("FIFO_CTRL_REG_A", "FM") != FM_FIFO
+            self.fifo_store([sample], FIFO_DEPTH, overwrite_oldest=stream)
             return
         if self.unread:
             self.dropped_samples += 1
@@ -220,8 +200,7 @@ class Lsm303agr(ImuDevice):
 
     def _byte(self, axis: int, high: int) -> int:
         sample = self.fifo[0] if self._fifo_on() and self.fifo else self.sample
-        value = sample[axis] & 0xFFFF
-        return value >> 8 if high else value & 0xFF
+        return int16_byte(sample[axis], high)
 
     def _sample_read(self, value: int) -> None:
         if self._fifo_on():
@@ -238,12 +217,3 @@ class Lsm303agr(ImuDevice):
     def _fifo_changed(self) -> None:
         if not self._fifo_on():
             self.fifo.clear()               # bypass mode empties the FIFO
-
-    def _push(self, sample: tuple) -> None:
-        if len(self.fifo) < FIFO_DEPTH:
-            self.fifo.append(sample)
-            return
-        self.dropped_samples += 1
-        if self.accel.value("FIFO_CTRL_REG_A", "FM") != FM_FIFO:
-            self.fifo.popleft()             # stream: the newest overwrites the oldest
-            self.fifo.append(sample)

@@ -30,7 +30,7 @@ from collections import deque
 from fractions import Fraction
 
 from ..registers import RO, RegisterMap
-from .imu import ImuDevice, to_raw
+from .imu import ImuDevice, int16_byte, to_raw
 
 WHO_AM_I_VALUE = 0x6A
 ODR_HZ = {1: Fraction(25, 2), 2: Fraction(26), 3: Fraction(52), 4: Fraction(104),
@@ -46,13 +46,10 @@ OUTX_L_G, OUTX_L_XL = 0x22, 0x28
 
 class Lsm6ds3(ImuDevice):
     def __init__(self, machine, name: str = "imu", address: int = 0x6A, axes=None):
-        super().__init__(machine, name, axes)
+        super().__init__(machine, name, (address,), axes)
         self.address = address
-        self.addresses = (address,)
         self.regs = RegisterMap(f"{name} (LSM6DS3TR-C)", width=8)
         self._declare()
-        self._pointer = 0
-        self._expect_subaddress = False
         self._software_reset()
 
     # ------------------------------------------------------------ registers
@@ -135,29 +132,8 @@ class Lsm6ds3(ImuDevice):
         self._pattern = 0
 
     # -------------------------------------------------------------- I2C side
-    def i2c_start(self, address: int, read: bool) -> bool:
-        if address not in self.addresses:
-            return False
-        self._expect_subaddress = not read
-        return True
-
-    def i2c_write(self, address: int, byte: int) -> bool:
-        if self._expect_subaddress:
-            self._expect_subaddress = False
-            self._pointer = byte & 0x7F
-            return True
-        self.regs.write(self._pointer, byte)
-        self._advance()
-        return True
-
-    def i2c_read(self, address: int) -> int:
-        value = self.regs.read(self._pointer)
-        self._advance()
-        return value
-
-    def _advance(self) -> None:
-        if self.regs.value("CTRL3_C", "IF_INC"):
-            self._pointer = (self._pointer + 1) & 0x7F
+    def auto_increments(self, address: int, register: int) -> bool:
+        return bool(self.regs.value("CTRL3_C", "IF_INC"))
 
     # ---------------------------------------------------------------- output
     def _rate_of(self, register: str, field: str) -> Fraction | None:
@@ -189,8 +165,7 @@ class Lsm6ds3(ImuDevice):
             self._fifo_store()
 
     def _byte(self, which: int, axis: int, high: int) -> int:
-        value = self.data[which][axis] & 0xFFFF
-        return value >> 8 if high else value & 0xFF
+        return int16_byte(self.data[which][axis], high)
 
     def _output_read(self, which: int) -> None:
         self.regs.set("STATUS_REG", 0, "XLDA" if which == 0 else "GDA")
@@ -217,14 +192,9 @@ class Lsm6ds3(ImuDevice):
             words += [v & 0xFFFF for v in self.data[0]]
         if not words:
             return
-        if len(self.fifo) + len(words) > FIFO_WORDS:
-            self.overrun = True
-            self.dropped_samples += 1
-            if self.regs.value("FIFO_CTRL5", "FIFO_MODE") != MODE_CONTINUOUS:
-                return                                 # FIFO mode: stops when full
-            for _ in words:                            # the oldest data set makes room
-                self.fifo.popleft()
-        self.fifo.extend(words)
+        continuous = self.regs.value("FIFO_CTRL5", "FIFO_MODE") == MODE_CONTINUOUS
+        if not self.fifo_store(words, FIFO_WORDS, overwrite_oldest=continuous):
+            self.overrun = True                        # FIFO mode: stopped when full
 
     def _unread_words(self) -> int:
         return len(self.fifo)

@@ -20,19 +20,15 @@ of the nRF52840 leaves it as it was.
 """
 from __future__ import annotations
 
-import math
 from collections import deque
 from fractions import Fraction
 
-import numpy as np
-
 from ..registers import RO, RegisterMap
-from .i2c import I2CDevice
+from .imu import ImuDevice, int16_byte, to_raw
 
 WHO_AM_I_VALUE, MAG_WHO_AM_I_VALUE = 0x68, 0x3D
 OUT_X_L_G, OUT_X_L_XL, OUT_X_L_M = 0x18, 0x28, 0x28
 AUTO_INCREMENT = 0x80            # bit 7 of a sub-address
-REGISTER_ADDRESS = 0x7F
 
 GYRO_ODR_HZ = {1: Fraction(149, 10), 2: Fraction(119, 2), 3: Fraction(119), 4: Fraction(238),
                5: Fraction(476), 6: Fraction(952)}
@@ -46,33 +42,16 @@ AXES = "XYZ"
 GYRO, ACCEL = 0, 3               # where each sensor's XYZ start in a sample
 
 
-def to_raw(value: float, unit_per_lsb: float) -> int:
-    """Physical value -> int16 output, rounded half away from zero, saturated."""
-    scaled = value / unit_per_lsb
-    rounded = math.floor(abs(scaled) + 0.5) * (1 if scaled >= 0 else -1)
-    return max(-32768, min(32767, rounded))
-
-
-class Lsm9ds1(I2CDevice):
+class Lsm9ds1(ImuDevice):
     def __init__(self, machine, name: str = "imu", address: int = 0x6B,
-                 mag_address: int = 0x1E):
-        self.machine = machine
-        self.name = name
+                 mag_address: int = 0x1E, axes=None):
+        super().__init__(machine, name, (address, mag_address), axes)
         self.address, self.mag_address = address, mag_address
-        self.addresses = (address, mag_address)
-        self.accel_feed = None        # lab.sensors.imu feeds: values in g
-        self.gyro_feed = None         # ... in degrees per second
-        self.dropped_samples = 0
-        self.produced_samples = 0
-        self.log: list[tuple[int, tuple, float]] = []   # (time, raw sample, g per LSB)
-        self._event = None
         self.ag = RegisterMap(f"{name} accelerometer/gyroscope", width=8)
         self.mag = RegisterMap(f"{name} magnetometer", width=8)
         self._declare_accel_gyro()
         self._declare_magnetometer()
-        self._pointer = {address: 0, mag_address: 0}
         self._increment = {address: False, mag_address: False}
-        self._expect_subaddress = False
         self._reset_accel_gyro()
 
     # ------------------------------------------------------------ registers
@@ -95,7 +74,7 @@ class Lsm9ds1(I2CDevice):
         r.define(0x0F, "WHO_AM_I").with_value_field(0, 8, mode=RO, reset=WHO_AM_I_VALUE)
         r.define(0x10, "CTRL_REG1_G").with_value_field(0, 2, "BW_G") \
             .with_value_field(3, 2, "FS_G") \
-            .with_value_field(5, 3, "ODR_G", write=lambda v: self._restart_output())
+            .with_value_field(5, 3, "ODR_G", write=lambda v: self.restart_output())
         r.define(0x11, "CTRL_REG2_G").with_value_field(0, 2, "OUT_SEL") \
             .with_value_field(2, 2, "INT_SEL")
         r.define(0x12, "CTRL_REG3_G").with_value_field(0, 4, "HPCF_G").with_flag(6, "HP_EN") \
@@ -115,7 +94,7 @@ class Lsm9ds1(I2CDevice):
             .with_value_field(6, 2, "DEC")
         r.define(0x20, "CTRL_REG6_XL").with_value_field(0, 2, "BW_XL") \
             .with_flag(2, "BW_SCAL_ODR").with_value_field(3, 2, "FS_XL") \
-            .with_value_field(5, 3, "ODR_XL", write=lambda v: self._restart_output())
+            .with_value_field(5, 3, "ODR_XL", write=lambda v: self.restart_output())
         r.define(0x21, "CTRL_REG7_XL").with_flag(0, "HPIS1").with_flag(2, "FDS") \
             .with_value_field(5, 2, "DCF").with_flag(7, "HR")
         r.define(0x22, "CTRL_REG8") \
@@ -202,48 +181,25 @@ class Lsm9ds1(I2CDevice):
     def _reset_accel_gyro(self) -> None:
         """Power-on state, or CTRL_REG8.SW_RESET: registers to their defaults, output
         stopped, FIFO empty."""
-        if self._event:
-            self._event.cancel()
-            self._event = None
+        self.stop_output()
         self.ag.reset()
         self.fifo: deque = deque()
         self.overrun = False
         self.output = (0, 0, 0, 0, 0, 0)   # gyro xyz, accel xyz (raw)
         self.unread = False
         self._sample_index = 0
-        self._odr = None
-        self._odr_start = 0
 
     # ------------------------------------------------------------- I2C side
-    def i2c_start(self, address: int, read: bool) -> bool:
-        if address not in self.addresses:
-            return False
-        self._expect_subaddress = not read
-        return True
-
-    def i2c_write(self, address: int, byte: int) -> bool:
-        if self._expect_subaddress:
-            self._expect_subaddress = False
-            self._pointer[address] = byte & REGISTER_ADDRESS
-            self._increment[address] = bool(byte & AUTO_INCREMENT)
-            return True
-        self._registers(address).write(self._pointer[address], byte)
-        self._advance(address)
-        return True
-
-    def i2c_read(self, address: int) -> int:
-        value = self._registers(address).read(self._pointer[address])
-        self._advance(address)
-        return value
-
-    def _registers(self, address: int) -> RegisterMap:
+    def registers_at(self, address: int) -> RegisterMap:
         return self.ag if address == self.address else self.mag
 
-    def _advance(self, address: int) -> None:
-        auto = self._increment[address] or \
-            (address == self.address and self.ag.value("CTRL_REG8", "IF_ADD_INC"))
-        if auto:
-            self._pointer[address] = (self._pointer[address] + 1) & REGISTER_ADDRESS
+    def subaddress_written(self, address: int, byte: int) -> None:
+        super().subaddress_written(address, byte)
+        self._increment[address] = bool(byte & AUTO_INCREMENT)
+
+    def auto_increments(self, address: int, register: int) -> bool:
+        return self._increment[address] or \
+            (address == self.address and bool(self.ag.value("CTRL_REG8", "IF_ADD_INC")))
 
     # ------------------------------------------------------------- outputs
     def _data_available(self) -> bool:
@@ -261,8 +217,7 @@ class Lsm9ds1(I2CDevice):
 
     def _output_byte(self, index: int, high: int) -> int:
         sample = self.fifo[0] if self._fifo_active() and self.fifo else self.output
-        value = sample[index] & 0xFFFF
-        return value >> 8 if high else value & 0xFF
+        return int16_byte(sample[index], high)
 
     def _sample_read(self, last_byte: int) -> None:
         """Reading OUT_Z_H_XL, the last byte of a sample, consumes it (pops the FIFO)."""
@@ -289,75 +244,23 @@ class Lsm9ds1(I2CDevice):
             return GYRO_ODR_HZ[gyro_code]      # gyro + accel: the accel follows the gyro
         return ACCEL_ODR_HZ.get(self.ag.value("CTRL_REG6_XL", "ODR_XL"))
 
-    def _restart_output(self) -> None:
-        if self._event:
-            self._event.cancel()
-            self._event = None
-        self._odr = self.output_data_rate()
-        if self._odr is None:
-            return
-        self._odr_start = self.machine.now()
-        self._schedule_sample(1)
-
-    def _time_of(self, tick: int) -> int:
-        cycles = Fraction(tick * self.machine.clock_hz) / self._odr
-        return self._odr_start + math.ceil(cycles)
-
-    def _schedule_sample(self, tick: int) -> None:
-        self._event = self.machine.scheduler.at(self._time_of(tick), self._produce, tick)
-
-    def _produce(self, time: int, tick: int) -> None:
-        sample = self._measure(time)
-        self._sample_index += 1
-        self.produced_samples += 1
-        self.log.append((time, sample, self._accel_g_per_lsb()))
-        if self._fifo_active():
-            self._push_fifo(sample)
-        else:
-            if self.unread:
-                self.dropped_samples += 1        # overwritten before it was read
-            self.output, self.unread = sample, True
-        self._schedule_sample(tick + 1)
-
-    def _push_fifo(self, sample) -> None:
-        if len(self.fifo) < FIFO_DEPTH:
-            self.fifo.append(sample)
-            return
-        self.overrun = True
-        self.dropped_samples += 1
-        if self.ag.value("FIFO_CTRL", "FMODE") == FMODE_CONTINUOUS:
-            self.fifo.popleft()                  # the newest sample overwrites the oldest
-            self.fifo.append(sample)
-        # FIFO mode: collection stops while full; the new sample is lost
-
-    def _measure(self, time: int) -> tuple[int, ...]:
-        seconds = self.machine.seconds(time)
-        accel = self._feed_value(self.accel_feed, seconds, (0.0, 0.0, 1.0))
-        gyro = self._feed_value(self.gyro_feed, seconds, (0.0, 0.0, 0.0))
+    def sample_ready(self, time: int, accel_g: tuple, gyro_dps: tuple) -> None:
         accel_unit = self._accel_g_per_lsb()
         gyro_unit = GYRO_MDPS_PER_LSB[self.ag.value("CTRL_REG1_G", "FS_G")] / 1000.0
-        return tuple(to_raw(v, gyro_unit) for v in gyro) + \
-            tuple(to_raw(v, accel_unit) for v in accel)
+        sample = tuple(to_raw(v, gyro_unit) for v in gyro_dps) + \
+            tuple(to_raw(v, accel_unit) for v in accel_g)
+        self.record(time, sample[ACCEL:], accel_unit)
+        if self._fifo_active():
+            continuous = self.ag.value("FIFO_CTRL", "FMODE") == FMODE_CONTINUOUS
+            if not self.fifo_store([sample], FIFO_DEPTH, overwrite_oldest=continuous):
+                self.overrun = True      # FIFO mode: collection stops while full
+            return
+        if self.unread:
+            self.dropped_samples += 1        # overwritten before it was read
+        self.output, self.unread = sample, True
 
     def _accel_g_per_lsb(self) -> float:
         return ACCEL_MG_PER_LSB[self.ag.value("CTRL_REG6_XL", "FS_XL")] / 1000.0
-
-    def delivered_acceleration(self):
-        """(times in cycles, acceleration in g (n, 3)) of every sample the sensor made,
-        as the firmware could read it (quantized at its full scale)."""
-        times = np.array([time for time, _, _ in self.log], dtype=np.int64)
-        values = np.array([[raw * unit for raw in sample[3:]] for _, sample, unit in self.log],
-                          dtype=np.float64).reshape(-1, 3)
-        return times, values
-
-    def _feed_value(self, feed, seconds: float, default):
-        if feed is None:
-            return default
-        value = feed.value(self._sample_index, seconds)
-        if value is None:                         # the feed ended and ends the run
-            self.machine.halt("done", f"{self.name}: sensor feed ended")
-            return default
-        return value
 
 
 def define_interrupt_config(regs, offset: int, name: str, suffix: str, bit6: str) -> None:

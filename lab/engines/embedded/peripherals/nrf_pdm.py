@@ -15,13 +15,10 @@ buffer before its END sees the old contents.
 """
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 
+from .nrf_audio_dma import AudioDma
 from .nrf_base import NrfPeripheral, define_psel
-
-log = logging.getLogger("lab.pdm")
 
 PDM_BASE_CLOCK_HZ = 32_000_000
 # PDMCLKCTRL codes -> divider of 32 MHz (Nordic's table; other codes: FREQ / 2^32 * 32 MHz)
@@ -35,7 +32,7 @@ EDGE_LEFT_RISING = 1
 RATIO_80 = 1
 
 
-class Pdm(NrfPeripheral):
+class Pdm(AudioDma, NrfPeripheral):
     def __init__(self, machine, name, base, irq=None, **options):
         super().__init__(machine, name, base, irq, **options)
         self.source = None            # an AudioFeed (lab.sensors.audio)
@@ -70,17 +67,7 @@ class Pdm(NrfPeripheral):
         self._event = None
         self._delivered: list[np.ndarray] = []
 
-    def reset(self) -> None:
-        if self._event:
-            self._event.cancel()
-        super().reset()
-        self._clear_state()
-
     # ---------------------------------------------------------- configuration
-    def attach(self, source) -> None:
-        """Connect an audio feed (what the microphone hears)."""
-        self.source = source
-
     def sample_rate(self) -> float:
         numerator, denominator = self._period()
         return self.machine.clock_hz * denominator / numerator
@@ -99,16 +86,6 @@ class Pdm(NrfPeripheral):
         numerator, denominator = self._period()
         return self._start_time + ((index + 1) * numerator + denominator - 1) // denominator
 
-    @property
-    def start_time(self) -> int:
-        """Virtual time (cycles) of the last START: sample 0 of the stream."""
-        return self._start_time
-
-    def delivered_audio(self) -> np.ndarray:
-        """Every sample the microphone delivered (left channel, int16, gain applied)."""
-        return np.concatenate(self._delivered) if self._delivered else \
-            np.zeros(0, dtype=np.int16)
-
     def channels(self) -> int:
         return 1 if self.regs.value("MODE", "OPERATION") == OPERATION_MONO else 2
 
@@ -117,11 +94,7 @@ class Pdm(NrfPeripheral):
         if self.running or not self.regs.value("ENABLE"):
             return
         self.running, self._stopping = True, False
-        self._start_time = self.now()
-        self.start_active_cycles = self.machine.active_cycles()
-        self._next_sample = 0
-        if self.source is not None:
-            self.source.configure(self.sample_rate(), self.channels())
+        self.start_stream(self.channels())
         self._latch()
 
     def _stop(self) -> None:
@@ -142,19 +115,10 @@ class Pdm(NrfPeripheral):
         self._rearmed = False
         self._buffer = (pointer, halfwords, self._next_sample)
         self.generate("EVENTS_STARTED")
-        frames = halfwords // self.channels()
-        if frames == 0:
-            return
-        last = self._next_sample + frames - 1
-        self._event = self.schedule(self._time_of_sample(last), self._buffer_full)
-
-    def _buffer_full(self, time: int) -> None:
-        self._finish_buffer()
+        self.schedule_buffer_end(self._next_sample, halfwords // self.channels())
 
     def _finish_buffer(self, partial: bool = False) -> None:
-        if self._event:
-            self._event.cancel()
-            self._event = None
+        self.cancel_buffer_end()
         pointer, halfwords, first = self._buffer
         frames = halfwords // self.channels()
         if partial:   # STOP: keep the samples captured so far
@@ -162,8 +126,8 @@ class Pdm(NrfPeripheral):
             elapsed = (self.now() - self._start_time) * denominator // numerator
             frames = max(0, min(frames, elapsed - first))
         samples = self._capture(frames)
-        self._delivered.append(samples[:, 0])
-        self._write_samples(pointer, samples)
+        self._delivered.append(samples[:, 0])        # the left channel, gain applied
+        self.write_samples("SAMPLE.PTR", pointer, samples)
         self._next_sample = first + frames
         self.captured_samples += frames
         self.generate("EVENTS_END")
@@ -179,25 +143,12 @@ class Pdm(NrfPeripheral):
         channels = self.channels()
         if self.source is None or frames == 0:
             return np.zeros((frames, channels), dtype=np.int16)
-        raw = self.source.take(frames)
-        if raw is None:      # the feed ended and wants the run to end
-            self.machine.halt("done", f"{self.name}: audio feed ended")
-            raw = np.zeros((frames, channels), dtype=np.int16)
+        raw = self.take_audio(frames, channels)
         edge_swapped = self.regs.value("MODE", "EDGE") == EDGE_LEFT_RISING and channels == 2
         if edge_swapped:
             raw = raw[:, ::-1]
         gains = [self.regs.value("GAINL"), self.regs.value("GAINR")][:channels]
         return apply_gain(raw, gains)
-
-    def _write_samples(self, pointer: int, samples: np.ndarray) -> None:
-        data = samples.astype("<i2").tobytes()
-        if not data:
-            return
-        if not self.in_data_ram(pointer, len(data)):
-            log.warning("%s: SAMPLE.PTR 0x%08X is not in Data RAM: samples lost", self.name,
-                        pointer)
-            return
-        self.dma_write(pointer, data)
 
 
 def gain_factor(register: int) -> float:

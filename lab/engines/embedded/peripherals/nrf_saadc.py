@@ -26,16 +26,14 @@ docs/reference/nrf52-saadc.md.
 """
 from __future__ import annotations
 
-import logging
 import math
 from fractions import Fraction
 
 import numpy as np
 
 from ..registers import RO
+from .nrf_audio_dma import AudioDma
 from .nrf_base import NrfPeripheral
-
-log = logging.getLogger("lab.saadc")
 
 CHANNELS = 8
 TIMER_CLOCK_HZ = 16_000_000
@@ -48,7 +46,7 @@ MODE_TIMERS = 1
 TASK_FEED_RATE_HZ = 16000.0     # a recording's rate when SAMPLE tasks pace it
 
 
-class Saadc(NrfPeripheral):
+class Saadc(AudioDma, NrfPeripheral):
     def __init__(self, machine, name, base, irq=None, microphone=None, vdd_v: float = 3.0,
                  **options):
         super().__init__(machine, name, base, irq, **options)
@@ -100,28 +98,10 @@ class Saadc(NrfPeripheral):
         self._delivered: list[np.ndarray] = []
         self._start_time = 0
 
-    def reset(self) -> None:
-        if self._event:
-            self._event.cancel()
-        super().reset()
-        self._clear_state()
-
     # --------------------------------------------------------- microphone
-    def attach(self, source) -> None:
-        self.source = source
-
     def sample_rate(self) -> float:
         cc = self.regs.value("SAMPLERATE", "CC")
         return TIMER_CLOCK_HZ / cc if cc else 0.0
-
-    @property
-    def start_time(self) -> int:
-        return self._start_time
-
-    def delivered_audio(self) -> np.ndarray:
-        """The PCM the microphone heard for every sample the ADC took."""
-        return np.concatenate(self._delivered) if self._delivered else \
-            np.zeros(0, dtype=np.int16)
 
     def _microphone_on(self) -> bool:
         enable = self.microphone.get("enable")
@@ -131,13 +111,7 @@ class Saadc(NrfPeripheral):
         return gpio.level(enable["pin"]) == 1
 
     def _heard(self, frames: int) -> np.ndarray:
-        if self.source is None or frames == 0:
-            return np.zeros(frames, dtype=np.int16)
-        pcm = self.source.take(frames)
-        if pcm is None:
-            self.machine.halt("done", f"{self.name}: audio feed ended")
-            return np.zeros(frames, dtype=np.int16)
-        return pcm[:, 0]
+        return self.take_audio(frames, 1)[:, 0]
 
     # -------------------------------------------------------------- inputs
     def _input_volts(self, psel: int, pcm: np.ndarray) -> np.ndarray:
@@ -227,11 +201,7 @@ class Saadc(NrfPeripheral):
     def _start_timer(self) -> None:
         cc = self.regs.value("SAMPLERATE", "CC")
         self._timer = (self.now(), Fraction(cc * self.machine.clock_hz, TIMER_CLOCK_HZ))
-        self._start_time = self.now()
-        self.start_active_cycles = self.machine.active_cycles()
-        self._next_sample = 0
-        if self.source is not None:
-            self.source.configure(self.sample_rate(), 1)
+        self.start_stream(1)
         self._schedule_buffer()
 
     def _time_of_sample(self, index: int) -> int:
@@ -249,21 +219,12 @@ class Saadc(NrfPeripheral):
             self._next_sample += lost
 
     def _schedule_buffer(self) -> None:
-        if self._event:
-            self._event.cancel()
+        self.cancel_buffer_end()
         _, capacity = self._buffer
-        if capacity == 0:
-            return
-        last = self._next_sample + capacity - 1
-        self._event = self.schedule(self._time_of_sample(last), self._buffer_full)
-
-    def _buffer_full(self, _time: int) -> None:
-        self._finish_buffer()
+        self.schedule_buffer_end(self._next_sample, capacity)
 
     def _finish_buffer(self, partial: bool = False) -> None:
-        if self._event:
-            self._event.cancel()
-            self._event = None
+        self.cancel_buffer_end()
         if self._buffer is None:
             return
         pointer, capacity = self._buffer
@@ -275,12 +236,7 @@ class Saadc(NrfPeripheral):
         pcm = self._heard(count)
         self._delivered.append(pcm)
         channel = (self._channels() or [0])[0]
-        results = self._convert(channel, pcm)
-        if count and not self.in_data_ram(pointer, 2 * count):
-            log.warning("%s: RESULT.PTR 0x%08X is not in Data RAM: samples lost", self.name,
-                        pointer)
-        elif count:
-            self.dma_write(pointer, results.astype("<i2").tobytes())
+        self.write_samples("RESULT.PTR", pointer, self._convert(channel, pcm))
         self._next_sample += count
         self.captured_samples += count
         self.regs.set("RESULT.AMOUNT", count)
