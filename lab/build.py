@@ -170,6 +170,11 @@ def cache_key(app_dir: Path, platform: Platform, extra_sources, defines,
     digest = hashlib.sha256()
     digest.update((toolchain or toolchain_version()).encode())
     digest.update(platform.name.encode())
+    # the ELF's debug information names its sources by absolute path: a build from
+    # another checkout (or a deleted one) would send GDB to files that are not these
+    for place in (FIRMWARE_DIR, app_dir, model, *extra_sources):
+        if place is not None:
+            digest.update(f"path:{Path(place).resolve()}\0".encode())
     for item in (FIRMWARE_DIR / "Makefile",):
         digest.update(item.read_bytes())
     _hash_tree(digest, FIRMWARE_DIR / "common", "common")

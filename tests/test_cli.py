@@ -101,6 +101,19 @@ def test_a_change_in_the_hals_shared_code_misses_the_build_cache(tmp_path, monke
     assert build.cache_key(app, platform, (), ()) != before
 
 
+def test_the_same_app_from_another_folder_is_another_build():
+    """The ELF's debug information names its sources by path: identical sources in
+    another checkout are not served the first checkout's ELF."""
+    import shutil
+    import tempfile
+    from lab import build, platforms
+    platform = platforms.load("nrf52840")
+    app = build.FIRMWARE_DIR / "apps" / "hello"
+    with tempfile.TemporaryDirectory() as other:
+        copy = Path(shutil.copytree(app, Path(other) / "hello"))
+        assert build.cache_key(copy, platform, (), ()) != build.cache_key(app, platform, (), ())
+
+
 def test_list_and_doctor():
     listing = lab("list")
     assert listing.returncode == 0
