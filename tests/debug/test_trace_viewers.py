@@ -25,12 +25,12 @@ from pathlib import Path
 
 import pytest
 
+from browsers import CHROMIUM, needs_chromium
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEEDSCOPE = ROOT / "tools" / "viewers" / "node_modules" / "speedscope" / "dist" / "release"
-CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
-                 if Path(p).exists()), None)
 sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+pytestmark = needs_chromium
 PROFILE_S = 120
 VIEWER_MS = 20_000
 BOARD = "hello_world on nrf52840"

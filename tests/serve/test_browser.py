@@ -15,13 +15,12 @@ import httpx
 import numpy as np
 import pytest
 
+from browsers import CHROMIUM, needs_chromium
 from serving import (GESTURES, ROOT, YES_CLIP, detections, lab_run_detections, speech_folder,
                      spoken_yes, write_wav)
 
-CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
-                 if Path(p).exists()), None)
 sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+pytestmark = needs_chromium
 STANDARD_GRAVITY = 9.80665
 RUN_MS = 180_000
 
