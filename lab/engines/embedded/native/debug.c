@@ -159,17 +159,11 @@ void lc_watch_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
         if (address == d->skip_pc)
             return;
     }
-    uint16_t hw1 = 0, hw2 = 0;
-    read_halfword(s, uc, address, &hw1);
-    int wide = is_32bit(hw1);
-    if (wide)
-        read_halfword(s, uc, address + 2, &hw2);
-    lc_regs r = {.uc = uc};
+    uint16_t hw1, hw2;
     lc_access x;
-    if (!(wide ? decode_access_32(address, hw1, hw2, &r, &x)
-               : decode_access_16(address, hw1, &r, &x)))
+    if (!decode_access_at(s, uc, address, &hw1, &hw2, &x))
         return;
-    int kind = wide ? access_kind_32(hw1, hw2) : access_kind_16(hw1);
+    int kind = is_32bit(hw1) ? access_kind_32(hw1, hw2) : access_kind_16(hw1);
     const lc_watchpoint *p = kind ? watch_match(d, &x, kind) : NULL;
     if (!p)
         return;

@@ -634,21 +634,30 @@ static int is_hint(uint16_t hw1, uint16_t hw2)
  * would be cheaper, but measured with Unicorn 2.1.4, a memory hook that fires inside an
  * IT block leaves a stale IT state behind, and code after the block then runs as if
  * conditional (an instruction silently skipped). */
+/* The memory access the instruction at `address` is about to make, from its encoding
+ * and the registers now: 0 if it makes none. hw2 is 0 for a 16-bit instruction. */
+static int decode_access_at(lc_state *s, uc_engine *uc, uint64_t address, uint16_t *hw1,
+                            uint16_t *hw2, lc_access *x)
+{
+    *hw1 = *hw2 = 0;
+    read_halfword(s, uc, address, hw1);
+    int wide = is_32bit(*hw1);
+    if (wide)
+        read_halfword(s, uc, address + 2, hw2);
+    lc_regs r = {.uc = uc};
+    return wide ? decode_access_32(address, *hw1, *hw2, &r, x)
+                : decode_access_16(address, *hw1, &r, x);
+}
+
 void lc_alignment_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
     lc_state *s = (lc_state *)user;
-    uint16_t hw1 = 0, hw2 = 0;
+    uint16_t hw1, hw2;
     (void)size;
     if (s->stop_reason != LC_STOP_NONE)
         return;
-    read_halfword(s, uc, address, &hw1);
-    int wide = is_32bit(hw1);
-    if (wide)
-        read_halfword(s, uc, address + 2, &hw2);
-    lc_regs r = {.uc = uc};
     lc_access x;
-    if (!(wide ? decode_access_32(address, hw1, hw2, &r, &x)
-               : decode_access_16(address, hw1, &r, &x)))
+    if (!decode_access_at(s, uc, address, &hw1, &hw2, &x))
         return;
     /* the unit that must be aligned: the access itself up to a word; an 8-byte LDRD,
      * VLDR.64 or VPUSH and every LDM/STM/PUSH/POP need only word alignment */
