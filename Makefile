@@ -12,7 +12,7 @@ demo: setup
 	$(LAB) run micro_speech --platform nrf52840
 
 test: setup
-	$(VENV)/bin/python -m pytest -q --durations=15
+	$(VENV)/bin/python -m pytest -q -n auto --dist loadfile --durations=15
 	$(LAB) test
 
 bench: setup
