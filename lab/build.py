@@ -19,7 +19,7 @@ import yaml
 
 from .elf import Firmware
 from . import footprint
-from .builders import Builder, LocalBuilder, local_toolchain_version as toolchain_version
+from .builders import Builder, from_environment, local_toolchain_version as toolchain_version
 from .errors import LabError
 from .files import as_created
 from .platforms import ROOT, Platform
@@ -211,7 +211,7 @@ def build(app: str, platform: Platform, extra_sources=(), defines=(),
           builder: Builder | None = None) -> BuildResult:
     """Build `app` (a name under firmware/apps or a directory) for `platform`, with
     `model` (a .tflite) compiled in instead of the app's default one, by `builder`
-    (lab.builders; default: this machine's toolchain)."""
+    (lab.builders; default: LAB_BUILDER's, this machine's toolchain unless set)."""
     app_dir = app_directory(app)
     if not any(app_dir.glob("*.c")):
         raise LabError(f"{app_dir} has no C sources (*.c): an app is a folder with a main.c "
@@ -235,7 +235,7 @@ def build(app: str, platform: Platform, extra_sources=(), defines=(),
         if _arena_define(defines) is None:
             defines = (*defines, f"LAB_ARENA_BYTES={arena.needed}")
     extra_sources = [Path(s).resolve() for s in extra_sources]
-    builder = builder or LocalBuilder()
+    builder = builder or from_environment()
     key = cache_key(app_dir, platform, extra_sources, defines, model_path,
                     builder.toolchain_version())
     target = cache_root() / "builds" / f"{app_dir.name}-{platform.name}-{key}"

@@ -158,6 +158,16 @@ class DockerBuilder:
                 _remove(container)
 
 
+def from_environment(builder: str | None = None, image: str | None = None) -> Builder:
+    """The builder asked for (`lab build --builder/--image`), else the environment's:
+    LAB_BUILDER (local or docker) and LAB_BUILDER_IMAGE, so that `lab run`, `lab eval`,
+    `lab test` and `lab serve` build in Docker on a machine without the Arm toolchain."""
+    builder = builder or os.environ.get("LAB_BUILDER") or "local"
+    if builder == "docker":
+        image = image or os.environ.get("LAB_BUILDER_IMAGE") or None
+    return named(builder, image)
+
+
 def named(builder: str, image: str | None = None) -> Builder:
     """The builder `lab build --builder NAME [--image IMAGE]` asks for."""
     if builder == "local":
@@ -166,7 +176,8 @@ def named(builder: str, image: str | None = None) -> Builder:
         return LocalBuilder()
     if builder == "docker":
         return DockerBuilder(image or DEFAULT_IMAGE)
-    raise LabError(f"unknown builder {builder!r}; known: {', '.join(BUILDERS)}")
+    raise LabError(f"unknown builder {builder!r} (LAB_BUILDER or --builder); known: "
+                   f"{', '.join(BUILDERS)}")
 
 
 def _sdk():

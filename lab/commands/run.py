@@ -33,10 +33,10 @@ def register(subparsers) -> None:
                         help="a C define for the build (repeatable)")
     parser.add_argument("--verbose", "-v", action="store_true", help="show compiler output")
     parser.add_argument("--json", action="store_true", help="print the build as one JSON object")
-    parser.add_argument("--builder", choices=builders.BUILDERS, default="local",
-                        help="where make and arm-none-eabi-gcc run: this machine (default) or "
-                             "the lab's Docker image (same cache, same ELF bytes; "
-                             "docker/README.md)")
+    parser.add_argument("--builder", choices=builders.BUILDERS,
+                        help="where make and arm-none-eabi-gcc run: this machine (default, "
+                             "or LAB_BUILDER) or the lab's Docker image (same cache, same "
+                             "ELF bytes; docker/README.md)")
     parser.add_argument("--image", metavar="IMAGE",
                         help=f"the image of --builder docker (default {builders.DEFAULT_IMAGE}, "
                              "what `make docker` builds)")
@@ -135,7 +135,7 @@ class SaveAt(argparse.Action):
 
 def build_command(args) -> int:
     platform = platforms.load(args.platform)
-    builder = builders.named(args.builder, args.image)
+    builder = builders.from_environment(args.builder, args.image)
     result = build(args.app, platform, verbose=args.verbose, model=args.model,
                    defines=args.define, builder=builder)
     if args.json:

@@ -79,3 +79,14 @@ def test_a_local_build_does_not_depend_on_where_lab_runs(tmp_path):
         elves.extend(cache.glob("builds/*/app.elf"))
     assert len(elves) == 2 and elves[0].parent.name == elves[1].parent.name
     assert elves[0].read_bytes() == elves[1].read_bytes()
+
+
+def test_lab_run_builds_with_the_builder_lab_builder_names(tmp_path):
+    """LAB_BUILDER=docker: every command's builds go to Docker (here: no engine)."""
+    socket = tmp_path / "no-engine.sock"
+    run = lab("run", "hello", "-p", "nrf52840", LAB_BUILDER="docker",
+              DOCKER_HOST=f"unix://{socket}", LAB_CACHE_DIR=str(tmp_path / "cache"))
+    assert_one_line_error(run, "no Docker engine reachable", str(socket))
+    run = lab("run", "hello", "-p", "nrf52840", LAB_BUILDER="cloud",
+              LAB_CACHE_DIR=str(tmp_path / "cache"))
+    assert_one_line_error(run, "unknown builder 'cloud'", "LAB_BUILDER")
