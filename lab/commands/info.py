@@ -6,7 +6,7 @@ import json
 import shutil
 import subprocess
 
-from .. import platforms, scenarios
+from .. import builders, platforms, scenarios
 from ..build import APPS_DIR, app_directory, app_spec, available_apps, missing_for
 from ..errors import LabError
 
@@ -146,10 +146,11 @@ def _package_version(name: str) -> str | None:
 
 
 def doctor_command(args) -> int:
-    rows = []   # (what, status line, essential)
+    rows = [_builder_row()]   # (what, status line, essential)
+    builds_here = rows[0][1].startswith("local")
     for tool, command, essential in (
-            ("arm-none-eabi-gcc", ["arm-none-eabi-gcc", "--version"], True),
-            ("make", ["make", "--version"], True),
+            ("arm-none-eabi-gcc", ["arm-none-eabi-gcc", "--version"], builds_here),
+            ("make", ["make", "--version"], builds_here),
             ("gcc (host)", ["gcc", "--version"], True),
             ("qemu-system-arm", ["qemu-system-arm", "--version"], False),
             ("renode", ["renode", "--version"], False)):
@@ -175,10 +176,21 @@ def doctor_command(args) -> int:
     width = max(len(r[0]) for r in rows)
     for what, status, broken in rows:
         print(f"{what:<{width}}  {'MISSING ' if broken else ''}{status}")
-    if any(broken for _, _, broken in rows):
+    if any(broken for what, _, broken in rows if what != "builder"):
         print("\nrun `make setup` to install what is missing")
+    if any(broken for _, _, broken in rows):
         return 1
     return 0
+
+
+def _builder_row():
+    """Where firmware builds (LAB_BUILDER): the local toolchain, or the Docker image,
+    asked for its compiler (which needs the engine and the image)."""
+    try:
+        builder = builders.from_environment()
+        return ("builder", f"{builder.name}: {builder.toolchain_version()}", False)
+    except LabError as error:
+        return ("builder", str(error), True)
 
 
 def _native_helper_row():

@@ -2,6 +2,7 @@
 engine are in test_docker_builder.py (opt-in)."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -90,3 +91,14 @@ def test_lab_run_builds_with_the_builder_lab_builder_names(tmp_path):
     run = lab("run", "hello", "-p", "nrf52840", LAB_BUILDER="cloud",
               LAB_CACHE_DIR=str(tmp_path / "cache"))
     assert_one_line_error(run, "unknown builder 'cloud'", "LAB_BUILDER")
+
+
+def test_doctor_names_the_builder_and_why_it_cannot_build(tmp_path):
+    ready = json.loads(lab("doctor", "--json").stdout)
+    assert ready["checks"][0]["what"] == "builder"
+    assert ready["checks"][0]["status"].startswith("local: arm-none-eabi-gcc")
+    socket = tmp_path / "no-engine.sock"
+    run = lab("doctor", LAB_BUILDER="docker", DOCKER_HOST=f"unix://{socket}")
+    assert run.returncode == 1
+    assert "builder" in run.stdout and "no Docker engine reachable" in run.stdout
+    assert "make setup" not in run.stdout     # the builder line says what to do
