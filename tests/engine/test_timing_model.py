@@ -151,6 +151,23 @@ def test_each_profile_loads_with_its_timing_table_and_the_cpuid_comes_from_it():
     assert m4f.cpuid == 0x410FC241
 
 
+def test_armv6m_has_two_dwt_comparators_and_no_cycle_counter():
+    """ARMv6-M ARM C1.8: the M0+'s DWT is comparators only; the M4's counts cycles."""
+    from lab.engines.embedded.cortexm.dwt import TRCENA
+    from lab.engines.embedded.machine import Machine
+    for board, comparators, counts in (("generic-m0plus", 2, False), ("nrf52840", 4, True)):
+        machine = Machine(platforms.load(board))
+        try:
+            machine.dwt.set_demcr(TRCENA)
+            machine.dwt.write(0x000, 4, 1)                 # CYCCNTENA
+            machine.dwt.write(0x004, 4, 1234)
+            machine.core.state.active_cycles += 100          # the core ran 100 cycles
+            assert machine.dwt.read(0x000, 4) >> 28 == comparators, board
+            assert machine.dwt.read(0x004, 4) == (1334 if counts else 0), board
+        finally:
+            machine.close()
+
+
 def test_the_m0plus_two_stage_pipeline_timed_by_systick():
     """generic-m0plus: no pipelining of loads, taken branch 2, LDM/PUSH/POP 1 + N, MULS 1;
     ARMv6-M has no CYCCNT, so the firmware times with SysTick (tests/firmware/timing_m0plus)."""
