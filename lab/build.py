@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .elf import Firmware
+from .elf import read_firmware
 from . import footprint
 from .builders import Builder, from_environment, local_toolchain_version as toolchain_version
 from .errors import LabError
@@ -251,7 +251,7 @@ def build(app: str, platform: Platform, extra_sources=(), defines=(),
                 raise LabError(f"{app_dir.name} does not fit {platform.name}'s RAM") from None
             raise _model_too_large(app, platform, extra_sources, defines, model_path,
                                    arena.needed, builder) from None
-    firmware = Firmware(elf)
+    firmware = read_firmware(elf)
     sizes = firmware.sizes(_region(platform, "flash"), _region(platform, "ram"))
     return BuildResult(elf, app_dir.name, platform.name, cached, time.monotonic() - started,
                        sizes["flash"], sizes["ram"], model_path, footprint.of_build(elf, platform),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,3 +121,20 @@ class Firmware:
         ram_bytes = sum(length for addr, length, _, _ in self.sections.values()
                         if inside(addr, ram))
         return {"flash": flash_bytes, "ram": ram_bytes}
+
+
+def read_firmware(path: str | Path) -> Firmware:
+    """The ELF at `path`, parsed once per version of the file: a run reads it for the
+    build's sizes, the footprint and the session, and pyelftools takes a noticeable
+    fraction of a second per read. Callers treat the result as read-only."""
+    path = Path(path)
+    try:
+        status = path.stat()
+    except OSError:
+        return Firmware(path)          # its one-line error
+    return _parsed(path.resolve(), status.st_mtime_ns, status.st_size, status.st_ino)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: Path, mtime_ns: int, size: int, inode: int) -> Firmware:
+    return Firmware(path)

@@ -138,9 +138,9 @@ def _span(symbols: dict, low: str, high: str) -> int:
 def of_build(elf: Path, platform) -> Footprint | None:
     """The footprint of a lab build (its app.map beside the ELF), None for ELFs built
     elsewhere."""
-    from .elf import Firmware
+    from .elf import read_firmware
     map_path = Path(elf).with_name("app.map")
     if not map_path.exists():
         return None
-    symbols = {name: symbol.address for name, symbol in Firmware(elf).symbols.items()}
+    symbols = {name: symbol.address for name, symbol in read_firmware(elf).symbols.items()}
     return read(map_path, symbols, platform.region("flash").size, platform.region("ram").size)

@@ -103,13 +103,6 @@ def _platform(name: str, timing: str = "cycles"):
     return platforms.load(name, timing)
 
 
-@functools.lru_cache(maxsize=4)
-def _read_elf(path: Path):
-    """... and of one ELF (named by its digest): its segments and symbols are read once."""
-    from .elf import Firmware as Elf
-    return Elf(path)
-
-
 # ------------------------------------------------------------ a shared start
 SHARED_STEP_S = 0.05      # how far apart the candidate snapshots are (virtual s)
 
@@ -143,7 +136,8 @@ def _run_from_snapshot(firmware: Firmware, prepared):
     from .engines.embedded.session import Session
 
     plan = prepared.plan
-    session = Session(prepared.platform, _read_elf(prepared.elf), app=prepared.app)
+    from .elf import read_firmware    # a worker reads its ELF once
+    session = Session(prepared.platform, read_firmware(prepared.elf), app=prepared.app)
     try:
         session.load_snapshot(firmware.snapshot, what="the units' snapshot")
         if not _switch_feeds(session, plan):

@@ -15,7 +15,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from ..elf import Firmware
+from ..elf import read_firmware
 from ..errors import LabError
 from ..protocol import LineReader, parse_line
 from ..results import END_DONE, END_EXIT, END_TIMEOUT, RunResult
@@ -38,7 +38,7 @@ def command(platform, elf: Path) -> list[str]:
 def run(platform, elf, app: str | None = None, timeout_s: float = 30.0,
         echo=None) -> RunResult:
     """Run `elf` under QEMU until `@lab done`, a semihosting exit, or `timeout_s` wall s."""
-    firmware = Firmware(elf)
+    firmware = read_firmware(elf)
     lines, events = [], []
 
     def on_line(text, _time):

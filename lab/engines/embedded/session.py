@@ -9,7 +9,7 @@ import sys
 import time
 from typing import Callable
 
-from ...elf import Firmware
+from ...elf import Firmware, read_firmware
 from ...errors import LabError
 from ... import energy
 from ...footprint import of_build
@@ -29,7 +29,7 @@ class Session:
                  strict_alignment: bool = False, audio=None, imu=None):
         self.platform = platform
         # an ELF's path, or its Firmware already read (units reuse one per process)
-        self.firmware = elf_path if isinstance(elf_path, Firmware) else Firmware(elf_path)
+        self.firmware = elf_path if isinstance(elf_path, Firmware) else read_firmware(elf_path)
         self.app = app or self.firmware.path.parent.name
         self.machine = Machine(platform, strict_alignment=strict_alignment)
         self.machine.load(self.firmware)
