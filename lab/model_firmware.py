@@ -34,6 +34,10 @@ class OpCycles:
     cycles: int     # DWT cycles of the op (with the runtime's op hook around it)
 
 
+class ModelTooLargeForRam(LabError):
+    """The model does not fit model_runner's RAM buffer: link it in (in_flash=True)."""
+
+
 class FirmwareModel:
     """A model inside model_runner firmware. `in_flash`: link the model into the image
     (one build per model); otherwise one build serves all models, which the lab writes
@@ -76,8 +80,10 @@ class FirmwareModel:
             raise LabError(f"model_runner did not start: {self._tail()}")
         waiting = parse_line(self.session.lines[-1][1])
         if len(model_bytes) > waiting["capacity"]:
-            raise LabError(f"the model ({len(model_bytes)} B) is larger than model_runner's "
-                           f"RAM buffer ({waiting['capacity']} B): use in_flash")
+            self.close()
+            raise ModelTooLargeForRam(
+                f"the model ({len(model_bytes)} B) is larger than model_runner's RAM buffer "
+                f"({waiting['capacity']} B): link it into the image (in_flash=True)")
         self.session.machine.uc.mem_write(waiting["model_buffer"], model_bytes)
         self.session.write_uart(f"load {len(model_bytes)}\n")
 

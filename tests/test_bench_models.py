@@ -109,6 +109,20 @@ def test_model_run_loads_a_model_into_ram_over_semihosting(tmp_path):
     assert f"output 0: INT8 [1, 1] [{int(want.ravel()[0])}]" in proc.stdout
 
 
+def test_model_run_links_a_model_too_large_for_the_ram_buffer_into_flash(tmp_path):
+    """magic_wand (22.7 KB) on the 32 KiB M0+: model_runner's 12 KiB RAM slot is too
+    small, so the model is built into the image, as it would be deployed."""
+    model = ROOT / "models" / "magic_wand" / "magic_wand.tflite"
+    x = np.zeros((1, 128, 3, 1), dtype=np.int8)
+    np.save(tmp_path / "x.npy", x)
+    proc = subprocess.run([sys.executable, "-m", "lab.cli", "model", "run", str(model),
+                           "--input", str(tmp_path / "x.npy"), "--platform", "generic-m0plus"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    want = HostModel(model.read_bytes()).run(x)[0]
+    assert f"output 0: INT8 [1, 4] {np.array2string(want.ravel())}" in proc.stdout, proc.stdout
+
+
 @pytest.mark.parametrize("args, message", [
     (["no_such_model"], "unknown model 'no_such_model'"),
     (["missing.tflite"], "missing.tflite: no such file"),

@@ -142,9 +142,13 @@ def _input_array(path: Path, info) -> np.ndarray:
 def _run_in_firmware(path: Path, platform_name: str, inputs, output_infos):
     """The same inference inside model_runner firmware on a virtual board."""
     from .. import platforms
-    from ..model_firmware import FirmwareModel
+    from ..model_firmware import FirmwareModel, ModelTooLargeForRam
 
-    firmware = FirmwareModel(path, platforms.load(platform_name))
+    platform = platforms.load(platform_name)
+    try:
+        firmware = FirmwareModel(path, platform)
+    except ModelTooLargeForRam:       # as deployed: a build with the model in flash
+        firmware = FirmwareModel(path, platform, in_flash=True)
     try:
         result = firmware.invoke(inputs)
     finally:
