@@ -1,10 +1,11 @@
 """The example apps end to end on the virtual nRF52840 (short inputs, to stay quick)."""
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from speech_clips import FOUR_KINDS, speech_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,13 +20,7 @@ def lab_json(*args) -> dict:
 
 def few_clips(tmp_path) -> Path:
     """One clip each of yes, no, an unknown word and background noise."""
-    folder = tmp_path / "clips"
-    for pattern in ("yes/*.wav", "no/*.wav", "tree/*.wav", "_silence_/*.wav"):
-        clip = sorted((ROOT / "data" / "test" / "speech").glob(pattern))[0]
-        target = folder / clip.parent.name / clip.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(clip, target)
-    return folder
+    return speech_folder(tmp_path / "clips", FOUR_KINDS)
 
 
 def test_two_micro_speech_runs_give_identical_results_and_cycles(tmp_path):

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from speech_clips import FOUR_KINDS, speech_folder
+
 from lab import platforms
 from lab.build import build
 from lab.engines import qemu
@@ -189,12 +191,7 @@ def test_magic_wand_recognises_committed_gestures(board, tmp_path):
 
 def few_clips(folder: Path) -> Path:
     """One committed clip each of yes, no, an unknown word and background noise."""
-    for pattern in ("yes/*.wav", "no/*.wav", "tree/*.wav", "_silence_/*.wav"):
-        clip = sorted((ROOT / "data" / "test" / "speech").glob(pattern))[0]
-        target = folder / clip.parent.name / clip.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(clip, target)
-    return folder
+    return speech_folder(folder, FOUR_KINDS)
 
 
 def heard(board, clips):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+from speech_clips import speech_folder  # noqa: F401  (the serve tests take it from here)
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEECH = ROOT / "data" / "test" / "speech"
@@ -127,15 +127,6 @@ def lab_run_detections(*args: str) -> list[tuple]:
 def detections(result: dict) -> list[tuple]:
     return [(e["label"], e["t_ms"], e["score"]) for e in result["events"]
             if e["event"] == "detection"]
-
-
-def speech_folder(target: Path, per_label: int = 1) -> Path:
-    """A small Speech Commands-style folder from the committed clips."""
-    for label in ("yes", "no", "_silence_"):
-        for clip in sorted((SPEECH / label).glob("*.wav"))[:per_label]:
-            (target / label).mkdir(parents=True, exist_ok=True)
-            shutil.copy(clip, target / label / clip.name)
-    return target
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int = 16000) -> Path:
