@@ -72,6 +72,17 @@ static inline void cpu_enable_irq(void) { __asm volatile("cpsie i" ::: "memory")
 static inline void cpu_wfi(void) { __asm volatile("wfi" ::: "memory"); }
 static inline void cpu_dsb(void) { __asm volatile("dsb" ::: "memory"); }
 static inline void cpu_isb(void) { __asm volatile("isb" ::: "memory"); }
+/* Sleep until an interrupt handler sets *flag. PRIMASK closes the gap between the test
+ * and WFI: an interrupt pending by then still wakes WFI, and is taken after CPSIE. */
+static inline void sleep_until_set(volatile int *flag)
+{
+    while (!*flag) {
+        cpu_disable_irq();
+        if (!*flag)
+            cpu_wfi();
+        cpu_enable_irq();
+    }
+}
 /* CONTROL: nPRIV (thread mode unprivileged), SPSEL (thread mode on PSP), FPCA */
 #define CONTROL_NPRIV (1u << 0)
 #define CONTROL_SPSEL (1u << 1)

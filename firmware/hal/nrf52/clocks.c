@@ -15,24 +15,14 @@ void POWER_CLOCK_IRQHandler(void)
     }
 }
 
-static void wait_for(volatile int *flag)
-{
-    while (!*flag) {
-        cpu_disable_irq();
-        if (!*flag)
-            cpu_wfi(); /* a pending interrupt wakes WFI even with PRIMASK set */
-        cpu_enable_irq();
-    }
-}
-
 void clocks_start(void)
 {
     CLOCK_INTENSET = 0x3; /* HFCLKSTARTED, LFCLKSTARTED */
     irq_priority(IRQ_POWER_CLOCK, 6);
     irq_enable(IRQ_POWER_CLOCK);
     CLOCK_TASKS_HFCLKSTART = 1;
-    wait_for(&hfclk_started);
+    sleep_until_set(&hfclk_started);
     CLOCK_LFCLKSRC = LFCLKSRC_XTAL;
     CLOCK_TASKS_LFCLKSTART = 1;
-    wait_for(&lfclk_started);
+    sleep_until_set(&lfclk_started);
 }

@@ -56,12 +56,7 @@ static int transfer(uint8_t address, const uint8_t *data, size_t length, uint8_t
     TWIM_SHORTS(TWIM0_BASE) = count ? (TWIM_SHORT_LASTTX_STARTRX | TWIM_SHORT_LASTRX_STOP)
                                     : TWIM_SHORT_LASTTX_STOP;
     TWIM_TASKS_STARTTX(TWIM0_BASE) = 1;
-    while (!stopped) {
-        cpu_disable_irq();
-        if (!stopped)
-            cpu_wfi();
-        cpu_enable_irq();
-    }
+    sleep_until_set(&stopped);
     if (failed) {
         int errors = (int)TWIM_ERRORSRC(TWIM0_BASE);
         TWIM_ERRORSRC(TWIM0_BASE) = (uint32_t)errors;

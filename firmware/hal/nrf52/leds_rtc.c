@@ -97,12 +97,7 @@ void delay_ms(uint32_t ms)
     irq_priority(IRQ_RTC2, 5);
     irq_enable(IRQ_RTC2);
     RTC_TASKS_START(RTC2_BASE) = 1;
-    while (!delay_done) {
-        cpu_disable_irq();
-        if (!delay_done)
-            cpu_wfi();
-        cpu_enable_irq();
-    }
+    sleep_until_set(&delay_done);
     RTC_TASKS_STOP(RTC2_BASE) = 1;
     irq_disable(IRQ_RTC2);
 }
