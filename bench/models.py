@@ -71,8 +71,12 @@ def main() -> int:
                         help="size of the MLPerf Tiny shapes (default full)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    models = {name: model_bench.resolve_model(name, builders(args.size))
-              for name in dict.fromkeys(args.models)}
+    models = {}
+    for argument in dict.fromkeys(args.models):
+        path = model_bench.resolve_model(argument, builders(args.size))
+        # a file is named by its stem, as the committed models are (the path is in the JSON)
+        name = Path(argument).stem if argument.endswith(".tflite") else argument
+        models[name if name not in models else argument] = path
     boards = model_bench.load_platforms(args.platforms or [], args.timing)
     if not args.json:
         print(f"boards: {', '.join(f'{p.name} ({p.cpu.core})' for p in boards)}; cycles of "
