@@ -119,6 +119,10 @@ def _input_array(path: Path, info) -> np.ndarray:
     from ..runtime import quantize_for
 
     try:
+        with open(path, "rb") as handle:
+            if handle.read(6) != b"\x93NUMPY":    # np.load would talk about pickles
+                raise LabError(f"{path} is not a NumPy .npy file: save the input with "
+                               "numpy.save")
         array = np.load(path, allow_pickle=False)
     except (OSError, ValueError) as error:
         raise LabError(f"cannot read {path} as a .npy array: {error}") from None

@@ -102,6 +102,15 @@ def test_run_on_a_platform_gives_the_host_result_and_cycles(capsys, tmp_path):
     np.testing.assert_array_equal(np.load(tmp_path / "board.npy"), np.load(tmp_path / "host.npy"))
 
 
+def test_run_names_an_input_that_is_no_npy_file(capsys, tmp_path):
+    (tmp_path / "clip.wav").write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt ")
+    assert main(["model", "run", str(sine_model_path()), "--input",
+                 str(tmp_path / "clip.wav")]) == 2
+    error = capsys.readouterr().err
+    assert "is not a NumPy .npy file: save the input with numpy.save" in error
+    assert "pickle" not in error
+
+
 def test_run_refuses_wrong_input(capsys, tmp_path):
     np.save(tmp_path / "in.npy", np.zeros((3,), np.float32))
     assert main(["model", "run", str(sine_model_path()), "--input",
