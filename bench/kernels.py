@@ -52,6 +52,7 @@ from lab.model_bench import KERNELS as VARIANTS, CycleCounterReads, random_input
 from lab.model_bench import tflm_outputs  # noqa: E402,F401
 from lab.model_firmware import FirmwareModel  # noqa: E402
 from lab.profile import format_table  # noqa: E402
+from lab.cli import guarded  # noqa: E402
 
 CACHE = ROOT / ".cache" / "kernels"
 SIZES = ("full", "small")
@@ -354,8 +355,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except LabError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
+    sys.exit(guarded(main, "lab bench kernels"))

@@ -31,6 +31,7 @@ from lab import platforms  # noqa: E402
 from lab.build import build  # noqa: E402
 from lab.engines import qemu  # noqa: E402
 from lab.engines.embedded.session import Session  # noqa: E402
+from lab.cli import guarded  # noqa: E402
 
 APP = ROOT / "bench" / "firmware" / "mac_loop"
 REPEATS = 3
@@ -129,4 +130,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded(main, "lab bench mips"))

@@ -26,6 +26,7 @@ from lab import model_bench, platforms  # noqa: E402
 from lab.model_bench import committed_models  # noqa: E402
 from lab.commands.arguments import LabParser, platform_name  # noqa: E402
 from lab.errors import LabError  # noqa: E402
+from lab.cli import guarded  # noqa: E402
 
 # bench/kernels.py's MLPerf Tiny shapes; its micro_speech is a 4000-wide FC variant,
 # named apart from the committed micro_speech model
@@ -92,8 +93,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except LabError as error:
-        print(f"lab bench models: error: {error}", file=sys.stderr)
-        sys.exit(2)
+    sys.exit(guarded(main, "lab bench models"))

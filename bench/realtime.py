@@ -22,6 +22,7 @@ from lab.apps.micro_speech import DEFAULT_DATA  # noqa: E402
 from lab.inputs import Plan  # noqa: E402
 from lab.runner import run_app  # noqa: E402
 from lab.sensors.audio import AudioFeed, read_wav  # noqa: E402
+from lab.cli import guarded  # noqa: E402
 
 AUDIO_S = 60.0
 RATE = 16000
@@ -71,4 +72,4 @@ def main() -> int:
     return 0
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded(main, "lab bench realtime"))

@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from lab import scenarios  # noqa: E402
 from lab.scenario_run import Overrides, prepare_scenario, run_prepared  # noqa: E402
+from lab.cli import guarded  # noqa: E402
 
 
 def timed(scenario, overrides: Overrides, results: Path):
@@ -63,4 +64,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded(main, "lab bench scale"))

@@ -17,6 +17,7 @@ from lab import platforms, units  # noqa: E402
 from lab.build import build  # noqa: E402
 from lab.engines.embedded.session import Session  # noqa: E402
 from lab.runner import plan_inputs  # noqa: E402
+from lab.cli import guarded  # noqa: E402
 
 CLIPS = 6
 
@@ -62,4 +63,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded(main, "lab bench snapshot"))

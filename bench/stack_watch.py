@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 from lab import platforms  # noqa: E402
 from lab.build import build  # noqa: E402
 from lab.engines.embedded.session import Session  # noqa: E402
+from lab.cli import guarded  # noqa: E402
 
 WORKLOADS = {"mac_loop": (str(ROOT / "bench" / "firmware" / "mac_loop"), 120.0),
              "micro_speech": ("micro_speech", 4.0)}
@@ -62,4 +63,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded(main, "lab bench stack_watch"))

@@ -36,6 +36,7 @@ from lab import cores, platforms  # noqa: E402
 from lab.build import build  # noqa: E402
 from lab.engines.embedded.session import Session  # noqa: E402
 from lab.runner import plan_inputs, run_app  # noqa: E402
+from lab.cli import guarded  # noqa: E402
 
 # app -> what it hears or feels: one test recording each, so a row takes seconds
 APPS = {"hello_world": {},
@@ -157,4 +158,4 @@ def print_cores(as_json: bool) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded(main, "lab bench timing"))

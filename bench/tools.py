@@ -23,6 +23,7 @@ from lab.debug.tools import run_sliced  # noqa: E402
 from lab.debug.trace import TraceRecorder, _default_model  # noqa: E402
 from lab.debug.waveforms import WaveformRecorder  # noqa: E402
 from lab.engines.embedded.session import Session  # noqa: E402
+from lab.cli import guarded  # noqa: E402
 
 REPEATS = 3
 
@@ -111,4 +112,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(guarded(main, "lab bench tools"))

@@ -42,20 +42,27 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    return guarded(lambda: args.handler(args))
+
+
+def guarded(handler, name: str = "lab") -> int:
+    """Runs `handler()` as a command: its exit code; bad input (LabError) or a file the
+    checks could not foresee is one line and 2, Ctrl-C is 130, both without a traceback.
+    The benchmarks (bench/*.py) end the same way."""
     try:
-        return int(args.handler(args) or 0)
+        return int(handler() or 0)
     except LabError as error:
-        print(f"lab: error: {error}", file=sys.stderr)
+        print(f"{name}: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:    # `lab list --json | head`: the reader had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as error:   # a file the checks could not foresee (disk full, vanished)
         where = f"{error.filename}: " if error.filename else ""
-        print(f"lab: error: {where}{error.strerror or error}", file=sys.stderr)
+        print(f"{name}: error: {where}{error.strerror or error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("lab: interrupted", file=sys.stderr)
+        print(f"{name}: interrupted", file=sys.stderr)
         return 130
 
 

@@ -144,3 +144,16 @@ def test_default_boards_are_one_per_timing_class():
     names = {p.name for p in chosen}
     assert {"generic-m0plus", "mps2-an385", "mps2-an386", "nrf52840"} <= names
     assert not names & {"pico", "microbit-v2", "nano33-rev2", "xiao-sense"}  # same classes
+
+
+def test_ctrl_c_ends_a_benchmark_in_one_line():
+    """Ctrl-C (SIGINT to the terminal's process group) while `lab bench models` works."""
+    import os
+    import signal
+    bench = subprocess.Popen([sys.executable, "-m", "lab.cli", "bench", "models", "mobilenet",
+                              "resnet8"], cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert bench.stdout.readline().startswith("boards: ")      # it is at work
+    os.killpg(bench.pid, signal.SIGINT)
+    _, err = bench.communicate(timeout=60)
+    assert bench.returncode == 130 and err == "lab bench models: interrupted\n", err

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 
@@ -85,4 +86,12 @@ def bench_command(args) -> int:
     if not script.exists():
         raise LabError(f"{script} is missing")
     extra = args.args[1:] if args.args[:1] == ["--"] else args.args
-    return subprocess.run([sys.executable, str(script), *extra], cwd=ROOT).returncode
+    bench = subprocess.Popen([sys.executable, str(script), *extra], cwd=ROOT)
+    try:
+        return bench.wait()
+    except KeyboardInterrupt:      # the benchmark reports its own end (lab.cli.guarded)
+        try:
+            return bench.wait(timeout=5)
+        except subprocess.TimeoutExpired:   # only this process was signalled: pass it on
+            bench.send_signal(signal.SIGINT)
+            return bench.wait(timeout=30)
