@@ -156,4 +156,7 @@ def test_ctrl_c_ends_a_benchmark_in_one_line():
     assert bench.stdout.readline().startswith("boards: ")      # it is at work
     os.killpg(bench.pid, signal.SIGINT)
     _, err = bench.communicate(timeout=60)
-    assert bench.returncode == 130 and err == "lab bench models: interrupted\n", err
+    # (a cold start may put TensorFlow's own log lines first)
+    assert bench.returncode == 130 and err.endswith("\nlab bench models: interrupted\n") or \
+        err == "lab bench models: interrupted\n", err
+    assert "Traceback" not in err
