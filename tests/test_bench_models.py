@@ -157,6 +157,6 @@ def test_ctrl_c_ends_a_benchmark_in_one_line():
     os.killpg(bench.pid, signal.SIGINT)
     _, err = bench.communicate(timeout=60)
     # (a cold start may put TensorFlow's own log lines first)
-    assert bench.returncode == 130 and err.endswith("\nlab bench models: interrupted\n") or \
-        err == "lab bench models: interrupted\n", err
+    assert bench.returncode == 130, err
+    assert ("\n" + err).endswith("\nlab bench models: interrupted\n"), err
     assert "Traceback" not in err
